@@ -1,0 +1,35 @@
+namespace OrleansAis;
+
+/// <summary>One line of an object listing.</summary>
+[GenerateSerializer, Immutable, Alias("oais.ObjectEntry")]
+public sealed class ObjectEntry
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public long Size { get; init; }
+    [Id(2)] public required string Checksum { get; init; }
+    [Id(3)] public long Version { get; init; }
+    [Id(4)] public DateTimeOffset Modified { get; init; }
+    [Id(5)] public string Node { get; init; } = "";
+}
+
+/// <summary>A page of a listing in name order; <see cref="ContinuationToken"/> is null on the last page.</summary>
+[GenerateSerializer, Immutable, Alias("oais.ObjectListPage")]
+public sealed class ObjectListPage
+{
+    [Id(0)] public IReadOnlyList<ObjectEntry> Entries { get; init; } = [];
+    [Id(1)] public string? ContinuationToken { get; init; }
+}
+
+/// <summary>Which part of a bucket to list. The continuation token is the last name of the previous page.</summary>
+[GenerateSerializer, Immutable, Alias("oais.ListRequest")]
+public sealed class ListRequest
+{
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 10_000;
+
+    [Id(0)] public string Prefix { get; init; } = "";
+    [Id(1)] public int PageSize { get; init; } = DefaultPageSize;
+    [Id(2)] public string? ContinuationToken { get; init; }
+
+    public int EffectivePageSize => PageSize <= 0 ? DefaultPageSize : Math.Min(PageSize, MaxPageSize);
+}

@@ -1,0 +1,31 @@
+namespace OrleansAis;
+
+/// <summary>A storage silo as the rest of the cluster sees it.</summary>
+[GenerateSerializer, Immutable, Alias("oais.NodeInfo")]
+public sealed class NodeInfo
+{
+    /// <summary>Stable id (configured); the input to ownership hashing.</summary>
+    [Id(0)] public required string NodeId { get; init; }
+    /// <summary>Orleans silo address of the current incarnation.</summary>
+    [Id(1)] public required string SiloAddress { get; init; }
+    /// <summary>Base URL of the silo's HTTP API, empty when it has none.</summary>
+    [Id(2)] public string HttpUrl { get; init; } = "";
+}
+
+/// <summary>A silo's storage: its mountpaths with capacity, and how many objects it holds.</summary>
+[GenerateSerializer, Immutable, Alias("oais.NodeStats")]
+public sealed class NodeStats
+{
+    [Id(0)] public required NodeInfo Node { get; init; }
+    [Id(1)] public IReadOnlyList<MountpathStats> Mountpaths { get; init; } = [];
+    [Id(2)] public long ObjectCount { get; init; }
+    [Id(3)] public long ObjectBytes { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("oais.MountpathStats")]
+public sealed class MountpathStats
+{
+    [Id(0)] public required string Path { get; init; }
+    [Id(1)] public long TotalBytes { get; init; }
+    [Id(2)] public long AvailableBytes { get; init; }
+}

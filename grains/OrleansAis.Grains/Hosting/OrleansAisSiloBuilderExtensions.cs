@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using OrleansAis.Buckets;
+using OrleansAis.Cluster;
+using OrleansAis.Persistence;
+using OrleansAis.Placement;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Hosting;
+
+public static class OrleansAisSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo a storage node: its identity (published as silo metadata), the local object store, owner and
+    /// node-pinned placement, the bucket registry's storage. Options bind from the "Node", "Store" and "ClusterState"
+    /// configuration sections; the delegates run after binding.
+    /// </summary>
+    public static ISiloBuilder AddOrleansAis(
+        this ISiloBuilder silo,
+        Action<NodeOptions>? node = null,
+        Action<StoreOptions>? store = null,
+        Action<FileGrainStorageOptions>? clusterState = null)
+    {
+        var config = silo.Configuration;
+        var nodeOptions = new NodeOptions();
+        config.GetSection(NodeOptions.Section).Bind(nodeOptions);
+        node?.Invoke(nodeOptions);
+        // Identity is needed now: it goes into the silo metadata that every other silo hashes over.
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [NodeMetadata.NodeId] = nodeOptions.RequiredId,
+            [NodeMetadata.HttpUrl] = nodeOptions.HttpUrl ?? "",
+        });
+
+        var services = silo.Services;
+        services.AddSingleton(Options.Create(nodeOptions));
+        var storeOptions = services.AddOptions<StoreOptions>().Bind(config.GetSection(StoreOptions.Section));
+        if (store is not null) storeOptions.Configure(store);
+        var stateOptions = services.AddOptions<FileGrainStorageOptions>().Bind(config.GetSection(FileGrainStorageOptions.Section));
+        if (clusterState is not null) stateOptions.Configure(clusterState);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StoreMetrics>();
+        services.AddSingleton<LocalObjectStore>();
+        services.AddSingleton<ClusterMap>();
+        services.AddSingleton<BucketCatalog>();
+
+        silo.AddPlacementDirector<OwnerPlacement, OwnerPlacementDirector>();
+        silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
+
+        // The host may register another provider under this name first (e.g. Redis for multi-machine clusters).
+        if (!services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, BucketRegistryGrain.StorageName)))
+        {
+            services.AddGrainStorage(BucketRegistryGrain.StorageName, (sp, _) =>
+            {
+                var state = sp.GetRequiredService<IOptions<FileGrainStorageOptions>>().Value;
+                var data = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+                return FileGrainStorage.Create(sp, state.Directory ?? Path.Combine(data.DataDirectory, "cluster-state"));
+            });
+        }
+        return silo;
+    }
+}

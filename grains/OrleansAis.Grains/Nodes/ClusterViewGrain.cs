@@ -1,0 +1,31 @@
+using Orleans.Concurrency;
+using OrleansAis.Buckets;
+using OrleansAis.Cluster;
+using OrleansAis.Grains;
+
+namespace OrleansAis.Nodes;
+
+/// <summary>Cluster-wide reads assembled from every node; a stateless worker, so it runs on the silo that was asked.</summary>
+[StatelessWorker]
+public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets) : Grain, IClusterViewGrain
+{
+    public Task<IReadOnlyList<NodeInfo>> Nodes() => Task.FromResult(cluster.ActiveNodes());
+
+    public async Task<IReadOnlyList<NodeStats>> Stats() =>
+        await Task.WhenAll(cluster.ActiveNodes().Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats()));
+
+    public async Task<ObjectListPage> ListObjects(string bucket, ListRequest request)
+    {
+        await buckets.Require(bucket);
+        var size = request.EffectivePageSize;
+        var pages = await Task.WhenAll(cluster.ActiveNodes().Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).List(bucket, request)));
+        // Each node returned its `size` smallest names after the token, so the `size` smallest of the union are exact.
+        // A name held by two nodes (mid-move) is listed once, at its newest version.
+        var merged = pages.SelectMany(p => p.Entries)
+            .OrderBy(e => e.Name, StringComparer.Ordinal).ThenByDescending(e => e.Version)
+            .DistinctBy(e => e.Name).ToList();
+        var more = merged.Count > size || pages.Any(p => p.ContinuationToken is not null);
+        var entries = merged.Count > size ? merged.GetRange(0, size) : merged;
+        return new ObjectListPage { Entries = entries, ContinuationToken = more && entries.Count > 0 ? entries[^1].Name : null };
+    }
+}

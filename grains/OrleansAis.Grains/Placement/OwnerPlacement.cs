@@ -1,0 +1,31 @@
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+using OrleansAis.Cluster;
+
+namespace OrleansAis.Placement;
+
+/// <summary>Places a grain keyed <c>bucket/object</c> on the silo that owns the object's bytes.</summary>
+[Serializable, GenerateSerializer, Immutable, Alias("oais.OwnerPlacement")]
+public sealed class OwnerPlacement : PlacementStrategy
+{
+    public static OwnerPlacement Singleton { get; } = new();
+}
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class OwnerPlacementAttribute() : PlacementAttribute(OwnerPlacement.Singleton);
+
+/// <summary>Rendezvous over the compatible silos' stable node ids (<see cref="StoreNodes.Owner"/>). Thread-safe singleton.</summary>
+public sealed class OwnerPlacementDirector(ISiloMetadataCache metadata) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var silos = context.GetCompatibleSilos(target);
+        // An explicit migration target (e.g. rebalancing) wins, as with Orleans' own directors.
+        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hint) return Task.FromResult(hint);
+        var nodes = StoreNodes.Describe(silos, metadata);
+        if (nodes.Count == 0)
+            throw new OrleansException($"no storage silo is active to own '{target.GrainIdentity.Key}'");
+        return Task.FromResult(StoreNodes.Owner(target.GrainIdentity.Key.ToString()!, nodes).Silo);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+
+namespace OrleansAis.Storage;
+
+/// <summary>
+/// Per-bucket sorted name index of this silo's objects, built on first use by walking the bucket's folders on every
+/// mountpath and kept current by the store's own writes and deletes (the store is the only writer of its mountpaths).
+/// </summary>
+internal sealed class BucketIndexes(LocalObjectStore store)
+{
+    private readonly ConcurrentDictionary<string, Lazy<BucketIndex>> _indexes = new();
+
+    public BucketIndex Get(string bucket) =>
+        _indexes.GetOrAdd(bucket, b => new Lazy<BucketIndex>(() => BucketIndex.Load(store, b))).Value;
+
+    public void Added(ObjectMeta meta)
+    {
+        if (_indexes.TryGetValue(meta.Bucket, out var index) && index.IsValueCreated) index.Value.Set(meta);
+    }
+
+    public void Removed(string bucket, string name)
+    {
+        if (_indexes.TryGetValue(bucket, out var index) && index.IsValueCreated) index.Value.Remove(name);
+    }
+
+    public void Drop(string bucket) => _indexes.TryRemove(bucket, out _);
+}
+
+internal sealed class BucketIndex
+{
+    // Greater (ordinal) than any valid name: names are at most 1024 UTF-8 bytes, and U+FFFF takes 3 of them.
+    private static readonly string AboveAllNames = new(char.MaxValue, 400);
+
+    private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObjectEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public static BucketIndex Load(LocalObjectStore store, string bucket)
+    {
+        var index = new BucketIndex();
+        foreach (var folder in store.BucketFolders(bucket))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            {
+                try
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                    index.Set(store.ToMeta(bucket, ObjectFile.ReadTrailer(stream)));
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+                {
+                    // Deleted meanwhile, or not an object file: not part of the listing.
+                }
+            }
+        }
+        return index;
+    }
+
+    public int Count
+    {
+        get { lock (_gate) return _entries.Count; }
+    }
+
+    public (long Count, long Bytes) Totals()
+    {
+        lock (_gate) return (_entries.Count, _entries.Values.Sum(e => e.Size));
+    }
+
+    public void Set(ObjectMeta meta)
+    {
+        var entry = new ObjectEntry
+        {
+            Name = meta.Name, Size = meta.Size, Checksum = meta.Checksum, Version = meta.Version,
+            Modified = meta.Modified, Node = meta.Node,
+        };
+        lock (_gate)
+        {
+            _entries[meta.Name] = entry;
+            _names.Add(meta.Name);
+        }
+    }
+
+    public void Remove(string name)
+    {
+        lock (_gate)
+        {
+            _entries.Remove(name);
+            _names.Remove(name);
+        }
+    }
+
+    public ObjectListPage Page(ListRequest request)
+    {
+        var size = request.EffectivePageSize;
+        var after = request.ContinuationToken;
+        var prefix = request.Prefix ?? "";
+        var page = new List<ObjectEntry>(Math.Min(size, 1024));
+        lock (_gate)
+        {
+            // Names sharing a prefix are contiguous in ordinal order: skip to the later of prefix and token, stop past the prefix.
+            var from = after is not null && string.CompareOrdinal(after, prefix) >= 0 ? after : prefix;
+            foreach (var name in _names.GetViewBetween(from, AboveAllNames))
+            {
+                if (name == after) continue;
+                if (!name.StartsWith(prefix, StringComparison.Ordinal)) break;
+                if (page.Count == size)
+                    return new ObjectListPage { Entries = page, ContinuationToken = page[^1].Name };
+                page.Add(_entries[name]);
+            }
+        }
+        return new ObjectListPage { Entries = page, ContinuationToken = null };
+    }
+}

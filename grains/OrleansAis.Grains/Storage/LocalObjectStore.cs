@@ -1,0 +1,208 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansAis.Naming;
+using OrleansAis.Cluster;
+using OrleansAis.Ownership;
+
+namespace OrleansAis.Storage;
+
+/// <summary>
+/// This silo's objects on its local mountpaths. Layout: <c>{mountpath}/{bucket}/{hh}/{hash}</c>, one file per object
+/// (content + metadata trailer, see <see cref="ObjectFile"/>); uploads go to <c>{mountpath}/.tmp</c> and become
+/// visible by one rename after fsync. Thread-safe; one instance per silo.
+/// </summary>
+public sealed class LocalObjectStore
+{
+    internal const string TempFolder = ".tmp";
+    private const int CopyBufferBytes = 1 << 20;
+
+    private readonly StoreMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim[] _keyLocks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly BucketIndexes _indexes;
+
+    public LocalObjectStore(IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log)
+    {
+        var o = options.Value;
+        NodeId = node.Value.RequiredId;
+        VerifyOnRead = o.VerifyOnRead;
+        Mountpaths = o.EffectiveMountpaths.Select(p => Path.GetFullPath(p)).Distinct().ToArray();
+        _metrics = metrics;
+        _log = log;
+        foreach (var mp in Mountpaths)
+        {
+            Directory.CreateDirectory(mp);
+            var temp = Path.Combine(mp, TempFolder);
+            // Leftovers of uploads that were in flight when the process died: never visible, safe to drop.
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            Directory.CreateDirectory(temp);
+        }
+        _indexes = new BucketIndexes(this);
+    }
+
+    public string NodeId { get; }
+    public bool VerifyOnRead { get; }
+    public IReadOnlyList<string> Mountpaths { get; }
+
+    /// <summary>The mountpath that holds <c>bucket/name</c>: rendezvous over mountpaths, like objects over silos.</summary>
+    internal string MountpathOf(string bucket, string name) =>
+        Rendezvous.Owner(ObjectKey.Format(bucket, name), Mountpaths, p => p);
+
+    internal string PathOf(string bucket, string name) =>
+        Path.Combine(MountpathOf(bucket, name), bucket, ObjectFile.RelativePath(name));
+
+    internal IEnumerable<string> BucketFolders(string bucket) =>
+        Mountpaths.Select(mp => Path.Combine(mp, bucket)).Where(Directory.Exists);
+
+    /// <summary>Starts a streamed upload into a temp file. Dispose without commit discards it.</summary>
+    public ObjectWriter BeginWrite(string bucket, string name, PutOptions options)
+    {
+        Names.EnsureValidBucketName(bucket);
+        Names.EnsureValidObjectName(name);
+        var mountpath = MountpathOf(bucket, name);
+        var temp = Path.Combine(mountpath, TempFolder, Guid.NewGuid().ToString("N"));
+        return new ObjectWriter(this, bucket, name, options, temp, Path.Combine(mountpath, bucket, ObjectFile.RelativePath(name)));
+    }
+
+    /// <summary>Writes a whole object from a stream, in bounded buffers, atomically.</summary>
+    public async Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, CancellationToken ct = default)
+    {
+        await using var writer = BeginWrite(bucket, name, options);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+        try
+        {
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), ct)) > 0)
+                await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return await writer.CommitAsync(ct);
+    }
+
+    public ObjectMeta? Head(string bucket, string name)
+    {
+        using var reader = OpenRead(bucket, name);
+        return reader?.Meta;
+    }
+
+    /// <summary>Opens the current version for reading; null when the object does not exist here.</summary>
+    public ObjectReader? OpenRead(string bucket, string name)
+    {
+        Names.EnsureValidBucketName(bucket);
+        Names.EnsureValidObjectName(name);
+        var start = StoreMetrics.Now();
+        FileStream file;
+        try
+        {
+            file = new FileStream(PathOf(bucket, name), new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0, Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            var trailer = ObjectFile.ReadTrailer(file);
+            if (trailer.Name != name) { file.Dispose(); return null; } // 128-bit hash collision: not this object
+            var reader = new ObjectReader(file, ToMeta(bucket, trailer), bytes => _metrics.Record("get", bytes, TimeSpan.Zero));
+            _metrics.Record("open", 0, StoreMetrics.Since(start));
+            return reader;
+        }
+        catch
+        {
+            file.Dispose();
+            _metrics.Error("open");
+            throw;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string bucket, string name, CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        Names.EnsureValidObjectName(name);
+        var path = PathOf(bucket, name);
+        var gate = LockFor(bucket, name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (!File.Exists(path)) return false;
+            File.Delete(path);
+            _indexes.Removed(bucket, name);
+            _metrics.Record("delete", 0, TimeSpan.Zero);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A page of this silo's objects in the bucket, in ordinal name order.</summary>
+    public ObjectListPage List(string bucket, ListRequest request)
+    {
+        Names.EnsureValidBucketName(bucket);
+        return _indexes.Get(bucket).Page(request);
+    }
+
+    public long Count(string bucket) => _indexes.Get(bucket).Count;
+
+    /// <summary>Object count and bytes over all buckets present on this silo's disks.</summary>
+    public (long Count, long Bytes) Totals()
+    {
+        long count = 0, bytes = 0;
+        foreach (var bucket in Mountpaths.SelectMany(mp => Directory.Exists(mp) ? Directory.EnumerateDirectories(mp) : [])
+                     .Select(Path.GetFileName).Where(b => b is not null && b != TempFolder).Distinct())
+        {
+            var (c, b) = _indexes.Get(bucket!).Totals();
+            count += c;
+            bytes += b;
+        }
+        return (count, bytes);
+    }
+
+    /// <summary>Deletes every local object of the bucket (the bucket itself lives in the registry).</summary>
+    public void DropBucket(string bucket)
+    {
+        Names.EnsureValidBucketName(bucket);
+        foreach (var folder in BucketFolders(bucket).ToList())
+        {
+            // Rename first so a concurrent reader sees either everything or nothing of the old bucket.
+            var doomed = Path.Combine(Path.GetDirectoryName(folder)!, TempFolder, "drop-" + Guid.NewGuid().ToString("N"));
+            Directory.Move(folder, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
+        _indexes.Drop(bucket);
+    }
+
+    public IReadOnlyList<MountpathStats> Capacity() => Mountpaths.Select(mp =>
+    {
+        var drive = new DriveInfo(mp);
+        return new MountpathStats { Path = mp, TotalBytes = drive.TotalSize, AvailableBytes = drive.AvailableFreeSpace };
+    }).ToList();
+
+    internal SemaphoreSlim LockFor(string bucket, string name) =>
+        _keyLocks[(int)(Rendezvous.HashKey(ObjectKey.Format(bucket, name)) % (ulong)_keyLocks.Length)];
+
+    internal ObjectMeta ToMeta(string bucket, ObjectFile.Trailer t) => new()
+    {
+        Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
+        Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,
+    };
+
+    internal void Committed(ObjectMeta meta, TimeSpan elapsed)
+    {
+        _indexes.Added(meta);
+        _metrics.Record("put", meta.Size, elapsed);
+        _log.LogDebug("Stored {Bucket}/{Object} v{Version} ({Size} bytes)", meta.Bucket, meta.Name, meta.Version, meta.Size);
+    }
+
+    internal void Failed(string operation) => _metrics.Error(operation);
+}

@@ -1,0 +1,115 @@
+using System.IO.Hashing;
+
+namespace OrleansAis.Storage;
+
+/// <summary>
+/// A streamed upload into a temp file on the object's mountpath. <see cref="CommitAsync"/> appends the metadata
+/// trailer, fsyncs and renames over the final path; disposing an uncommitted writer deletes the temp file,
+/// so a failed or aborted upload never becomes visible.
+/// </summary>
+public sealed class ObjectWriter : IAsyncDisposable
+{
+    private readonly LocalObjectStore _store;
+    private readonly PutOptions _options;
+    private readonly string _tempPath;
+    private readonly string _finalPath;
+    private readonly XxHash64 _hash = new();
+    private readonly long _started = StoreMetrics.Now();
+    private FileStream? _file;
+    private bool _done;
+
+    internal ObjectWriter(LocalObjectStore store, string bucket, string name, PutOptions options, string tempPath, string finalPath)
+    {
+        _store = store;
+        Bucket = bucket;
+        Name = name;
+        _options = options;
+        _tempPath = tempPath;
+        _finalPath = finalPath;
+        _file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+    }
+
+    public string Bucket { get; }
+    public string Name { get; }
+    public long BytesWritten { get; private set; }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
+    {
+        var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
+        if (_options.ExpectedSize is { } expected && BytesWritten + data.Length > expected)
+            throw Fail(OaisErrorCode.InvalidArgument, $"upload is larger than the declared {expected} bytes");
+        _hash.Append(data.Span);
+        await file.WriteAsync(data, ct);
+        BytesWritten += data.Length;
+    }
+
+    public async Task<ObjectMeta> CommitAsync(CancellationToken ct = default)
+    {
+        var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
+        var checksum = _hash.GetCurrentHashAsUInt64().ToString("x16");
+        if (_options.ExpectedSize is { } size && size != BytesWritten)
+            throw Fail(OaisErrorCode.InvalidArgument, $"upload has {BytesWritten} bytes but {size} were declared");
+        if (_options.ExpectedChecksum is { } want && !string.Equals(want, checksum, StringComparison.OrdinalIgnoreCase))
+            throw Fail(OaisErrorCode.ChecksumMismatch, $"content checksum {checksum} does not match the expected {want}");
+
+        var gate = _store.LockFor(Bucket, Name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            // The version counts overwrites of this name; read under the key lock so concurrent commits stay ordered.
+            long previousVersion;
+            using (var previous = _store.OpenRead(Bucket, Name)) previousVersion = previous?.Meta.Version ?? 0;
+            var trailer = new ObjectFile.Trailer
+            {
+                Name = Name, Size = BytesWritten, Checksum = checksum,
+                ContentType = string.IsNullOrEmpty(_options.ContentType) ? "application/octet-stream" : _options.ContentType,
+                Custom = _options.Custom is null ? [] : new Dictionary<string, string>(_options.Custom),
+                Version = previousVersion + 1, Modified = DateTimeOffset.UtcNow,
+            };
+            await file.FlushAsync(ct);
+            ObjectFile.WriteTrailer(file, trailer);
+            file.Flush(flushToDisk: true);
+            await file.DisposeAsync();
+            _file = null;
+            Directory.CreateDirectory(Path.GetDirectoryName(_finalPath)!);
+            File.Move(_tempPath, _finalPath, overwrite: true);
+            _done = true;
+            var meta = _store.ToMeta(Bucket, trailer);
+            _store.Committed(meta, StoreMetrics.Since(_started));
+            return meta;
+        }
+        catch
+        {
+            _store.Failed("put");
+            Abort();
+            throw;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Discards the upload; nothing of it stays visible.</summary>
+    public void Abort()
+    {
+        if (_done) return;
+        _done = true;
+        _file?.Dispose();
+        _file = null;
+        try { File.Delete(_tempPath); } catch (IOException) { /* removed at next start with the rest of .tmp */ }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Abort();
+        return ValueTask.CompletedTask;
+    }
+
+    private OaisException Fail(OaisErrorCode code, string message)
+    {
+        _store.Failed("put");
+        Abort();
+        return new OaisException(code, message);
+    }
+}

@@ -1,0 +1,19 @@
+namespace OrleansAis.Storage;
+
+/// <summary>Where a silo keeps its objects. Bound from the "Store" configuration section.</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    /// <summary>Root folder for this silo's data; mountpaths default to a folder inside it.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Folders (ideally one per disk) that hold objects; objects spread over them by rendezvous hash.</summary>
+    public List<string> Mountpaths { get; set; } = [];
+
+    /// <summary>Verify the whole-object checksum on full reads (costs one hash pass over the bytes).</summary>
+    public bool VerifyOnRead { get; set; }
+
+    public IReadOnlyList<string> EffectiveMountpaths =>
+        Mountpaths.Count > 0 ? Mountpaths : [Path.Combine(DataDirectory, "mp")];
+}
