@@ -1,0 +1,101 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
+using OrleansAis.Buckets;
+using OrleansAis.Cluster;
+using OrleansAis.Hosting;
+using OrleansAis.Silo.Configuration;
+using OrleansAis.Silo.Http;
+using OrleansAis.Storage;
+using Serilog;
+using StackExchange.Redis;
+
+namespace OrleansAis.Silo.Hosting;
+
+/// <summary>Builds the silo process: one Kestrel app hosting the Orleans silo, the HTTP API, dashboard and metrics.</summary>
+public static class SiloHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var (rest, mountpaths) = CommandLine.ExtractMountpaths(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddEnvironmentVariables("OAIS_")
+            .AddInMemoryCollection(mountpaths)
+            .AddCommandLine(rest, CommandLine.Switches);
+
+        var host = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var nodeId = builder.Configuration[$"{NodeOptions.Section}:Id"] is { Length: > 0 } id ? id : host.DefaultNodeId;
+
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("silo", nodeId)
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {silo} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+        builder.WebHost.UseUrls($"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = host.ClusterId;
+                o.ServiceId = host.ServiceId;
+            });
+            ConfigureClustering(silo, host);
+            silo.AddOrleansAis(node =>
+            {
+                node.Id = nodeId;
+                node.HttpUrl ??= host.HttpUrl;
+            });
+            silo.AddDashboard();
+        });
+
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(StoreMetrics.MeterName, "Microsoft.Orleans")
+            .AddPrometheusExporter());
+        builder.Services.AddOaisHttpApi();
+
+        var app = builder.Build();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOaisHttpApi();
+        return app;
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, SiloHostOptions host)
+    {
+        switch (host.Clustering)
+        {
+            case ClusteringMode.Localhost:
+                silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort);
+                break;
+            case ClusteringMode.Development:
+                var primary = ParseEndpoint(host.PrimarySiloEndpoint ?? $"127.0.0.1:{host.SiloPort}");
+                silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, primary, host.ServiceId, host.ClusterId);
+                break;
+            case ClusteringMode.Redis:
+                var redis = host.RedisConnectionString
+                    ?? throw new InvalidOperationException("Silo:RedisConnectionString (--redis) is required for Redis clustering");
+                silo.ConfigureEndpoints(host.AdvertisedHost, host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                // Cluster-wide grain state must be shared by all machines: keep it in the same Redis.
+                silo.AddRedisGrainStorage(BucketRegistryGrain.StorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                break;
+        }
+    }
+
+    private static IPEndPoint ParseEndpoint(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value[(colon + 1)..], out var port))
+            throw new InvalidOperationException($"'{value}' is not a host:port endpoint");
+        var hostPart = value[..colon];
+        var address = IPAddress.TryParse(hostPart, out var ip) ? ip : Dns.GetHostAddresses(hostPart).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        return new IPEndPoint(address, port);
+    }
+
+    private static string ListenHost(string listen) => listen is "*" or "0.0.0.0" ? "0.0.0.0" : listen;
+}

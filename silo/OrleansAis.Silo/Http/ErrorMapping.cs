@@ -1,0 +1,15 @@
+namespace OrleansAis.Silo.Http;
+
+/// <summary>The one mapping from <see cref="OaisErrorCode"/> to HTTP status codes (AIS paths and S3 share it).</summary>
+public static class ErrorMapping
+{
+    public static int StatusOf(OaisErrorCode code) => code switch
+    {
+        OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch => StatusCodes.Status400BadRequest,
+        OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound => StatusCodes.Status404NotFound,
+        OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict => StatusCodes.Status409Conflict,
+        OaisErrorCode.InvalidRange => StatusCodes.Status416RangeNotSatisfiable,
+        OaisErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

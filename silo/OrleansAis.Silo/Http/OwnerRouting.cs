@@ -1,0 +1,64 @@
+using OrleansAis.Cluster;
+
+namespace OrleansAis.Silo.Http;
+
+/// <summary>
+/// Gets a request for an object to the silo that owns it: serve locally, redirect (307) or proxy. Proxying streams
+/// both bodies and keeps the original Host header, so S3 signatures still verify on the owner.
+/// </summary>
+public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClients, ILogger<OwnerRouting> log)
+{
+    /// <summary>Marks a request one silo forwarded to another; the receiver serves it itself (no forwarding loops).</summary>
+    public const string ForwardedHeader = "X-Oais-Forwarded";
+    public const string HttpClientName = "oais-owner-proxy";
+
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate",
+    };
+
+    public NodeInfo Local => cluster.Local;
+
+    /// <summary>The owner of the object, or null when this silo should serve the request itself.</summary>
+    public NodeInfo? RemoteOwner(HttpContext context, string bucket, string name)
+    {
+        if (context.Request.Headers.ContainsKey(ForwardedHeader)) return null;
+        var owner = cluster.OwnerOf(bucket, name);
+        return cluster.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
+    }
+
+    public string UrlAt(NodeInfo node, HttpRequest request) =>
+        node.HttpUrl.TrimEnd('/') + request.PathBase + request.Path + request.QueryString;
+
+    public IResult Redirect(NodeInfo owner, HttpRequest request) => Results.Redirect(UrlAt(owner, request), permanent: false, preserveMethod: true);
+
+    /// <summary>Forwards the request to <paramref name="owner"/> and streams its answer back.</summary>
+    public async Task ProxyAsync(HttpContext context, NodeInfo owner)
+    {
+        var request = context.Request;
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), UrlAt(owner, request));
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (hasBody) message.Content = new StreamContent(request.Body);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (HopByHop.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+                message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+        }
+        message.Headers.Host = request.Host.Value;
+        message.Headers.TryAddWithoutValidation(ForwardedHeader, Local.NodeId);
+
+        var client = httpClients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (HopByHop.Contains(name)) continue;
+            context.Response.Headers[name] = values.ToArray();
+        }
+        log.LogDebug("Proxied {Method} {Path} to {Owner}: {Status}", request.Method, request.Path, owner.NodeId, (int)response.StatusCode);
+        if (request.Method == HttpMethods.Head) return;
+        await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+        await body.CopyToAsync(context.Response.Body, 1 << 16, context.RequestAborted);
+    }
+}

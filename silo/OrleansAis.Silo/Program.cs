@@ -1,0 +1,3 @@
+using OrleansAis.Silo.Hosting;
+
+await SiloHost.Build(args).RunAsync();
