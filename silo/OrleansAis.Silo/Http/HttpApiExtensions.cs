@@ -20,7 +20,7 @@ public static class HttpApiExtensions
 
     public static IEndpointRouteBuilder MapOaisHttpApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/health", () => Results.Ok(new { status = "ok" }));
+        ClusterEndpoints.Map(app);
         return app;
     }
 }

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansAis.Silo.Http;
+
+/// <summary>JSON conventions of the AIS-style API: snake_case names, errors as {"error":{code,message,status}}.</summary>
+public static class AisJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static IResult Error(OaisErrorCode code, string message) => Error(ErrorMapping.StatusOf(code), code.ToString(), message);
+
+    public static IResult Error(OaisException e) => Error(e.Code, e.Message);
+
+    public static IResult Error(int status, string code, string message) =>
+        Results.Json(new { error = new { code, message, status } }, Options, statusCode: status);
+}

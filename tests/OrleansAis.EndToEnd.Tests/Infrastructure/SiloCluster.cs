@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace OrleansAis.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A cluster of real silo processes on loopback (development clustering, free ports, a temp folder per silo),
+/// started once per test class through <see cref="IAsyncLifetime"/>. The first silo is the primary.
+/// </summary>
+public class SiloCluster : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    public SiloCluster() : this(1) { }
+
+    protected SiloCluster(int size) => Size = size;
+
+    public int Size { get; }
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "oais-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    public List<SiloProcess> Silos { get; } = [];
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>The first silo's HTTP endpoint (any silo accepts any request).</summary>
+    public Uri Endpoint => Silos[0].HttpUrl;
+
+    public async Task InitializeAsync()
+    {
+        var ports = FreePorts.Take(Size * 3);
+        var primaryPort = ports[0];
+        for (var i = 0; i < Size; i++)
+        {
+            Silos.Add(new SiloProcess($"node-{i}", Path.Combine(Root, $"node-{i}"), ports[i * 3], ports[i * 3 + 1], ports[i * 3 + 2],
+                primaryPort, Path.Combine(Root, "cluster-state")));
+        }
+        Silos[0].Start();
+        await WaitForClusterAsync(Silos[0], 1);
+        foreach (var silo in Silos.Skip(1)) silo.Start();
+        foreach (var silo in Silos) await WaitForClusterAsync(silo, Size);
+    }
+
+    /// <summary>Waits until <paramref name="silo"/> answers /v1/cluster listing <paramref name="nodes"/> active nodes.</summary>
+    public async Task WaitForClusterAsync(SiloProcess silo, int nodes)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (!silo.IsRunning) throw new InvalidOperationException($"silo {silo.NodeId} exited:\n{silo.Output}");
+            try
+            {
+                using var doc = JsonDocument.Parse(await Http.GetStringAsync(new Uri(silo.HttpUrl, "/v1/cluster")));
+                if (doc.RootElement.GetProperty("nodes").GetArrayLength() == nodes) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+            {
+                // not up yet
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"silo {silo.NodeId} did not see {nodes} nodes within {StartTimeout}:\n{silo.Output}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in Silos) await silo.DisposeAsync();
+        Http.Dispose();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Three silos: for tests of routing between owners.</summary>
+public sealed class ThreeSiloCluster() : SiloCluster(3);
