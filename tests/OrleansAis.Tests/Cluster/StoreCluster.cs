@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.TestingHost;
+using OrleansAis.Client;
+using OrleansAis.Hosting;
+using OrleansAis.Ownership;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Tests.Cluster;
+
+/// <summary>
+/// A 3-silo Orleans test cluster of storage nodes. Each silo's node id is its silo name and its data lives in its own
+/// temp folder (so a restarted silo finds its objects again); cluster state (the bucket registry) is one shared folder.
+/// </summary>
+public class StoreCluster : IAsyncLifetime
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "oais-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public OaisClient Client { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(3);
+        var root = Root;
+        builder.ConfigureSilo((options, silo) => silo.AddOrleansAis(
+            node => node.Id = options.SiloName,
+            store => store.DataDirectory = Path.Combine(root, options.SiloName),
+            state => state.Directory = Path.Combine(root, "cluster-state")));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Client = new OaisClient(Cluster.Client, Options.Create(new OaisClientOptions { Transport = ObjectTransport.Grain }));
+    }
+
+    public IReadOnlyList<InProcessSiloHandle> Silos => Cluster.Silos;
+
+    public LocalObjectStore StoreOf(InProcessSiloHandle silo) =>
+        Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<LocalObjectStore>();
+
+    /// <summary>The node id (= silo name) that the ownership function assigns the object to among the running silos.</summary>
+    public string ExpectedOwner(string bucket, string name) =>
+        Rendezvous.Owner(ObjectKey.Format(bucket, name), Cluster.GetActiveSilos().Select(s => s.Name).ToList(), n => n);
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
