@@ -17,6 +17,21 @@ public interface INodeStoreGrain : IGrainWithStringKey
 
     /// <summary>Removes this silo's local data of a deleted bucket and forgets it in the local bucket cache.</summary>
     [Alias("DropBucket")] Task DropBucket(string bucket);
+
+    /// <summary>The object's metadata if this node's disks hold it (whether or not it owns it).</summary>
+    [Alias("Find")] Task<ObjectMeta?> Find(string bucket, string name);
+
+    /// <summary>A bounded chunk of the local copy at <paramref name="version"/> (for moving it to another node).</summary>
+    [Alias("ReadChunk")] Task<byte[]> ReadChunk(string bucket, string name, long version, long offset, int count);
+
+    /// <summary>Deletes the local copy if it is still at <paramref name="version"/>.</summary>
+    [Alias("Remove")] Task<bool> Remove(string bucket, string name, long version);
+
+    /// <summary>
+    /// Moves the object from node <paramref name="fromNode"/> onto this node (copy, verify checksum, commit, delete the
+    /// source). Returns this node's copy, or null when the source no longer has the object.
+    /// </summary>
+    [Alias("Import")] Task<ObjectMeta?> Import(string bucket, string name, string fromNode);
 }
 
 /// <summary>Cluster-wide views assembled from every node (stateless; runs on whichever silo is asked).</summary>

@@ -8,6 +8,7 @@ using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
+using OrleansAis.Rebalancing;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Hosting;
@@ -48,6 +49,9 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<LocalObjectStore>();
         services.AddSingleton<ClusterMap>();
         services.AddSingleton<BucketCatalog>();
+        services.AddSingleton<ObjectMover>();
+        services.AddSingleton<Rebalancer>();
+        services.AddHostedService(sp => sp.GetRequiredService<Rebalancer>());
 
         silo.AddPlacementDirector<OwnerPlacement, OwnerPlacementDirector>();
         silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();

@@ -20,9 +20,10 @@ public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets) 
         var size = request.EffectivePageSize;
         var pages = await Task.WhenAll(cluster.ActiveNodes().Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).List(bucket, request)));
         // Each node returned its `size` smallest names after the token, so the `size` smallest of the union are exact.
-        // A name held by two nodes (mid-move) is listed once, at its newest version.
+        // A name held by two nodes (mid-move) is listed once: the owner's copy is the authoritative one.
         var merged = pages.SelectMany(p => p.Entries)
-            .OrderBy(e => e.Name, StringComparer.Ordinal).ThenByDescending(e => e.Version)
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ThenByDescending(e => e.Node == cluster.OwnerOf(bucket, e.Name).NodeId)
             .DistinctBy(e => e.Name).ToList();
         var more = merged.Count > size || pages.Any(p => p.ContinuationToken is not null);
         var entries = merged.Count > size ? merged.GetRange(0, size) : merged;

@@ -3,13 +3,15 @@ using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
 using OrleansAis.Placement;
+using OrleansAis.Rebalancing;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Nodes;
 
 /// <summary>One per storage silo, pinned to it (key: node id): remote access to that silo's local store.</summary>
 [NodePinnedPlacement, Immovable, KeepAlive]
-public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster) : Grain, INodeStoreGrain
+public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover)
+    : Grain, INodeStoreGrain
 {
     public override Task OnActivateAsync(CancellationToken ct)
     {
@@ -37,4 +39,13 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
         store.DropBucket(bucket);
         return Task.CompletedTask;
     }
+
+    public Task<ObjectMeta?> Find(string bucket, string name) => Task.FromResult(store.Head(bucket, name));
+
+    public Task<byte[]> ReadChunk(string bucket, string name, long version, long offset, int count) =>
+        store.ReadChunkAsync(bucket, name, version, offset, count);
+
+    public Task<bool> Remove(string bucket, string name, long version) => store.DeleteAsync(bucket, name, version);
+
+    public Task<ObjectMeta?> Import(string bucket, string name, string fromNode) => mover.PullAsync(bucket, name, fromNode);
 }

@@ -5,6 +5,7 @@ using OrleansAis.Cluster;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
 using OrleansAis.Placement;
+using OrleansAis.Rebalancing;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Objects;
@@ -14,7 +15,8 @@ namespace OrleansAis.Objects;
 /// from its data. Uploads in progress are held here (temp files) and discarded if the activation goes away.
 /// </summary>
 [OwnerPlacement, Immovable]
-public sealed class ObjectGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ILogger<ObjectGrain> log)
+public sealed class ObjectGrain(
+    LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer, ILogger<ObjectGrain> log)
     : Grain, IObjectGrain
 {
     private readonly Dictionary<Guid, ObjectWriter> _uploads = [];
@@ -38,7 +40,7 @@ public sealed class ObjectGrain(LocalObjectStore store, BucketCatalog buckets, C
     public async Task<ObjectMeta> Head()
     {
         await buckets.Require(_bucket);
-        return store.Head(_bucket, _name) ?? throw OaisException.ObjectNotFound(_bucket, _name);
+        return (await FindCopy())?.Meta ?? throw OaisException.ObjectNotFound(_bucket, _name);
     }
 
     public async Task<Guid> BeginWrite(PutOptions options)
@@ -73,10 +75,10 @@ public sealed class ObjectGrain(LocalObjectStore store, BucketCatalog buckets, C
     {
         var upload = Upload(uploadId);
         _uploads.Remove(uploadId);
-        await using (upload)
-        {
-            return await upload.CommitAsync();
-        }
+        ObjectMeta meta;
+        await using (upload) meta = await upload.CommitAsync();
+        if (!OnOwner()) rebalancer.Nudge(); // written here while ownership is moving: hand it to the owner soon
+        return meta;
     }
 
     public Task AbortWrite(Guid uploadId)
@@ -87,17 +89,11 @@ public sealed class ObjectGrain(LocalObjectStore store, BucketCatalog buckets, C
 
     public async Task<byte[]> Read(long version, long offset, int count)
     {
-        if (count < 0 || count > Transfer.MaxChunkBytes)
-            throw new OaisException(OaisErrorCode.InvalidArgument, $"read of {count} bytes: chunks are 0 to {Transfer.MaxChunkBytes} bytes");
         await buckets.Require(_bucket);
-        using var reader = store.OpenRead(_bucket, _name) ?? throw OaisException.ObjectNotFound(_bucket, _name);
-        if (reader.Meta.Version != version)
-            throw new OaisException(OaisErrorCode.Conflict, $"object '{_bucket}/{_name}' changed (version {reader.Meta.Version}, reading {version})");
-        if (offset < 0 || offset > reader.Meta.Size)
-            throw new OaisException(OaisErrorCode.InvalidRange, $"offset {offset} is outside the object's {reader.Meta.Size} bytes");
-        var buffer = new byte[Math.Min(count, reader.Meta.Size - offset)];
-        var n = await reader.ReadAtAsync(offset, buffer);
-        return n == buffer.Length ? buffer : buffer[..n];
+        var copy = await FindCopy() ?? throw OaisException.ObjectNotFound(_bucket, _name);
+        return copy.NodeId == cluster.Local.NodeId
+            ? await store.ReadChunkAsync(_bucket, _name, version, offset, count)
+            : await GrainFactory.GetGrain<INodeStoreGrain>(copy.NodeId).ReadChunk(_bucket, _name, version, offset, count);
     }
 
     public async Task<bool> Delete()
@@ -106,7 +102,34 @@ public sealed class ObjectGrain(LocalObjectStore store, BucketCatalog buckets, C
         return await store.DeleteAsync(_bucket, _name);
     }
 
-    public Task<NodeInfo> Locate() => Task.FromResult(cluster.Local);
+    public Task<NodeInfo> Locate()
+    {
+        OnOwner();
+        return Task.FromResult(cluster.Local);
+    }
+
+    /// <summary>
+    /// Orleans does not move live activations when silos join or leave. When this activation is no longer on the owner,
+    /// ask to be re-placed once idle (the placement director then picks the owner).
+    /// </summary>
+    private bool OnOwner()
+    {
+        if (cluster.IsLocal(cluster.OwnerOf(_bucket, _name))) return true;
+        this.MigrateOnIdle();
+        return false;
+    }
+
+    /// <summary>
+    /// Where the object's bytes are: normally here. On the owner, a copy still on another node (ownership moved) is
+    /// pulled here first; an activation left on a former owner reads from wherever the copy now is.
+    /// </summary>
+    private async Task<(ObjectMeta Meta, string NodeId)?> FindCopy()
+    {
+        if (store.Head(_bucket, _name) is { } local) return (local, cluster.Local.NodeId);
+        if (!rebalancer.MovesMayBePending) return null;
+        if (OnOwner()) return await mover.FindElsewhereAsync(_bucket, _name) is { } moved ? (moved, cluster.Local.NodeId) : null;
+        return await mover.FindRemoteCopyAsync(_bucket, _name);
+    }
 
     private ObjectWriter Upload(Guid id) =>
         _uploads.TryGetValue(id, out var upload)

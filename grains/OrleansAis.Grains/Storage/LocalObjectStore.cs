@@ -65,6 +65,30 @@ public sealed class LocalObjectStore
         return new ObjectWriter(this, bucket, name, options, temp, Path.Combine(mountpath, bucket, ObjectFile.RelativePath(name)));
     }
 
+    /// <summary>
+    /// Starts writing a copy of an object that lives on another node (rebalancing): the copy must hash to the source's
+    /// checksum and keeps its version, time and metadata.
+    /// </summary>
+    public ObjectWriter BeginImport(ObjectMeta source)
+    {
+        var options = new PutOptions
+        {
+            ContentType = source.ContentType, Custom = source.Custom, ExpectedChecksum = source.Checksum, ExpectedSize = source.Size,
+        };
+        var mountpath = MountpathOf(source.Bucket, source.Name);
+        return new ObjectWriter(this, source.Bucket, source.Name, options,
+            Path.Combine(mountpath, TempFolder, Guid.NewGuid().ToString("N")),
+            Path.Combine(mountpath, source.Bucket, ObjectFile.RelativePath(source.Name)))
+        {
+            Preserved = (source.Version, source.Modified),
+        };
+    }
+
+    /// <summary>Buckets that have data on this node's mountpaths.</summary>
+    public IReadOnlyList<string> LocalBuckets() =>
+        Mountpaths.Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories)
+            .Select(Path.GetFileName).OfType<string>().Where(b => b != TempFolder).Distinct().Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Writes a whole object from a stream, in bounded buffers, atomically.</summary>
     public async Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, CancellationToken ct = default)
     {
@@ -124,7 +148,29 @@ public sealed class LocalObjectStore
         }
     }
 
-    public async Task<bool> DeleteAsync(string bucket, string name, CancellationToken ct = default)
+    /// <summary>
+    /// Reads one bounded chunk of version <paramref name="version"/>; a changed object is a <see cref="OaisErrorCode.Conflict"/>,
+    /// so a reader assembling chunks never mixes versions.
+    /// </summary>
+    public async Task<byte[]> ReadChunkAsync(string bucket, string name, long version, long offset, int count, CancellationToken ct = default)
+    {
+        if (count < 0 || count > Grains.Transfer.MaxChunkBytes)
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"read of {count} bytes: chunks are 0 to {Grains.Transfer.MaxChunkBytes} bytes");
+        using var reader = OpenRead(bucket, name) ?? throw OaisException.ObjectNotFound(bucket, name);
+        if (reader.Meta.Version != version)
+            throw new OaisException(OaisErrorCode.Conflict, $"object '{bucket}/{name}' changed (now version {reader.Meta.Version}, reading {version})");
+        if (offset < 0 || offset > reader.Meta.Size)
+            throw new OaisException(OaisErrorCode.InvalidRange, $"offset {offset} is outside the object's {reader.Meta.Size} bytes");
+        var buffer = new byte[Math.Min(count, reader.Meta.Size - offset)];
+        var n = await reader.ReadAtAsync(offset, buffer, ct);
+        return n == buffer.Length ? buffer : buffer[..n];
+    }
+
+    /// <summary>
+    /// Deletes the object; with <paramref name="onlyVersion"/>, only while it is still at that version (a move between
+    /// nodes must not delete an overwrite that happened meanwhile). False when nothing was deleted.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string bucket, string name, long? onlyVersion = null, CancellationToken ct = default)
     {
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
@@ -133,7 +179,15 @@ public sealed class LocalObjectStore
         await gate.WaitAsync(ct);
         try
         {
-            if (!File.Exists(path)) return false;
+            if (onlyVersion is { } version)
+            {
+                using var current = OpenRead(bucket, name);
+                if (current is null || current.Meta.Version != version) return false;
+            }
+            else if (!File.Exists(path))
+            {
+                return false;
+            }
             File.Delete(path);
             _indexes.Removed(bucket, name);
             _metrics.Record("delete", 0, TimeSpan.Zero);
@@ -158,10 +212,9 @@ public sealed class LocalObjectStore
     public (long Count, long Bytes) Totals()
     {
         long count = 0, bytes = 0;
-        foreach (var bucket in Mountpaths.SelectMany(mp => Directory.Exists(mp) ? Directory.EnumerateDirectories(mp) : [])
-                     .Select(Path.GetFileName).Where(b => b is not null && b != TempFolder).Distinct())
+        foreach (var bucket in LocalBuckets())
         {
-            var (c, b) = _indexes.Get(bucket!).Totals();
+            var (c, b) = _indexes.Get(bucket).Totals();
             count += c;
             bytes += b;
         }

@@ -33,6 +33,9 @@ public sealed class ObjectWriter : IAsyncDisposable
     public string Name { get; }
     public long BytesWritten { get; private set; }
 
+    /// <summary>Set when moving an existing object between nodes: the copy keeps its version and modification time.</summary>
+    internal (long Version, DateTimeOffset Modified)? Preserved { get; init; }
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
@@ -64,7 +67,8 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Name = Name, Size = BytesWritten, Checksum = checksum,
                 ContentType = string.IsNullOrEmpty(_options.ContentType) ? "application/octet-stream" : _options.ContentType,
                 Custom = _options.Custom is null ? [] : new Dictionary<string, string>(_options.Custom),
-                Version = previousVersion + 1, Modified = DateTimeOffset.UtcNow,
+                Version = Preserved?.Version ?? previousVersion + 1,
+                Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
             };
             await file.FlushAsync(ct);
             ObjectFile.WriteTrailer(file, trailer);

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using OrleansAis.Cluster;
+using OrleansAis.Grains;
+using OrleansAis.Ownership;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Rebalancing;
+
+/// <summary>
+/// Moves objects onto this node when it became their owner (membership changed). The copy streams in bounded chunks
+/// from the node that holds it, must match the source checksum, keeps the source version, and only then is the source
+/// deleted, so an object is never lost and never visible half-written.
+/// </summary>
+public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGrainFactory grains, ILogger<ObjectMover> log)
+{
+    /// <summary>Moves the object from <paramref name="fromNode"/> here; null when that node does not have it.</summary>
+    public async Task<ObjectMeta?> PullAsync(string bucket, string name, string fromNode, CancellationToken ct = default)
+    {
+        var source = grains.GetGrain<INodeStoreGrain>(fromNode);
+        var remote = await source.Find(bucket, name);
+        if (remote is null) return store.Head(bucket, name);
+        if (store.Head(bucket, name) is { } local)
+        {
+            // Written here after ownership changed: the local copy is the newer one.
+            await source.Remove(bucket, name, remote.Version);
+            return local;
+        }
+        await using (var writer = store.BeginImport(remote))
+        {
+            for (long offset = 0; offset < remote.Size;)
+            {
+                var chunk = await source.ReadChunk(bucket, name, remote.Version, offset, Transfer.ChunkBytes);
+                if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"'{bucket}/{name}' on {fromNode} ended early at {offset}");
+                await writer.WriteAsync(chunk, ct);
+                offset += chunk.Length;
+            }
+            await writer.CommitAsync(ct);
+        }
+        await source.Remove(bucket, name, remote.Version);
+        log.LogInformation("Moved {Bucket}/{Object} v{Version} from {From} to {To}", bucket, name, remote.Version, fromNode, cluster.Local.NodeId);
+        return store.Head(bucket, name);
+    }
+
+    /// <summary>
+    /// The object is missing here although this node owns it: look on the other nodes (likeliest previous owners first)
+    /// and move it here. Null when no node has it.
+    /// </summary>
+    public async Task<ObjectMeta?> FindElsewhereAsync(string bucket, string name, CancellationToken ct = default) =>
+        await FindRemoteCopyAsync(bucket, name) is { } copy ? await PullAsync(bucket, name, copy.NodeId, ct) : null;
+
+    /// <summary>A copy of the object on another node, without moving it (owner first, then the likeliest previous owners).</summary>
+    public async Task<(ObjectMeta Meta, string NodeId)?> FindRemoteCopyAsync(string bucket, string name)
+    {
+        var others = Rendezvous.Ranked(ObjectKey.Format(bucket, name), cluster.ActiveNodes(), n => n.NodeId)
+            .Where(n => !cluster.IsLocal(n));
+        foreach (var node in others)
+        {
+            if (await grains.GetGrain<INodeStoreGrain>(node.NodeId).Find(bucket, name) is { } meta) return (meta, node.NodeId);
+        }
+        return null;
+    }
+}
