@@ -13,6 +13,13 @@ public enum OaisErrorCode
     ChecksumMismatch = 8,
     Conflict = 9,
     Unavailable = 10,
+    EtlNotFound = 11,
+    /// <summary>The ETL exists but is not running (stopped, aborted, or still initializing) on the node that was asked.</summary>
+    EtlNotRunning = 12,
+    /// <summary>The transformer failed (error reply, crash, bad output); the message carries its words.</summary>
+    TransformFailed = 13,
+    TransformTimeout = 14,
+    EtlAlreadyExists = 15,
 }
 
 /// <summary>An error the caller can act on; crosses grain boundaries with its code and message intact.</summary>
@@ -25,6 +32,9 @@ public sealed class OaisException : Exception
 
     public static OaisException BucketNotFound(string bucket) =>
         new(OaisErrorCode.BucketNotFound, $"bucket '{bucket}' does not exist");
+
+    public static OaisException EtlNotFound(string name) =>
+        new(OaisErrorCode.EtlNotFound, $"ETL '{name}' does not exist");
 
     public static OaisException ObjectNotFound(string bucket, string name) =>
         new(OaisErrorCode.ObjectNotFound, $"object '{bucket}/{name}' does not exist");

@@ -40,16 +40,15 @@ internal sealed class BucketIndex
         var index = new BucketIndex();
         foreach (var folder in store.BucketFolders(bucket))
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(ObjectFile.IsMetaFile))
             {
                 try
                 {
-                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-                    index.Set(store.ToMeta(bucket, ObjectFile.ReadTrailer(stream)));
+                    if (ObjectFile.ReadMeta(file) is { } stored) index.Set(store.ToMeta(bucket, stored));
                 }
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+                catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
                 {
-                    // Deleted meanwhile, or not an object file: not part of the listing.
+                    // Not an object's metadata: not part of the listing.
                 }
             }
         }

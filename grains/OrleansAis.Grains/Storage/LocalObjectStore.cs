@@ -49,8 +49,12 @@ public sealed class LocalObjectStore
     internal string MountpathOf(string bucket, string name) =>
         Rendezvous.Owner(ObjectKey.Format(bucket, name), Mountpaths, p => p);
 
-    internal string PathOf(string bucket, string name) =>
-        Path.Combine(MountpathOf(bucket, name), bucket, ObjectFile.RelativePath(name));
+    /// <summary>The object's metadata file (its commit point); the content is in <see cref="ObjectFile.DataPath"/> next to it.</summary>
+    internal string MetaPathOf(string bucket, string name) =>
+        Path.Combine(MountpathOf(bucket, name), bucket, ObjectFile.RelativeMetaPath(name));
+
+    internal string NewTempPath(string bucket, string name) =>
+        Path.Combine(MountpathOf(bucket, name), TempFolder, Guid.NewGuid().ToString("N"));
 
     internal IEnumerable<string> BucketFolders(string bucket) =>
         Mountpaths.Select(mp => Path.Combine(mp, bucket)).Where(Directory.Exists);
@@ -60,9 +64,7 @@ public sealed class LocalObjectStore
     {
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
-        var mountpath = MountpathOf(bucket, name);
-        var temp = Path.Combine(mountpath, TempFolder, Guid.NewGuid().ToString("N"));
-        return new ObjectWriter(this, bucket, name, options, temp, Path.Combine(mountpath, bucket, ObjectFile.RelativePath(name)));
+        return new ObjectWriter(this, bucket, name, options);
     }
 
     /// <summary>
@@ -75,10 +77,7 @@ public sealed class LocalObjectStore
         {
             ContentType = source.ContentType, Custom = source.Custom, ExpectedChecksum = source.Checksum, ExpectedSize = source.Size,
         };
-        var mountpath = MountpathOf(source.Bucket, source.Name);
-        return new ObjectWriter(this, source.Bucket, source.Name, options,
-            Path.Combine(mountpath, TempFolder, Guid.NewGuid().ToString("N")),
-            Path.Combine(mountpath, source.Bucket, ObjectFile.RelativePath(source.Name)))
+        return new ObjectWriter(this, source.Bucket, source.Name, options)
         {
             Preserved = (source.Version, source.Modified),
         };
@@ -119,33 +118,36 @@ public sealed class LocalObjectStore
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
         var start = StoreMetrics.Now();
-        FileStream file;
-        try
+        var metaPath = MetaPathOf(bucket, name);
+        // A concurrent overwrite may delete the data file between reading the metadata and opening it: read again.
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            file = new FileStream(PathOf(bucket, name), new FileStreamOptions
+            var stored = ObjectFile.ReadMeta(metaPath);
+            if (stored is null || stored.Name != name) return null; // absent, or a 128-bit hash collision
+            var dataPath = ObjectFile.DataPath(metaPath, stored.Version);
+            FileStream file;
+            try
             {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0, Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        try
-        {
-            var trailer = ObjectFile.ReadTrailer(file);
-            if (trailer.Name != name) { file.Dispose(); return null; } // 128-bit hash collision: not this object
-            var reader = new ObjectReader(file, ToMeta(bucket, trailer), bytes => _metrics.Record("get", bytes, TimeSpan.Zero));
+                file = new FileStream(dataPath, new FileStreamOptions
+                {
+                    Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
+                    BufferSize = 0, Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                });
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            if (file.Length != stored.Size)
+            {
+                file.Dispose();
+                _metrics.Error("open");
+                throw new InvalidDataException($"object '{bucket}/{name}' is corrupt: {file.Length} bytes on disk, {stored.Size} in its metadata");
+            }
             _metrics.Record("open", 0, StoreMetrics.Since(start));
-            return reader;
+            return new ObjectReader(file, dataPath, ToMeta(bucket, stored), bytes => _metrics.Record("get", bytes, TimeSpan.Zero));
         }
-        catch
-        {
-            file.Dispose();
-            _metrics.Error("open");
-            throw;
-        }
+        throw new OaisException(OaisErrorCode.Conflict, $"object '{bucket}/{name}' keeps changing while being opened");
     }
 
     /// <summary>
@@ -174,21 +176,15 @@ public sealed class LocalObjectStore
     {
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
-        var path = PathOf(bucket, name);
+        var metaPath = MetaPathOf(bucket, name);
         var gate = LockFor(bucket, name);
         await gate.WaitAsync(ct);
         try
         {
-            if (onlyVersion is { } version)
-            {
-                using var current = OpenRead(bucket, name);
-                if (current is null || current.Meta.Version != version) return false;
-            }
-            else if (!File.Exists(path))
-            {
-                return false;
-            }
-            File.Delete(path);
+            var stored = ObjectFile.ReadMeta(metaPath);
+            if (stored is null || stored.Name != name || (onlyVersion is { } version && stored.Version != version)) return false;
+            File.Delete(metaPath); // the commit point goes first: from here on the object is gone
+            File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
             _indexes.Removed(bucket, name);
             _metrics.Record("delete", 0, TimeSpan.Zero);
             return true;
@@ -244,7 +240,7 @@ public sealed class LocalObjectStore
     internal SemaphoreSlim LockFor(string bucket, string name) =>
         _keyLocks[(int)(Rendezvous.HashKey(ObjectKey.Format(bucket, name)) % (ulong)_keyLocks.Length)];
 
-    internal ObjectMeta ToMeta(string bucket, ObjectFile.Trailer t) => new()
+    internal ObjectMeta ToMeta(string bucket, ObjectFile.StoredMeta t) => new()
     {
         Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
         Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -6,17 +5,18 @@ using System.Text.Json.Serialization;
 namespace OrleansAis.Storage;
 
 /// <summary>
-/// On-disk form of one object: the content bytes first (so byte ranges are plain file offsets), then a
-/// metadata trailer (UTF-8 JSON, its length, a magic). Content and metadata live in one file, so one
-/// rename publishes both atomically.
+/// On-disk layout of one object inside its bucket folder:
+/// <c>{hh}/{hash}</c> holds the metadata (JSON) and is the commit point; <c>{hh}/{hash}.v{version}</c> holds exactly
+/// the content bytes (so byte ranges are file offsets and an fqn transformer can read the file as is).
+/// A writer puts the new data file in place first and then renames the metadata over the old one, so readers see
+/// either the old version or the new one, never a mix.
 /// </summary>
 internal static partial class ObjectFile
 {
-    private static ReadOnlySpan<byte> Magic => "OAISOBJ1"u8;
-    private const int FooterBytes = sizeof(int) + 8;
-    private const int MaxTrailerBytes = 1 << 20;
+    private const string VersionSeparator = ".v";
+    private const int MaxMetaBytes = 1 << 20;
 
-    internal sealed class Trailer
+    internal sealed class StoredMeta
     {
         public required string Name { get; init; }
         public long Size { get; init; }
@@ -27,45 +27,47 @@ internal static partial class ObjectFile
         public DateTimeOffset Modified { get; init; }
     }
 
-    [JsonSerializable(typeof(Trailer))]
-    private sealed partial class TrailerJson : JsonSerializerContext;
+    [JsonSerializable(typeof(StoredMeta))]
+    private sealed partial class MetaJson : JsonSerializerContext;
 
-    public static void WriteTrailer(Stream stream, Trailer trailer)
+    /// <summary>Metadata file of an object relative to its bucket folder: a 128-bit hash of the name, so any valid name maps to a safe path.</summary>
+    public static string RelativeMetaPath(string name)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(trailer, TrailerJson.Default.Trailer);
-        Span<byte> footer = stackalloc byte[FooterBytes];
-        BinaryPrimitives.WriteInt32LittleEndian(footer, json.Length);
-        Magic.CopyTo(footer[sizeof(int)..]);
-        stream.Write(json);
-        stream.Write(footer);
-    }
-
-    /// <summary>Reads the trailer through an already open handle (so it matches the bytes that handle sees).</summary>
-    public static Trailer ReadTrailer(FileStream file)
-    {
-        var length = file.Length;
-        if (length < FooterBytes) throw Corrupt(file, "shorter than its footer");
-        Span<byte> footer = stackalloc byte[FooterBytes];
-        RandomAccess.Read(file.SafeFileHandle, footer, length - FooterBytes);
-        if (!footer[sizeof(int)..].SequenceEqual(Magic)) throw Corrupt(file, "bad magic");
-        var jsonLength = BinaryPrimitives.ReadInt32LittleEndian(footer);
-        if (jsonLength <= 0 || jsonLength > MaxTrailerBytes || jsonLength > length - FooterBytes)
-            throw Corrupt(file, $"bad trailer length {jsonLength}");
-        var json = new byte[jsonLength];
-        RandomAccess.Read(file.SafeFileHandle, json, length - FooterBytes - jsonLength);
-        var trailer = JsonSerializer.Deserialize(json, TrailerJson.Default.Trailer) ?? throw Corrupt(file, "empty trailer");
-        if (trailer.Size != length - FooterBytes - jsonLength) throw Corrupt(file, "size does not match trailer");
-        return trailer;
-    }
-
-    private static InvalidDataException Corrupt(FileStream file, string what) =>
-        new($"object file '{file.Name}' is corrupt: {what}");
-
-    /// <summary>File name of an object inside its bucket folder: a 128-bit hash, so any valid name (up to 1 KiB, any characters) maps to a safe path.</summary>
-    public static string RelativePath(string name)
-    {
-        var hash = System.IO.Hashing.XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(name));
-        var hex = hash.ToString("x32");
+        var hex = System.IO.Hashing.XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(name)).ToString("x32");
         return Path.Combine(hex[..2], hex);
+    }
+
+    public static string DataPath(string metaPath, long version) => metaPath + VersionSeparator + version;
+
+    public static bool IsMetaFile(string path) => !Path.GetFileName(path).Contains(VersionSeparator, StringComparison.Ordinal);
+
+    /// <summary>Data files of the object other than <paramref name="keepVersion"/> (older versions, leftovers of a crash).</summary>
+    public static IEnumerable<string> OtherDataFiles(string metaPath, long keepVersion)
+    {
+        var folder = Path.GetDirectoryName(metaPath)!;
+        if (!Directory.Exists(folder)) return [];
+        var keep = DataPath(metaPath, keepVersion);
+        return Directory.EnumerateFiles(folder, Path.GetFileName(metaPath) + VersionSeparator + "*").Where(f => f != keep);
+    }
+
+    public static byte[] Serialize(StoredMeta meta) => JsonSerializer.SerializeToUtf8Bytes(meta, MetaJson.Default.StoredMeta);
+
+    /// <summary>The metadata, or null when the object does not exist.</summary>
+    public static StoredMeta? ReadMeta(string metaPath)
+    {
+        byte[] bytes;
+        try
+        {
+            using var file = new FileStream(metaPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            if (file.Length > MaxMetaBytes) throw new InvalidDataException($"object metadata '{metaPath}' is {file.Length} bytes");
+            bytes = new byte[file.Length];
+            file.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        return JsonSerializer.Deserialize(bytes, MetaJson.Default.StoredMeta)
+            ?? throw new InvalidDataException($"object metadata '{metaPath}' is empty");
     }
 }

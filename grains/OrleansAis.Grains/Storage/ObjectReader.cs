@@ -4,21 +4,25 @@ namespace OrleansAis.Storage;
 
 /// <summary>
 /// An open object version: the metadata and a handle on exactly the bytes it describes
-/// (a concurrent overwrite renames a new file into place; this handle keeps reading the old one).
+/// (a concurrent overwrite writes a new data file and deletes this one; the open handle keeps reading it).
 /// </summary>
 public sealed class ObjectReader : IDisposable
 {
     private readonly FileStream _file;
     private readonly Action<long> _onRead;
 
-    internal ObjectReader(FileStream file, ObjectMeta meta, Action<long> onRead)
+    internal ObjectReader(FileStream file, string dataPath, ObjectMeta meta, Action<long> onRead)
     {
         _file = file;
+        DataPath = dataPath;
         Meta = meta;
         _onRead = onRead;
     }
 
     public ObjectMeta Meta { get; }
+
+    /// <summary>The file holding exactly this version's bytes (what an fqn-mode transformer reads).</summary>
+    public string DataPath { get; }
 
     /// <summary>A stream over <paramref name="length"/> bytes at <paramref name="offset"/>; owns nothing (dispose the reader).</summary>
     public Stream OpenRange(long offset, long length)

@@ -3,30 +3,30 @@ using System.IO.Hashing;
 namespace OrleansAis.Storage;
 
 /// <summary>
-/// A streamed upload into a temp file on the object's mountpath. <see cref="CommitAsync"/> appends the metadata
-/// trailer, fsyncs and renames over the final path; disposing an uncommitted writer deletes the temp file,
-/// so a failed or aborted upload never becomes visible.
+/// A streamed upload into a temp file on the object's mountpath. <see cref="CommitAsync"/> fsyncs it, moves it next
+/// to the object as the new version's data file and then renames the new metadata over the old (the commit point);
+/// disposing an uncommitted writer deletes the temp file, so a failed or aborted upload never becomes visible.
 /// </summary>
 public sealed class ObjectWriter : IAsyncDisposable
 {
     private readonly LocalObjectStore _store;
     private readonly PutOptions _options;
     private readonly string _tempPath;
-    private readonly string _finalPath;
+    private readonly string _metaPath;
     private readonly XxHash64 _hash = new();
     private readonly long _started = StoreMetrics.Now();
     private FileStream? _file;
     private bool _done;
 
-    internal ObjectWriter(LocalObjectStore store, string bucket, string name, PutOptions options, string tempPath, string finalPath)
+    internal ObjectWriter(LocalObjectStore store, string bucket, string name, PutOptions options)
     {
         _store = store;
         Bucket = bucket;
         Name = name;
         _options = options;
-        _tempPath = tempPath;
-        _finalPath = finalPath;
-        _file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        _tempPath = store.NewTempPath(bucket, name);
+        _metaPath = store.MetaPathOf(bucket, name);
+        _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
     }
 
     public string Bucket { get; }
@@ -60,25 +60,32 @@ public sealed class ObjectWriter : IAsyncDisposable
         try
         {
             // The version counts overwrites of this name; read under the key lock so concurrent commits stay ordered.
-            long previousVersion;
-            using (var previous = _store.OpenRead(Bucket, Name)) previousVersion = previous?.Meta.Version ?? 0;
-            var trailer = new ObjectFile.Trailer
+            var previous = ObjectFile.ReadMeta(_metaPath);
+            var stored = new ObjectFile.StoredMeta
             {
                 Name = Name, Size = BytesWritten, Checksum = checksum,
                 ContentType = string.IsNullOrEmpty(_options.ContentType) ? "application/octet-stream" : _options.ContentType,
                 Custom = _options.Custom is null ? [] : new Dictionary<string, string>(_options.Custom),
-                Version = Preserved?.Version ?? previousVersion + 1,
+                Version = Preserved?.Version ?? (previous?.Version ?? 0) + 1,
                 Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
             };
-            await file.FlushAsync(ct);
-            ObjectFile.WriteTrailer(file, trailer);
             file.Flush(flushToDisk: true);
             await file.DisposeAsync();
             _file = null;
-            Directory.CreateDirectory(Path.GetDirectoryName(_finalPath)!);
-            File.Move(_tempPath, _finalPath, overwrite: true);
+            Directory.CreateDirectory(Path.GetDirectoryName(_metaPath)!);
+            File.Move(_tempPath, ObjectFile.DataPath(_metaPath, stored.Version), overwrite: true);
+
+            var metaTemp = _tempPath + ".meta";
+            await using (var metaFile = new FileStream(metaTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                metaFile.Write(ObjectFile.Serialize(stored));
+                metaFile.Flush(flushToDisk: true);
+            }
+            File.Move(metaTemp, _metaPath, overwrite: true); // the commit point
+            // Older versions (and data left by a crash between the two renames) are unreachable now.
+            foreach (var stale in ObjectFile.OtherDataFiles(_metaPath, stored.Version)) File.Delete(stale);
             _done = true;
-            var meta = _store.ToMeta(Bucket, trailer);
+            var meta = _store.ToMeta(Bucket, stored);
             _store.Committed(meta, StoreMetrics.Since(_started));
             return meta;
         }

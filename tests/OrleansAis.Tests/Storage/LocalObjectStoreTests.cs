@@ -113,7 +113,9 @@ public sealed class LocalObjectStoreTests : IDisposable
     public async Task Objects_spread_over_mountpaths_and_survive_a_reopen()
     {
         for (var i = 0; i < 40; i++) await Put($"f{i:D2}", [(byte)i]);
-        var perMountpath = _test.Mountpaths.Select(mp => Directory.EnumerateFiles(Path.Combine(mp, "b"), "*", SearchOption.AllDirectories).Count()).ToList();
+        // One metadata file per object (its content sits beside it in a versioned data file).
+        var perMountpath = _test.Mountpaths.Select(mp => Directory.EnumerateFiles(Path.Combine(mp, "b"), "*", SearchOption.AllDirectories)
+            .Count(f => !Path.GetFileName(f).Contains(".v"))).ToList();
         Assert.Equal(40, perMountpath.Sum());
         Assert.All(perMountpath, n => Assert.InRange(n, 8, 32));
 
@@ -138,6 +140,20 @@ public sealed class LocalObjectStoreTests : IDisposable
         Assert.Empty(afterLast.Entries);
         Assert.Null(afterLast.ContinuationToken);
         Assert.Equal(names.Order(StringComparer.Ordinal), Store.List("b", new ListRequest()).Entries.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task The_data_file_holds_exactly_the_content_and_old_versions_are_removed()
+    {
+        await Put("fqn", [1, 2, 3]);
+        string firstPath;
+        using (var first = Store.OpenRead("b", "fqn")!) firstPath = first.DataPath;
+        Assert.Equal(new byte[] { 1, 2, 3 }, await File.ReadAllBytesAsync(firstPath));
+
+        await Put("fqn", [4, 5]);
+        using var second = Store.OpenRead("b", "fqn")!;
+        Assert.Equal(new byte[] { 4, 5 }, await File.ReadAllBytesAsync(second.DataPath));
+        Assert.False(File.Exists(firstPath));
     }
 
     [Fact]

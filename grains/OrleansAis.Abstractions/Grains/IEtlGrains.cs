@@ -1,0 +1,54 @@
+using OrleansAis.Etl;
+
+namespace OrleansAis.Grains;
+
+/// <summary>
+/// The cluster-wide ETL registry (one activation, key <see cref="Key"/>): specs and desired stages in persistent state,
+/// lifecycle commands fanned out to every node's <see cref="IEtlWorkerGrain"/>, status aggregated from their reports.
+/// </summary>
+[Alias("oais.IEtlRegistryGrain")]
+public interface IEtlRegistryGrain : IGrainWithStringKey
+{
+    public const string Key = "etl";
+
+    /// <summary>Validates, stores and starts the ETL on every node; Aborted with the reason if any node fails.</summary>
+    [Alias("Init")] Task<EtlInfo> Init(EtlSpec spec);
+    [Alias("List")] Task<IReadOnlyList<EtlInfo>> List();
+    [Alias("Get")] Task<EtlInfo> Get(string name);
+    [Alias("Stop")] Task<EtlInfo> Stop(string name);
+    [Alias("Start")] Task<EtlInfo> Start(string name);
+    [Alias("Delete")] Task Delete(string name);
+
+    /// <summary>Specs that should be running (a node that joins or restarts starts them).</summary>
+    [Alias("Running")] Task<IReadOnlyList<EtlSpec>> Running();
+
+    /// <summary>A node gave up on its transformer (crashed past the restart limit): abort the ETL everywhere.</summary>
+    [Alias("ReportFailure")] Task ReportFailure(string name, string nodeId, string reason);
+}
+
+/// <summary>Exactly one per storage node (key: node id), pinned to it: the lifecycle of that node's transformers.</summary>
+[Alias("oais.IEtlWorkerGrain")]
+public interface IEtlWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or restarts) this node's transformer and waits until it is healthy or init_timeout passes.</summary>
+    [Alias("Start")] Task<EtlNodeStatus> Start(EtlSpec spec);
+    [Alias("Stop")] Task<EtlNodeStatus> Stop(string name, string reason);
+    [Alias("Delete")] Task Delete(string name);
+    [Alias("Status")] Task<EtlNodeStatus?> Status(string name);
+    /// <summary>The last <paramref name="lines"/> lines the transformer wrote (stdout and stderr).</summary>
+    [Alias("Logs")] Task<string> Logs(string name, int lines);
+
+    /// <summary>Starts every ETL the registry wants running that this node does not run yet.</summary>
+    [Alias("Sync")] Task Sync();
+
+    /// <summary>
+    /// Begins transforming <c>bucket/name</c> (which this node must own) for an Orleans-API caller; the result is then
+    /// pulled in bounded chunks with <see cref="ReadTransformed"/>.
+    /// </summary>
+    [Alias("BeginTransform"), Orleans.Concurrency.AlwaysInterleave]
+    Task<Guid> BeginTransform(string etl, string bucket, string name, string? etlArgs);
+
+    /// <summary>The next chunk (at most <paramref name="maxBytes"/>) of a transform's result; empty at the end.</summary>
+    [Alias("ReadTransformed"), Orleans.Concurrency.AlwaysInterleave]
+    Task<byte[]> ReadTransformed(Guid transform, int maxBytes);
+}
