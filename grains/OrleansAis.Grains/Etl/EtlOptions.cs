@@ -1,0 +1,32 @@
+namespace OrleansAis.Etl;
+
+public enum EtlRuntimeKind
+{
+    /// <summary>Docker when the engine answers, else Process.</summary>
+    Auto,
+    Docker,
+    Process,
+}
+
+/// <summary>How this silo runs transformers. Bound from the "Etl" configuration section.</summary>
+public sealed class EtlOptions
+{
+    public const string Section = "Etl";
+
+    public EtlRuntimeKind Runtime { get; set; } = EtlRuntimeKind.Auto;
+
+    /// <summary>Docker engine endpoint; null follows DOCKER_HOST like the docker CLI (default unix:///var/run/docker.sock).</summary>
+    public string? DockerEndpoint { get; set; }
+
+    /// <summary>
+    /// The command line that runs the built-in transformer host on the Process runtime, substituted for a spec command
+    /// starting with <c>etl-host</c> (e.g. "dotnet /opt/oais/etl-host.dll" or "/opt/oais/etl-host"); default: "etl-host" on PATH.
+    /// </summary>
+    public string? EtlHostCommand { get; set; }
+
+    /// <summary>How often a crashed transformer is restarted before the ETL is aborted.</summary>
+    public int MaxRestarts { get; set; } = 3;
+
+    /// <summary>Lines of transformer output kept for <c>logs</c>.</summary>
+    public int LogLines { get; set; } = 1000;
+}

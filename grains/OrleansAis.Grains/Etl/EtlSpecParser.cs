@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace OrleansAis.Etl;
+
+/// <summary>
+/// Reads an ETL spec from JSON or YAML with AIStore's field names (name, runtime.image, runtime.command, runtime.env,
+/// communication, argument, init_timeout, obj_timeout, support_direct_put, env, resources.memory|cpu, also under
+/// resources.limits). Errors name the field; the result is validated with <see cref="EtlSpec.Problems"/>.
+/// </summary>
+public static class EtlSpecParser
+{
+    public static EtlSpec Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw Invalid("the spec is empty");
+        var root = text.TrimStart().StartsWith('{') ? ParseJson(text) : ParseYaml(text);
+        if (root is not JsonObject spec) throw Invalid("the spec must be an object");
+        var problems = new List<string>();
+        var known = new HashSet<string> { "name", "runtime", "communication", "comm_type", "argument", "arg_type", "init_timeout", "obj_timeout", "support_direct_put", "env", "resources" };
+        problems.AddRange(spec.Select(p => p.Key).Where(k => !known.Contains(k)).Select(k => $"{k}: unknown field"));
+
+        var runtime = spec["runtime"] as JsonObject;
+        if (spec["runtime"] is not null and not JsonObject) problems.Add("runtime: must be an object");
+        var communication = EtlCommunication.Hpush;
+        var commText = Str(spec, "communication", problems) ?? Str(spec, "comm_type", problems);
+        if (commText is not null && !EtlCommunicationNames.TryParse(commText, out communication))
+            problems.Add($"communication: '{commText}' is not one of hpush://, hpull://, hrev://, io://, ws://");
+
+        var result = new EtlSpec
+        {
+            Name = Str(spec, "name", problems) ?? "",
+            Runtime = new EtlRuntimeSpec
+            {
+                Image = runtime is null ? null : Str(runtime, "image", problems, "runtime."),
+                Command = runtime is null ? [] : Command(runtime["command"], problems),
+                Env = runtime is null ? new Dictionary<string, string>() : Env(runtime["env"], "runtime.env", problems),
+            },
+            Communication = communication,
+            Argument = Str(spec, "argument", problems) ?? Str(spec, "arg_type", problems) ?? "",
+            InitTimeout = Duration(spec, "init_timeout", problems) ?? EtlSpec.DefaultInitTimeout,
+            ObjTimeout = Duration(spec, "obj_timeout", problems) ?? EtlSpec.DefaultObjTimeout,
+            SupportDirectPut = Bool(spec, "support_direct_put", problems) ?? false,
+            Env = Env(spec["env"], "env", problems),
+            Resources = Resources(spec["resources"], problems),
+        };
+        if (problems.Count > 0) throw Invalid(string.Join("; ", problems));
+        result.EnsureValid();
+        return result;
+    }
+
+    /// <summary>Kubernetes-style memory ("512Mi", "1G", "1048576") to bytes.</summary>
+    public static long? ParseMemory(string text)
+    {
+        var units = new (string Suffix, long Factor)[]
+        {
+            ("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("Ti", 1L << 40),
+            ("K", 1000), ("M", 1000_000), ("G", 1000_000_000), ("T", 1000_000_000_000), ("", 1),
+        };
+        foreach (var (suffix, factor) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
+                decimal.TryParse(text[..^suffix.Length], NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value > 0)
+                return (long)(value * factor);
+        }
+        return null;
+    }
+
+    /// <summary>Kubernetes-style CPU ("500m", "1.5", "2") to Docker NanoCpus.</summary>
+    public static long? ParseCpu(string text)
+    {
+        if (text.EndsWith('m') && long.TryParse(text[..^1], out var milli) && milli > 0) return milli * 1_000_000;
+        return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var cpus) && cpus > 0 ? (long)(cpus * 1_000_000_000) : null;
+    }
+
+    /// <summary>Go-style durations ("5m", "45s", "1m30s", "500ms") or a number of seconds.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+        var total = TimeSpan.Zero;
+        var rest = text.Trim();
+        if (rest.Length == 0) return null;
+        while (rest.Length > 0)
+        {
+            var i = 0;
+            while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.')) i++;
+            if (i == 0 || !double.TryParse(rest[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) return null;
+            rest = rest[i..];
+            var unit = rest.StartsWith("ms", StringComparison.Ordinal) ? "ms" : rest.Length > 0 ? rest[..1] : "";
+            total += unit switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                _ => TimeSpan.MinValue,
+            };
+            if (unit == "") return null;
+            if (total < TimeSpan.Zero) return null;
+            rest = rest[unit.Length..];
+        }
+        return total > TimeSpan.Zero ? total : null;
+    }
+
+    private static OaisException Invalid(string message) => new(OaisErrorCode.InvalidArgument, "invalid ETL spec: " + message);
+
+    private static JsonNode? ParseJson(string text)
+    {
+        try { return JsonNode.Parse(text); }
+        catch (JsonException e) { throw Invalid($"not valid JSON ({e.Message})"); }
+    }
+
+    private static JsonNode? ParseYaml(string text)
+    {
+        var yaml = new YamlStream();
+        try { yaml.Load(new StringReader(text)); }
+        catch (YamlDotNet.Core.YamlException e) { throw Invalid($"not valid YAML or JSON (line {e.Start.Line}: {e.Message})"); }
+        return yaml.Documents.Count == 0 ? null : ToJson(yaml.Documents[0].RootNode);
+    }
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
+        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
+        YamlScalarNode scalar => scalar.Value is null ? null : JsonValue.Create(scalar.Value),
+        _ => null,
+    };
+
+    // YAML scalars all arrive as strings; JSON may bring numbers and booleans: accept both where it makes sense.
+    private static string? Str(JsonObject o, string key, List<string> problems, string path = "")
+    {
+        var node = o[key];
+        if (node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+        problems.Add($"{path}{key}: must be a string");
+        return null;
+    }
+
+    private static bool? Bool(JsonObject o, string key, List<string> problems)
+    {
+        var node = o[key];
+        if (node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<bool>(out var b)) return b;
+        if (node is JsonValue s && s.TryGetValue<string>(out var text) && bool.TryParse(text, out b)) return b;
+        problems.Add($"{key}: must be true or false");
+        return null;
+    }
+
+    private static TimeSpan? Duration(JsonObject o, string key, List<string> problems)
+    {
+        var node = o[key];
+        if (node is null) return null;
+        var text = node is JsonValue v && v.TryGetValue<double>(out var n) ? n.ToString(CultureInfo.InvariantCulture) : (node as JsonValue)?.ToString();
+        if (text is not null && ParseDuration(text) is { } d) return d;
+        problems.Add($"{key}: '{node.ToJsonString()}' is not a positive duration like 45s, 5m or 1m30s");
+        return null;
+    }
+
+    private static IReadOnlyList<string> Command(JsonNode? node, List<string> problems)
+    {
+        switch (node)
+        {
+            case null: return [];
+            case JsonValue v when v.TryGetValue<string>(out var single): return [single];
+            case JsonArray a when a.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _)): return a.Select(x => x!.GetValue<string>()).ToList();
+            default:
+                problems.Add("runtime.command: must be a list of strings");
+                return [];
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> Env(JsonNode? node, string path, List<string> problems)
+    {
+        var env = new Dictionary<string, string>();
+        switch (node)
+        {
+            case null: break;
+            case JsonObject o:
+                foreach (var (k, v) in o) env[k] = v is JsonValue jv ? jv.ToString() : v?.ToJsonString() ?? "";
+                break;
+            case JsonArray a: // Kubernetes form: [{name: X, value: Y}]
+                foreach (var item in a.OfType<JsonObject>())
+                {
+                    if (item["name"]?.ToString() is { Length: > 0 } k) env[k] = item["value"]?.ToString() ?? "";
+                    else problems.Add($"{path}: an entry has no name");
+                }
+                break;
+            default:
+                problems.Add($"{path}: must be a map of name to value");
+                break;
+        }
+        return env;
+    }
+
+    private static EtlResources Resources(JsonNode? node, List<string> problems)
+    {
+        if (node is null) return new EtlResources();
+        if (node is not JsonObject o)
+        {
+            problems.Add("resources: must be an object");
+            return new EtlResources();
+        }
+        var limits = o["limits"] as JsonObject ?? o;
+        long? memory = null, cpu = null;
+        if (limits["memory"]?.ToString() is { } m && (memory = ParseMemory(m)) is null) problems.Add($"resources.memory: '{m}' is not a size like 512Mi or 1G");
+        if (limits["cpu"]?.ToString() is { } c && (cpu = ParseCpu(c)) is null) problems.Add($"resources.cpu: '{c}' is not a CPU amount like 500m or 2");
+        return new EtlResources { MemoryBytes = memory, NanoCpus = cpu };
+    }
+}
