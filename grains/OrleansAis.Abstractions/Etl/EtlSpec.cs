@@ -34,6 +34,7 @@ public sealed partial class EtlSpec
             problems.Add("runtime: give runtime.image, runtime.command, or both");
         if (Runtime.Command.Any(string.IsNullOrEmpty)) problems.Add("runtime.command: contains an empty element");
         if (Argument is not ("" or "fqn")) problems.Add($"argument: '{Argument}' is not \"\" or \"fqn\"");
+        if (Argument == "fqn" && Communication == EtlCommunication.Io) problems.Add("argument: fqn does not apply to io:// (the command reads stdin)");
         if (InitTimeout <= TimeSpan.Zero) problems.Add("init_timeout: must be positive");
         if (ObjTimeout <= TimeSpan.Zero) problems.Add("obj_timeout: must be positive");
         if (Resources.MemoryBytes is < 0) problems.Add("resources.memory: must be positive");

@@ -12,11 +12,11 @@ public interface IEtlRegistryGrain : IGrainWithStringKey
     public const string Key = "etl";
 
     /// <summary>Validates, stores and starts the ETL on every node; Aborted with the reason if any node fails.</summary>
-    [Alias("Init")] Task<EtlInfo> Init(EtlSpec spec);
+    [Alias("Init"), ResponseTimeout("00:10:00")] Task<EtlInfo> Init(EtlSpec spec);
     [Alias("List")] Task<IReadOnlyList<EtlInfo>> List();
     [Alias("Get")] Task<EtlInfo> Get(string name);
     [Alias("Stop")] Task<EtlInfo> Stop(string name);
-    [Alias("Start")] Task<EtlInfo> Start(string name);
+    [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlInfo> Start(string name);
     [Alias("Delete")] Task Delete(string name);
 
     /// <summary>Specs that should be running (a node that joins or restarts starts them).</summary>
@@ -31,7 +31,7 @@ public interface IEtlRegistryGrain : IGrainWithStringKey
 public interface IEtlWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or restarts) this node's transformer and waits until it is healthy or init_timeout passes.</summary>
-    [Alias("Start")] Task<EtlNodeStatus> Start(EtlSpec spec);
+    [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlNodeStatus> Start(EtlSpec spec);
     [Alias("Stop")] Task<EtlNodeStatus> Stop(string name, string reason);
     [Alias("Delete")] Task Delete(string name);
     [Alias("Status")] Task<EtlNodeStatus?> Status(string name);
@@ -39,7 +39,7 @@ public interface IEtlWorkerGrain : IGrainWithStringKey
     [Alias("Logs")] Task<string> Logs(string name, int lines);
 
     /// <summary>Starts every ETL the registry wants running that this node does not run yet.</summary>
-    [Alias("Sync")] Task Sync();
+    [Alias("Sync"), ResponseTimeout("00:10:00")] Task Sync();
 
     /// <summary>
     /// Begins transforming <c>bucket/name</c> (which this node must own) for an Orleans-API caller; the result is then

@@ -6,6 +6,8 @@ using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using OrleansAis.Etl;
+using OrleansAis.Etl.Runtimes;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
@@ -17,14 +19,15 @@ public static class OrleansAisSiloBuilderExtensions
 {
     /// <summary>
     /// Makes this silo a storage node: its identity (published as silo metadata), the local object store, owner and
-    /// node-pinned placement, the bucket registry's storage. Options bind from the "Node", "Store" and "ClusterState"
-    /// configuration sections; the delegates run after binding.
+    /// node-pinned placement, rebalancing, the registries' storage, and its ETL host. Options bind from the "Node",
+    /// "Store", "ClusterState" and "Etl" configuration sections; the delegates run after binding.
     /// </summary>
     public static ISiloBuilder AddOrleansAis(
         this ISiloBuilder silo,
         Action<NodeOptions>? node = null,
         Action<StoreOptions>? store = null,
-        Action<FileGrainStorageOptions>? clusterState = null)
+        Action<FileGrainStorageOptions>? clusterState = null,
+        Action<EtlOptions>? etl = null)
     {
         var config = silo.Configuration;
         var nodeOptions = new NodeOptions();
@@ -44,6 +47,9 @@ public static class OrleansAisSiloBuilderExtensions
         var stateOptions = services.AddOptions<FileGrainStorageOptions>().Bind(config.GetSection(FileGrainStorageOptions.Section));
         if (clusterState is not null) stateOptions.Configure(clusterState);
 
+        var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section));
+        if (etl is not null) etlOptions.Configure(etl);
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton<LocalObjectStore>();
@@ -52,6 +58,16 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<ObjectMover>();
         services.AddSingleton<Rebalancer>();
         services.AddHostedService(sp => sp.GetRequiredService<Rebalancer>());
+
+        services.AddSingleton<EtlMetrics>();
+        services.AddSingleton<IEtlRuntime>(sp =>
+        {
+            var runtime = ActivatorUtilities.CreateInstance<ProcessRuntime>(sp);
+            runtime.StateDirectory = sp.GetRequiredService<IOptions<StoreOptions>>().Value.DataDirectory;
+            return runtime;
+        });
+        services.AddSingleton<EtlNodeHost>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EtlStartup>();
 
         silo.AddPlacementDirector<OwnerPlacement, OwnerPlacementDirector>();
         silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();

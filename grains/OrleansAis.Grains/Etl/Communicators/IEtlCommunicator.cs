@@ -1,0 +1,44 @@
+using OrleansAis.Storage;
+
+namespace OrleansAis.Etl.Communicators;
+
+/// <summary>
+/// How a silo hands one object to its transformer and gets the result back (AIStore's communication types).
+/// One implementation per type; <see cref="CommunicatorFactory"/> picks by the spec.
+/// </summary>
+public interface IEtlCommunicator : IAsyncDisposable
+{
+    EtlCommunication Kind { get; }
+
+    /// <summary>
+    /// Transforms <paramref name="job"/>: the result is streamed into <paramref name="output"/>, or, with a direct-put
+    /// destination, delivered there by the transformer. Failures are <see cref="OaisException"/>s with
+    /// <see cref="OaisErrorCode.TransformFailed"/> carrying the transformer's message.
+    /// </summary>
+    Task<TransformOutcome> TransformAsync(TransformJob job, Stream output, CancellationToken ct);
+}
+
+/// <summary>One object to transform on this node.</summary>
+public sealed class TransformJob
+{
+    public required string Bucket { get; init; }
+    public required string Name { get; init; }
+    public string? EtlArgs { get; init; }
+    /// <summary>The local object, opened (its bytes for push types, its data file path for fqn).</summary>
+    public required ObjectReader Source { get; init; }
+    /// <summary>Where the transformer should PUT the result itself (direct put), e.g. the destination owner's guarded URL.</summary>
+    public string? DirectPutUrl { get; init; }
+}
+
+/// <summary>What came out: bytes written to the output, or bytes the transformer delivered by direct put.</summary>
+public readonly record struct TransformOutcome(long Bytes, bool DirectPut);
+
+/// <summary>Where a communicator reaches its transformer and how the ETL is set up.</summary>
+public sealed class CommunicatorContext
+{
+    public required EtlSpec Spec { get; init; }
+    public required string NodeId { get; init; }
+    /// <summary>Base URL of the transformer's server (none for io://).</summary>
+    public Uri? Endpoint { get; init; }
+    public required Runtimes.ITransformerInstance Instance { get; init; }
+}

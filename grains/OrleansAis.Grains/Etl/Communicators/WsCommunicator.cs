@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansAis.Etl.Communicators;
+
+/// <summary>
+/// ws://: pooled long-lived WebSocket connections to the transformer's <c>/ws</c>. Per object: a JSON control message,
+/// the object as one binary message (none in fqn mode); the reply is a JSON status that always says ok or error,
+/// then (when ok and not put directly) the result as one binary message. A connection carries one object at a time,
+/// so replies are in order; a connection in an unknown state (error, cancellation) is dropped, never reused.
+/// </summary>
+public sealed class WsCommunicator(CommunicatorContext context, int maxConnections) : IEtlCommunicator
+{
+    private const int ChunkBytes = 1 << 16;
+    private readonly ConcurrentBag<ClientWebSocket> _idle = [];
+    private readonly SemaphoreSlim _slots = new(maxConnections, maxConnections);
+    private long _nextId;
+
+    public EtlCommunication Kind => EtlCommunication.Ws;
+
+    public async Task<TransformOutcome> TransformAsync(TransformJob job, Stream output, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        ClientWebSocket? socket = null;
+        try
+        {
+            socket = _idle.TryTake(out var pooled) && pooled.State == WebSocketState.Open ? pooled : await ConnectAsync(ct);
+            var outcome = await ExchangeAsync(socket, job, output, ct);
+            _idle.Add(socket);
+            socket = null;
+            return outcome;
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId}: websocket failed: {e.Message}");
+        }
+        finally
+        {
+            socket?.Dispose();
+            _slots.Release();
+        }
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(CancellationToken ct)
+    {
+        var socket = new ClientWebSocket();
+        var endpoint = context.Endpoint!;
+        try
+        {
+            await socket.ConnectAsync(new Uri($"ws://{endpoint.Host}:{endpoint.Port}/ws"), ct);
+            return socket;
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException)
+        {
+            socket.Dispose();
+            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable over ws: {e.Message}");
+        }
+    }
+
+    private async Task<TransformOutcome> ExchangeAsync(ClientWebSocket socket, TransformJob job, Stream output, CancellationToken ct)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var fqn = context.Spec.UsesFqn;
+        var control = new WsControl(id, job.Bucket + "/" + job.Name, job.EtlArgs, fqn ? job.Source.DataPath : null, job.DirectPutUrl);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(control, WsJson.Default.WsControl), WebSocketMessageType.Text, true, ct);
+        if (!fqn) await SendObjectAsync(socket, job, ct);
+
+        var reply = JsonSerializer.Deserialize(await ReceiveTextAsync(socket, ct), WsJson.Default.WsReply)
+            ?? throw new OaisException(OaisErrorCode.TransformFailed, "transformer sent an empty ws reply");
+        if (reply.Id != id)
+            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer replied to object {reply.Id} while {id} was expected");
+        if (reply.Status != "ok")
+            throw new OaisException(OaisErrorCode.TransformFailed,
+                $"transformer of ETL '{context.Spec.Name}' on {context.NodeId}: {reply.Message ?? "error (no message)"}");
+        if (job.DirectPutUrl is not null) return new TransformOutcome(reply.DirectPutLength ?? 0, DirectPut: true);
+        return new TransformOutcome(await ReceiveBinaryAsync(socket, output, ct), DirectPut: false);
+    }
+
+    private static async Task SendObjectAsync(ClientWebSocket socket, TransformJob job, CancellationToken ct)
+    {
+        var size = job.Source.Meta.Size;
+        if (size == 0)
+        {
+            await socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Binary, true, ct);
+            return;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            for (long offset = 0; offset < size;)
+            {
+                var n = await job.Source.ReadAtAsync(offset, buffer.AsMemory(0, (int)Math.Min(ChunkBytes, size - offset)), ct);
+                if (n == 0) throw new IOException($"object ended at {offset} of {size} bytes");
+                offset += n;
+                await socket.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, offset == size, ct);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<byte[]> ReceiveTextAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        var message = new MemoryStream();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, ct);
+            if (result.MessageType == WebSocketMessageType.Close) throw new IOException("transformer closed the websocket");
+            if (result.MessageType != WebSocketMessageType.Text) throw new IOException("expected a text (status) message from the transformer");
+            message.Write(buffer, 0, result.Count);
+            if (message.Length > 1 << 20) throw new IOException("status message over 1 MiB");
+            if (result.EndOfMessage) return message.ToArray();
+        }
+    }
+
+    private static async Task<long> ReceiveBinaryAsync(ClientWebSocket socket, Stream output, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            long total = 0;
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(0, ChunkBytes), ct);
+                if (result.MessageType == WebSocketMessageType.Close) throw new IOException("transformer closed the websocket mid-result");
+                if (result.MessageType != WebSocketMessageType.Binary) throw new IOException("expected the binary result message");
+                await output.WriteAsync(buffer.AsMemory(0, result.Count), ct);
+                total += result.Count;
+                if (result.EndOfMessage) return total;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var socket)) socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal sealed record WsControl(
+        [property: JsonPropertyName("id")] long Id,
+        [property: JsonPropertyName("path")] string Path,
+        [property: JsonPropertyName("etl_args")] string? EtlArgs,
+        [property: JsonPropertyName("fqn")] string? Fqn,
+        [property: JsonPropertyName("dst_url")] string? DstUrl);
+
+    internal sealed record WsReply(
+        [property: JsonPropertyName("id")] long Id,
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("message")] string? Message,
+        [property: JsonPropertyName("direct_put_length")] long? DirectPutLength);
+}
+
+[JsonSerializable(typeof(WsCommunicator.WsControl))]
+[JsonSerializable(typeof(WsCommunicator.WsReply))]
+internal sealed partial class WsJson : JsonSerializerContext;

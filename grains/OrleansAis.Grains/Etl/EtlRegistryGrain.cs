@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging;
+using OrleansAis.Buckets;
+using OrleansAis.Grains;
+
+namespace OrleansAis.Etl;
+
+[GenerateSerializer, Alias("oais.EtlRecord")]
+public sealed class EtlRecord
+{
+    [Id(0)] public required EtlSpec Spec { get; set; }
+    /// <summary>What the user asked for: Running, or Aborted (stopped, or failed).</summary>
+    [Id(1)] public EtlStage Desired { get; set; }
+    [Id(2)] public string? AbortReason { get; set; }
+}
+
+[GenerateSerializer, Alias("oais.EtlRegistryState")]
+public sealed class EtlRegistryState
+{
+    [Id(0)] public Dictionary<string, EtlRecord> Etls { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The cluster's ETLs: specs and desired stages survive restarts; commands fan out to every node's worker.</summary>
+public sealed class EtlRegistryGrain(
+    [PersistentState("etl", BucketRegistryGrain.StorageName)] IPersistentState<EtlRegistryState> state,
+    ILogger<EtlRegistryGrain> log) : Grain, IEtlRegistryGrain
+{
+    public async Task<EtlInfo> Init(EtlSpec spec)
+    {
+        spec.EnsureValid();
+        if (state.State.Etls.ContainsKey(spec.Name))
+            throw new OaisException(OaisErrorCode.EtlAlreadyExists, $"ETL '{spec.Name}' already exists; stop and delete it first, or pick another name");
+        state.State.Etls[spec.Name] = new EtlRecord { Spec = spec, Desired = EtlStage.Running };
+        await state.WriteStateAsync();
+        log.LogInformation("Initializing ETL {Etl} ({Communication})", spec.Name, spec.Communication.ToScheme());
+        return await StartEverywhere(state.State.Etls[spec.Name]);
+    }
+
+    public async Task<IReadOnlyList<EtlInfo>> List() =>
+        await Task.WhenAll(state.State.Etls.Values.OrderBy(r => r.Spec.Name, StringComparer.Ordinal).Select(Describe));
+
+    public Task<EtlInfo> Get(string name) => Describe(Record(name));
+
+    public async Task<EtlInfo> Stop(string name)
+    {
+        var record = Record(name);
+        record.Desired = EtlStage.Aborted;
+        record.AbortReason = "stopped by user";
+        await state.WriteStateAsync();
+        await FanOut(worker => worker.Stop(name, "stopped by user"));
+        return await Describe(record);
+    }
+
+    public async Task<EtlInfo> Start(string name)
+    {
+        var record = Record(name);
+        record.Desired = EtlStage.Running;
+        record.AbortReason = null;
+        await state.WriteStateAsync();
+        return await StartEverywhere(record);
+    }
+
+    public async Task Delete(string name)
+    {
+        Record(name);
+        await FanOut(worker => worker.Delete(name));
+        state.State.Etls.Remove(name);
+        await state.WriteStateAsync();
+        log.LogInformation("Deleted ETL {Etl}", name);
+    }
+
+    public Task<IReadOnlyList<EtlSpec>> Running() => Task.FromResult<IReadOnlyList<EtlSpec>>(
+        state.State.Etls.Values.Where(r => r.Desired == EtlStage.Running).Select(r => r.Spec).ToList());
+
+    public async Task ReportFailure(string name, string nodeId, string reason)
+    {
+        if (!state.State.Etls.TryGetValue(name, out var record) || record.Desired != EtlStage.Running) return;
+        await Abort(record, $"node {nodeId}: {reason}");
+    }
+
+    /// <summary>Starts the ETL on every node; if any node fails, the ETL is aborted everywhere with that node's reason.</summary>
+    private async Task<EtlInfo> StartEverywhere(EtlRecord record)
+    {
+        var spec = record.Spec;
+        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
+        var starts = nodes.Select(async n =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Start(spec);
+                return null;
+            }
+            catch (Exception e)
+            {
+                return $"node {n.NodeId}: {(e is OaisException ? e.Message : e.GetBaseException().Message)}";
+            }
+        });
+        var failures = (await Task.WhenAll(starts)).OfType<string>().ToList();
+        if (failures.Count > 0)
+        {
+            await Abort(record, string.Join("; ", failures));
+            throw new OaisException(OaisErrorCode.TransformFailed, $"ETL '{spec.Name}' failed to start and is aborted: {record.AbortReason}");
+        }
+        return await Describe(record);
+    }
+
+    private async Task Abort(EtlRecord record, string reason)
+    {
+        record.Desired = EtlStage.Aborted;
+        record.AbortReason = reason;
+        await state.WriteStateAsync();
+        log.LogWarning("ETL {Etl} aborted: {Reason}", record.Spec.Name, reason);
+        await FanOut(worker => worker.Stop(record.Spec.Name, "aborted: " + reason));
+    }
+
+    /// <summary>Spec, desired stage and every node's report; Running only when every node runs it.</summary>
+    private async Task<EtlInfo> Describe(EtlRecord record)
+    {
+        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
+        var statuses = await Task.WhenAll(nodes.Select(async n =>
+            await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Status(record.Spec.Name)
+            ?? new EtlNodeStatus { NodeId = n.NodeId, Stage = record.Desired == EtlStage.Running ? EtlStage.Initializing : EtlStage.Aborted }));
+        var stage = record.Desired == EtlStage.Aborted ? EtlStage.Aborted
+            : statuses.All(s => s.Stage == EtlStage.Running) ? EtlStage.Running
+            : statuses.Any(s => s.Stage == EtlStage.Aborted) ? EtlStage.Aborted
+            : EtlStage.Initializing;
+        return new EtlInfo
+        {
+            Spec = record.Spec, Stage = stage, AbortReason = record.AbortReason,
+            Nodes = statuses.OrderBy(s => s.NodeId, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private async Task FanOut(Func<IEtlWorkerGrain, Task> command)
+    {
+        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
+        await Task.WhenAll(nodes.Select(n => command(GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId))));
+    }
+
+    private EtlRecord Record(string name)
+    {
+        EtlSpec.EnsureValidName(name);
+        return state.State.Etls.TryGetValue(name, out var record) ? record : throw OaisException.EtlNotFound(name);
+    }
+}

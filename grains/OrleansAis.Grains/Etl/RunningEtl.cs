@@ -1,0 +1,45 @@
+using OrleansAis.Etl.Communicators;
+using OrleansAis.Etl.Runtimes;
+
+namespace OrleansAis.Etl;
+
+/// <summary>One ETL on this node: its transformer instance, communicator, stage and counters.</summary>
+internal sealed class RunningEtl(EtlSpec spec, string token, string runtimeKind)
+{
+    private long _objects, _bytesIn, _bytesOut, _errors;
+
+    public EtlSpec Spec { get; } = spec;
+    /// <summary>Per-ETL secret in AIS_TARGET_URL: only this ETL's transformers can use the raw-object and direct-put endpoint.</summary>
+    public string Token { get; } = token;
+    public string RuntimeKind { get; } = runtimeKind;
+    public EtlStage Stage { get; set; } = EtlStage.Initializing;
+    public string? Error { get; set; }
+    public int Restarts { get; set; }
+    /// <summary>Set while a stop or delete is in progress or done: an exit is then not a crash.</summary>
+    public bool Stopping { get; set; }
+    public int Port { get; set; }
+    public ITransformerInstance? Instance { get; set; }
+    public IEtlCommunicator? Communicator { get; set; }
+    /// <summary>The transformer's address as HTTP clients outside this silo reach it (hpull redirects).</summary>
+    public Uri? PublicEndpoint { get; set; }
+
+    public void Count(long bytesIn, long bytesOut)
+    {
+        Interlocked.Increment(ref _objects);
+        Interlocked.Add(ref _bytesIn, bytesIn);
+        Interlocked.Add(ref _bytesOut, bytesOut);
+    }
+
+    public void CountError() => Interlocked.Increment(ref _errors);
+
+    public EtlNodeStatus Status(string nodeId) => new()
+    {
+        NodeId = nodeId, Stage = Stage, Error = Error, Runtime = RuntimeKind, Restarts = Restarts,
+        Endpoint = Spec.Communication == EtlCommunication.Io ? null : PublicEndpoint?.ToString(),
+        Counters = new EtlCounters
+        {
+            Objects = Interlocked.Read(ref _objects), BytesIn = Interlocked.Read(ref _bytesIn),
+            BytesOut = Interlocked.Read(ref _bytesOut), Errors = Interlocked.Read(ref _errors),
+        },
+    };
+}
