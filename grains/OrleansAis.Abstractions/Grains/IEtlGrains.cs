@@ -2,6 +2,18 @@ using OrleansAis.Etl;
 
 namespace OrleansAis.Grains;
 
+/// <summary>An ETL as the nodes start it: the spec and the cluster-wide secret its transformers present to silos.</summary>
+[GenerateSerializer, Immutable, Alias("oais.EtlLaunch")]
+public sealed class EtlLaunch
+{
+    [Id(0)] public required EtlSpec Spec { get; init; }
+    /// <summary>
+    /// Issued by the registry at init; part of AIS_TARGET_URL and of direct-put URLs, so only this ETL's transformers
+    /// can read raw objects or write results through a silo's transformer endpoint.
+    /// </summary>
+    [Id(1)] public required string Secret { get; init; }
+}
+
 /// <summary>
 /// The cluster-wide ETL registry (one activation, key <see cref="Key"/>): specs and desired stages in persistent state,
 /// lifecycle commands fanned out to every node's <see cref="IEtlWorkerGrain"/>, status aggregated from their reports.
@@ -19,8 +31,8 @@ public interface IEtlRegistryGrain : IGrainWithStringKey
     [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlInfo> Start(string name);
     [Alias("Delete")] Task Delete(string name);
 
-    /// <summary>Specs that should be running (a node that joins or restarts starts them).</summary>
-    [Alias("Running")] Task<IReadOnlyList<EtlSpec>> Running();
+    /// <summary>ETLs that should be running (a node that joins or restarts starts them).</summary>
+    [Alias("Running")] Task<IReadOnlyList<EtlLaunch>> Running();
 
     /// <summary>A node gave up on its transformer (crashed past the restart limit): abort the ETL everywhere.</summary>
     [Alias("ReportFailure")] Task ReportFailure(string name, string nodeId, string reason);
@@ -31,7 +43,7 @@ public interface IEtlRegistryGrain : IGrainWithStringKey
 public interface IEtlWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or restarts) this node's transformer and waits until it is healthy or init_timeout passes.</summary>
-    [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlNodeStatus> Start(EtlSpec spec);
+    [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlNodeStatus> Start(EtlLaunch launch);
     [Alias("Stop")] Task<EtlNodeStatus> Stop(string name, string reason);
     [Alias("Delete")] Task Delete(string name);
     [Alias("Status")] Task<EtlNodeStatus?> Status(string name);

@@ -36,15 +36,16 @@ public sealed class EtlNodeHost(
     public IEtlRuntime Runtime => runtime;
 
     /// <summary>Starts (or restarts from scratch) the ETL here and waits until its transformer is healthy.</summary>
-    public async Task<EtlNodeStatus> StartAsync(EtlSpec spec, CancellationToken ct = default)
+    public async Task<EtlNodeStatus> StartAsync(EtlLaunch launch, CancellationToken ct = default)
     {
+        var spec = launch.Spec;
         spec.EnsureValid();
         if (runtime.CannotRun(spec) is { } reason) throw new OaisException(OaisErrorCode.InvalidArgument, reason);
         await _lifecycle.WaitAsync(ct);
         try
         {
             if (_etls.TryRemove(spec.Name, out var previous)) await ShutDownAsync(previous, "restarted");
-            var etl = new RunningEtl(spec, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), runtime.Kind);
+            var etl = new RunningEtl(spec, launch.Secret, runtime.Kind);
             _etls[spec.Name] = etl;
             try
             {
@@ -103,21 +104,19 @@ public sealed class EtlNodeHost(
     public async Task<string> LogsAsync(string name, int lines, CancellationToken ct = default) =>
         _etls.TryGetValue(name, out var etl) && etl.Instance is { } instance ? await instance.LogsAsync(lines, ct) : "";
 
-    /// <summary>True when <paramref name="token"/> is the secret this node issued to the ETL's transformer.</summary>
-    public bool IsTransformerToken(string name, string token) =>
+    /// <summary>True when <paramref name="secret"/> is the ETL's secret (known to this node while it runs the ETL).</summary>
+    public bool IsTransformerSecret(string name, string secret) =>
         _etls.TryGetValue(name, out var etl) &&
-        CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(etl.Token), System.Text.Encoding.ASCII.GetBytes(token));
+        CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(etl.Secret), System.Text.Encoding.ASCII.GetBytes(secret));
 
-    /// <summary>The base of this node's guarded raw-object / direct-put endpoint for the ETL (AIS_TARGET_URL).</summary>
-    public string TargetUrl(string name, string token, NodeInfo node) => $"{node.HttpUrl.TrimEnd('/')}/v1/etl/_object/{name}/{token}";
+    /// <summary>The base of a node's guarded raw-object / direct-put endpoint for the ETL (AIS_TARGET_URL on that node).</summary>
+    public static string TargetUrl(string name, string secret, NodeInfo node) => $"{node.HttpUrl.TrimEnd('/')}/v1/etl/_object/{name}/{secret}";
 
-    /// <summary>The guarded URL on this node where a transformer may PUT a result for <c>bucket/name</c> (direct put).</summary>
-    public string? DirectPutUrl(string etlName, string bucket, string objectName)
-    {
-        if (!_etls.TryGetValue(etlName, out var etl)) return null;
-        return TargetUrl(etlName, etl.Token, cluster.Local) + "/" + Uri.EscapeDataString(bucket) + "/" +
-               string.Join('/', objectName.Split('/').Select(Uri.EscapeDataString));
-    }
+    /// <summary>Where the ETL's transformer may PUT a result for <c>bucket/name</c> on <paramref name="owner"/> (direct put).</summary>
+    public string? DirectPutUrl(string etlName, NodeInfo owner, string bucket, string objectName) =>
+        _etls.TryGetValue(etlName, out var etl)
+            ? TargetUrl(etlName, etl.Secret, owner) + "/" + Uri.EscapeDataString(bucket) + "/" + string.Join('/', objectName.Split('/').Select(Uri.EscapeDataString))
+            : null;
 
     /// <summary>The running ETL's hpull communicator and its public endpoint, for redirecting HTTP clients.</summary>
     public (HpullCommunicator Communicator, Uri PublicEndpoint)? HpullRedirect(string name) =>
@@ -132,6 +131,8 @@ public sealed class EtlNodeHost(
     public async Task<TransformOutcome> TransformAsync(string name, TransformJob job, Stream output, CancellationToken ct)
     {
         if (!_etls.TryGetValue(name, out var etl)) throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{name}' is not running on node {NodeId}");
+        if (etl.Stage == EtlStage.Initializing && etl.Restarts > 0)
+            throw new OaisException(OaisErrorCode.Unavailable, $"transformer of ETL '{name}' on node {NodeId} crashed and is restarting: {etl.Error}");
         if (etl.Stage != EtlStage.Running || etl.Communicator is not { } communicator)
             throw new OaisException(OaisErrorCode.EtlNotRunning,
                 $"ETL '{name}' is {etl.Stage.ToString().ToLowerInvariant()} on node {NodeId}" + (etl.Error is null ? "" : $": {etl.Error}"));
@@ -174,7 +175,7 @@ public sealed class EtlNodeHost(
         var launch = new TransformerLaunch
         {
             Spec = etl.Spec, NodeId = NodeId, Port = etl.Port,
-            TargetUrl = TargetUrl(etl.Spec.Name, etl.Token, cluster.Local),
+            TargetUrl = TargetUrl(etl.Spec.Name, etl.Secret, cluster.Local),
             Mountpaths = store.Mountpaths,
         };
         var instance = await runtime.StartAsync(launch, ct);

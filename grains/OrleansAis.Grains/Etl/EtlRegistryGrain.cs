@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
@@ -11,6 +12,9 @@ public sealed class EtlRecord
     /// <summary>What the user asked for: Running, or Aborted (stopped, or failed).</summary>
     [Id(1)] public EtlStage Desired { get; set; }
     [Id(2)] public string? AbortReason { get; set; }
+    [Id(3)] public required string Secret { get; set; }
+
+    public EtlLaunch Launch => new() { Spec = Spec, Secret = Secret };
 }
 
 [GenerateSerializer, Alias("oais.EtlRegistryState")]
@@ -29,7 +33,10 @@ public sealed class EtlRegistryGrain(
         spec.EnsureValid();
         if (state.State.Etls.ContainsKey(spec.Name))
             throw new OaisException(OaisErrorCode.EtlAlreadyExists, $"ETL '{spec.Name}' already exists; stop and delete it first, or pick another name");
-        state.State.Etls[spec.Name] = new EtlRecord { Spec = spec, Desired = EtlStage.Running };
+        state.State.Etls[spec.Name] = new EtlRecord
+        {
+            Spec = spec, Desired = EtlStage.Running, Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+        };
         await state.WriteStateAsync();
         log.LogInformation("Initializing ETL {Etl} ({Communication})", spec.Name, spec.Communication.ToScheme());
         return await StartEverywhere(state.State.Etls[spec.Name]);
@@ -68,8 +75,8 @@ public sealed class EtlRegistryGrain(
         log.LogInformation("Deleted ETL {Etl}", name);
     }
 
-    public Task<IReadOnlyList<EtlSpec>> Running() => Task.FromResult<IReadOnlyList<EtlSpec>>(
-        state.State.Etls.Values.Where(r => r.Desired == EtlStage.Running).Select(r => r.Spec).ToList());
+    public Task<IReadOnlyList<EtlLaunch>> Running() => Task.FromResult<IReadOnlyList<EtlLaunch>>(
+        state.State.Etls.Values.Where(r => r.Desired == EtlStage.Running).Select(r => r.Launch).ToList());
 
     public async Task ReportFailure(string name, string nodeId, string reason)
     {
@@ -86,7 +93,7 @@ public sealed class EtlRegistryGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Start(spec);
+                await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Start(record.Launch);
                 return null;
             }
             catch (Exception e)

@@ -17,7 +17,7 @@ public sealed class EtlWorkerGrain(EtlNodeHost host, LocalObjectStore store, Clu
 {
     private readonly Dictionary<Guid, PipeReader> _transforms = [];
 
-    public Task<EtlNodeStatus> Start(EtlSpec spec) => host.StartAsync(spec);
+    public Task<EtlNodeStatus> Start(EtlLaunch launch) => host.StartAsync(launch);
 
     public async Task<EtlNodeStatus> Stop(string name, string reason) =>
         await host.StopAsync(name, reason) ?? new EtlNodeStatus { NodeId = cluster.Local.NodeId, Stage = EtlStage.Aborted, Error = reason };
@@ -30,16 +30,16 @@ public sealed class EtlWorkerGrain(EtlNodeHost host, LocalObjectStore store, Clu
 
     public async Task Sync()
     {
-        foreach (var spec in await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Running())
+        foreach (var launch in await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Running())
         {
-            if (host.Status(spec.Name)?.Stage is EtlStage.Running or EtlStage.Initializing) continue;
+            if (host.Status(launch.Spec.Name)?.Stage is EtlStage.Running or EtlStage.Initializing) continue;
             try
             {
-                await host.StartAsync(spec);
+                await host.StartAsync(launch);
             }
             catch (OaisException e)
             {
-                await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).ReportFailure(spec.Name, cluster.Local.NodeId, e.Message);
+                await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).ReportFailure(launch.Spec.Name, cluster.Local.NodeId, e.Message);
             }
         }
     }

@@ -4,13 +4,13 @@ using OrleansAis.Etl.Runtimes;
 namespace OrleansAis.Etl;
 
 /// <summary>One ETL on this node: its transformer instance, communicator, stage and counters.</summary>
-internal sealed class RunningEtl(EtlSpec spec, string token, string runtimeKind)
+internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind)
 {
     private long _objects, _bytesIn, _bytesOut, _errors;
 
     public EtlSpec Spec { get; } = spec;
     /// <summary>Per-ETL secret in AIS_TARGET_URL: only this ETL's transformers can use the raw-object and direct-put endpoint.</summary>
-    public string Token { get; } = token;
+    public string Secret { get; } = secret;
     public string RuntimeKind { get; } = runtimeKind;
     public EtlStage Stage { get; set; } = EtlStage.Initializing;
     public string? Error { get; set; }

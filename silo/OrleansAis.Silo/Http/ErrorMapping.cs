@@ -6,8 +6,11 @@ public static class ErrorMapping
     public static int StatusOf(OaisErrorCode code) => code switch
     {
         OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch => StatusCodes.Status400BadRequest,
-        OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound => StatusCodes.Status404NotFound,
-        OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict => StatusCodes.Status409Conflict,
+        OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound => StatusCodes.Status404NotFound,
+        OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict
+            or OaisErrorCode.EtlAlreadyExists or OaisErrorCode.EtlNotRunning => StatusCodes.Status409Conflict,
+        OaisErrorCode.TransformFailed => StatusCodes.Status500InternalServerError,
+        OaisErrorCode.TransformTimeout => StatusCodes.Status504GatewayTimeout,
         OaisErrorCode.InvalidRange => StatusCodes.Status416RangeNotSatisfiable,
         OaisErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,

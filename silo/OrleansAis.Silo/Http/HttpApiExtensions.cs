@@ -15,12 +15,14 @@ public static class HttpApiExtensions
             })
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<OwnerRouting>();
+        services.AddSingleton<Etl.InlineTransform>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapOaisHttpApi(this IEndpointRouteBuilder app)
     {
         ClusterEndpoints.Map(app);
+        Etl.EtlEndpoints.Map(app);
         return app;
     }
 }

@@ -1,0 +1,100 @@
+using System.Text;
+using OrleansAis.Etl;
+using OrleansAis.Grains;
+using OrleansAis.Naming;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Silo.Http.Etl;
+
+/// <summary>
+/// <c>/v1/etl</c>: init (PUT/POST a JSON or YAML spec), list, view, stop, start, delete, logs and metrics; and
+/// <c>/v1/etl/_object/{name}/{secret}/{bucket}/{object}</c>, the guarded endpoint through which this ETL's transformers
+/// read raw objects (GET, AIS_TARGET_URL) and deliver direct-put results (PUT).
+/// </summary>
+public static class EtlEndpoints
+{
+    private static IEtlRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var etl = app.MapGroup("/v1/etl").AddEndpointFilter<OaisErrorFilter>();
+        etl.MapPut("", Init);
+        etl.MapPost("", Init);
+        etl.MapGet("", async (IGrainFactory grains) => Json(new { etls = (await Registry(grains).List()).Select(EtlJson.Summary) }));
+        etl.MapGet("/{name}", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Get(name))));
+        etl.MapPost("/{name}/stop", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Stop(name))));
+        etl.MapPost("/{name}/start", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Start(name))));
+        etl.MapDelete("/{name}", async (string name, IGrainFactory grains) =>
+        {
+            await Registry(grains).Delete(name);
+            return Results.NoContent();
+        });
+        etl.MapGet("/{name}/logs", Logs);
+        etl.MapGet("/{name}/metrics", async (string name, IGrainFactory grains) =>
+        {
+            var info = await Registry(grains).Get(name);
+            return Json(new { name, nodes = info.Nodes.Select(n => new { node = n.NodeId, stage = n.Stage, n.Counters.Objects, bytes_in = n.Counters.BytesIn, bytes_out = n.Counters.BytesOut, n.Counters.Errors, n.Restarts }) });
+        });
+
+        app.MapGet("/v1/etl/_object/{name}/{secret}/{**rest}", ReadForTransformer).AddEndpointFilter<OaisErrorFilter>();
+        app.MapPut("/v1/etl/_object/{name}/{secret}/{**rest}", DirectPut).AddEndpointFilter<OaisErrorFilter>();
+    }
+
+    private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        var spec = EtlSpecParser.Parse(text);
+        return Json(EtlJson.Details(await Registry(grains).Init(spec)));
+    }
+
+    private static async Task<IResult> Logs(string name, string? node, int? lines, IGrainFactory grains)
+    {
+        var info = await Registry(grains).Get(name);
+        var nodes = node is null ? info.Nodes.Select(n => n.NodeId).ToList() : [node];
+        if (node is not null && info.Nodes.All(n => n.NodeId != node))
+            return AisJson.Error(StatusCodes.Status404NotFound, "NodeNotFound", $"node '{node}' is not in the cluster");
+        var logs = await Task.WhenAll(nodes.Select(async n => (n, text: await grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100))));
+        return Json(new { name, logs = logs.ToDictionary(l => l.n, l => l.text) });
+    }
+
+    /// <summary>GET by a transformer: the raw object from this node's disk, if the secret is the ETL's.</summary>
+    private static async Task ReadForTransformer(HttpContext context, string name, string secret, EtlNodeHost host, LocalObjectStore store)
+    {
+        if (!host.IsTransformerSecret(name, secret))
+        {
+            await AisJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "not a transformer of this ETL on this node").ExecuteAsync(context);
+            return;
+        }
+        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: 5);
+        if ((Names.BucketNameProblem(bucket) ?? Names.ObjectNameProblem(objectName)) is { } problem)
+        {
+            await AisJson.Error(OaisErrorCode.InvalidName, problem).ExecuteAsync(context);
+            return;
+        }
+        using var reader = store.OpenRead(bucket, objectName);
+        if (reader is null)
+        {
+            await AisJson.Error(OaisException.ObjectNotFound(bucket, objectName)).ExecuteAsync(context);
+            return;
+        }
+        context.Response.ContentType = reader.Meta.ContentType;
+        context.Response.ContentLength = reader.Meta.Size;
+        await using var content = reader.OpenContent();
+        await content.CopyToAsync(context.Response.Body, 1 << 16, context.RequestAborted);
+    }
+
+    /// <summary>PUT by a transformer (direct put): the result lands atomically on this node, which owns the destination.</summary>
+    private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, EtlNodeHost host, LocalObjectStore store)
+    {
+        if (!host.IsTransformerSecret(name, secret))
+            return AisJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "not a transformer of this ETL");
+        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: 5);
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+        var meta = await store.PutAsync(bucket, objectName, context.Request.Body,
+            new PutOptions { ContentType = context.Request.ContentType, ExpectedSize = context.Request.ContentLength }, context.RequestAborted);
+        return Json(new { bucket = meta.Bucket, name = meta.Name, size = meta.Size, checksum = meta.Checksum, node = meta.Node });
+    }
+
+    private static IResult Json(object value) => Results.Json(value, AisJson.Options);
+}
