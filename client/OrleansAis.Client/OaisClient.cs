@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using OrleansAis.Etl;
 using OrleansAis.Grains;
 using OrleansAis.Naming;
 using OrleansAis.Ownership;
@@ -81,6 +82,49 @@ public sealed class OaisClient
         var grain = Object(bucket, name);
         if (await HttpOwnerAsync(grain) is { } owner) return await _http.GetAsync(owner, bucket, name, destination, offset, length, ct);
         return await ChunkedTransfer.GetAsync(grain, destination, offset, length, _options.ChunkBytes, ct);
+    }
+
+    private IEtlRegistryGrain Etls => _grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key);
+
+    /// <summary>Registers the ETL and starts its transformer on every node (fails, leaving it Aborted, if any node cannot).</summary>
+    public Task<EtlInfo> InitEtlAsync(EtlSpec spec)
+    {
+        spec.EnsureValid();
+        return Etls.Init(spec);
+    }
+
+    public Task<IReadOnlyList<EtlInfo>> ListEtlsAsync() => Etls.List();
+
+    public Task<EtlInfo> GetEtlAsync(string name) => Etls.Get(name);
+
+    public Task<EtlInfo> StopEtlAsync(string name) => Etls.Stop(name);
+
+    public Task<EtlInfo> StartEtlAsync(string name) => Etls.Start(name);
+
+    public Task DeleteEtlAsync(string name) => Etls.Delete(name);
+
+    /// <summary>
+    /// Streams the object transformed by ETL <paramref name="etlName"/> into <paramref name="destination"/>. The transform
+    /// runs on the silo that owns the object; the result comes over its HTTP API or in bounded grain-call chunks.
+    /// </summary>
+    public async Task GetTransformedAsync(string bucket, string name, string etlName, Stream destination, string? etlArgs = null, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(etlName);
+        var grain = Object(bucket, name);
+        if (await HttpOwnerAsync(grain) is { } owner)
+        {
+            await _http.GetTransformedAsync(owner, bucket, name, etlName, etlArgs, destination, ct);
+            return;
+        }
+        var node = await grain.Locate();
+        var worker = _grains.GetGrain<IEtlWorkerGrain>(node.NodeId);
+        var transform = await worker.BeginTransform(etlName, bucket, name, etlArgs);
+        while (true)
+        {
+            var chunk = await worker.ReadTransformed(transform, _options.ChunkBytes);
+            if (chunk.Length == 0) return;
+            await destination.WriteAsync(chunk, ct);
+        }
     }
 
     private async Task<NodeInfo?> HttpOwnerAsync(IObjectGrain grain)

@@ -49,6 +49,16 @@ internal sealed class OwnerHttpTransport(IHttpClientFactory? httpClients)
         return meta;
     }
 
+    public async Task GetTransformedAsync(NodeInfo owner, string bucket, string name, string etlName, string? etlArgs, Stream destination, CancellationToken ct)
+    {
+        var query = "?etl_name=" + Uri.EscapeDataString(etlName) + (etlArgs is null ? "" : "&etl_args=" + Uri.EscapeDataString(etlArgs));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(ObjectUri(owner, bucket, name) + query));
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await EnsureSuccessAsync(response, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await body.CopyToAsync(destination, 1 << 20, ct);
+    }
+
     private static ObjectMeta MetaFromHeaders(HttpResponseMessage response, string bucket, string name)
     {
         string Header(string key) => response.Headers.TryGetValues(key, out var v) ? v.First() : "";
@@ -101,6 +111,8 @@ internal sealed class OwnerHttpTransport(IHttpClientFactory? httpClients)
     private static OaisErrorCode CodeOf(HttpStatusCode status) => status switch
     {
         HttpStatusCode.NotFound => OaisErrorCode.ObjectNotFound,
+        HttpStatusCode.GatewayTimeout => OaisErrorCode.TransformTimeout,
+        HttpStatusCode.InternalServerError => OaisErrorCode.TransformFailed,
         HttpStatusCode.RequestedRangeNotSatisfiable => OaisErrorCode.InvalidRange,
         HttpStatusCode.Conflict => OaisErrorCode.Conflict,
         HttpStatusCode.BadRequest => OaisErrorCode.InvalidArgument,

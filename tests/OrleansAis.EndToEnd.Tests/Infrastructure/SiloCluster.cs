@@ -32,10 +32,26 @@ public class SiloCluster : IAsyncLifetime
             Silos.Add(new SiloProcess($"node-{i}", Path.Combine(Root, $"node-{i}"), ports[i * 3], ports[i * 3 + 1], ports[i * 3 + 2],
                 primaryPort, Path.Combine(Root, "cluster-state")));
         }
-        Silos[0].Start();
+        Silos[0].Start(SiloArgs(0));
         await WaitForClusterAsync(Silos[0], 1);
-        foreach (var silo in Silos.Skip(1)) silo.Start();
+        for (var i = 1; i < Size; i++) Silos[i].Start(SiloArgs(i));
         foreach (var silo in Silos) await WaitForClusterAsync(silo, Size);
+    }
+
+    /// <summary>Extra command-line arguments for silo <paramref name="index"/> (derived fixtures configure features).</summary>
+    protected virtual IEnumerable<string> SiloArgs(int index) => [];
+
+    /// <summary>Starts one more silo that joins the running cluster; returns once every silo sees it.</summary>
+    public async Task<SiloProcess> AddSiloAsync()
+    {
+        var index = Silos.Count;
+        var ports = FreePorts.Take(3);
+        var silo = new SiloProcess($"node-{index}", Path.Combine(Root, $"node-{index}"), ports[0], ports[1], ports[2],
+            Silos[0].SiloPort, Path.Combine(Root, "cluster-state"));
+        Silos.Add(silo);
+        silo.Start(SiloArgs(index));
+        foreach (var s in Silos) await WaitForClusterAsync(s, Silos.Count);
+        return silo;
     }
 
     /// <summary>Waits until <paramref name="silo"/> answers /v1/cluster listing <paramref name="nodes"/> active nodes.</summary>

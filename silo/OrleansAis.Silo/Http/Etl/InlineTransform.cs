@@ -21,7 +21,7 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
             EtlSpec.EnsureValidName(etlName);
             await buckets.Require(bucket);
             if (etls.Status(etlName) is null) await grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(etlName); // unknown -> 404
-            using var reader = store.OpenRead(bucket, name) ?? throw OaisException.ObjectNotFound(bucket, name);
+            using var reader = await OpenLocalAsync(bucket, name);
             var job = new TransformJob { Bucket = bucket, Name = name, EtlArgs = etlArgs, Source = reader };
             if (etls.HpullRedirect(etlName) is var (hpull, endpoint))
             {
@@ -42,5 +42,14 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
         {
             context.Abort();
         }
+    }
+
+    /// <summary>The local copy; right after a membership change the object grain first moves it here from its former owner.</summary>
+    private async Task<ObjectReader> OpenLocalAsync(string bucket, string name)
+    {
+        if (store.OpenRead(bucket, name) is { } reader) return reader;
+        await grains.GetGrain<IObjectGrain>(Ownership.ObjectKey.Format(bucket, name)).Head(); // not found -> 404
+        return store.OpenRead(bucket, name)
+            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to node {etls.NodeId}; retry shortly");
     }
 }

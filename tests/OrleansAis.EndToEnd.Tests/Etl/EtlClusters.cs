@@ -1,0 +1,19 @@
+using OrleansAis.EndToEnd.Tests.Infrastructure;
+
+namespace OrleansAis.EndToEnd.Tests.Etl;
+
+/// <summary>Silos that run transformers as local processes of the built etl-host (the Process runtime).</summary>
+public class ProcessEtlCluster : SiloCluster
+{
+    public ProcessEtlCluster() : this(1) { }
+
+    protected ProcessEtlCluster(int size) : base(size) { }
+
+    protected override IEnumerable<string> SiloArgs(int index) =>
+    [
+        "--Etl:Runtime=process",
+        $"--Etl:EtlHostCommand=dotnet {RepoPaths.BuiltAssembly("etl-host/OrleansAis.EtlHost", "etl-host")}",
+    ];
+}
+
+public sealed class ThreeSiloProcessEtlCluster() : ProcessEtlCluster(3);

@@ -1,0 +1,76 @@
+using System.Net;
+
+namespace OrleansAis.EndToEnd.Tests.Etl;
+
+/// <summary>Every silo runs its own transformer and transforms only the objects it owns; a later silo catches up.</summary>
+public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : IClassFixture<ThreeSiloProcessEtlCluster>
+{
+    private const string Name = "whoami-etl";
+    private readonly EtlHttp _etl = new(cluster.Http, cluster.Endpoint);
+
+    [Fact]
+    public async Task Each_silo_transforms_only_what_it_owns_and_a_joining_silo_starts_the_running_etl()
+    {
+        await _etl.CreateBucketAsync("etl-where");
+        var names = Enumerable.Range(0, 30).Select(i => $"obj-{i:D2}").ToList();
+        foreach (var n in names) await _etl.PutAsync("etl-where", n, new ByteArrayContent([1]));
+        await _etl.InitOkAsync(EtlHttp.Spec(Name, "hpush://", ["etl-host", "whoami"]));
+        try
+        {
+            var perNode = await TransformAllAsync(names);
+            Assert.Equal(3, perNode.Count); // 30 names spread over all three silos
+
+            var view = await _etl.ViewAsync(Name);
+            Assert.Equal("Running", view.GetProperty("stage").GetString());
+            foreach (var node in view.GetProperty("nodes").EnumerateArray())
+            {
+                var id = node.GetProperty("node").GetString()!;
+                Assert.Equal(perNode.GetValueOrDefault(id), node.GetProperty("objects").GetInt64());
+            }
+
+            // A fourth silo joins: it starts the running ETL by itself and transforms its new share.
+            var joined = await cluster.AddSiloAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                view = await _etl.ViewAsync(Name);
+                var nodes = view.GetProperty("nodes").EnumerateArray().ToList();
+                if (nodes.Count == 4 && view.GetProperty("stage").GetString() == "Running") break;
+                Assert.True(DateTime.UtcNow < deadline, $"joined silo did not start the ETL: {view}");
+                await Task.Delay(250);
+            }
+            var afterJoin = await TransformAllAsync(names, retryWhileMoving: true);
+            Assert.True(afterJoin.GetValueOrDefault(joined.NodeId) > 0, "the joined silo transformed none of its objects");
+        }
+        finally
+        {
+            await _etl.DeleteAsync(Name);
+        }
+    }
+
+    /// <summary>Transforms every object; the whoami transformer answers with its silo's node id, which must be the owner.</summary>
+    private async Task<Dictionary<string, long>> TransformAllAsync(List<string> names, bool retryWhileMoving = false)
+    {
+        var perNode = new Dictionary<string, long>();
+        foreach (var n in names)
+        {
+            // Right after a join an object may still be on its way to its new owner: then retry for a while.
+            var deadline = DateTime.UtcNow.AddSeconds(retryWhileMoving ? 30 : 0);
+            while (true)
+            {
+                using var plain = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _etl.ObjectUri("etl-where", n, "")));
+                using var transformed = await _etl.GetTransformedAsync("etl-where", n, Name);
+                var body = await transformed.Content.ReadAsStringAsync();
+                var owner = plain.Headers.TryGetValues("X-Oais-Node", out var v) ? v.Single() : "";
+                if (plain.StatusCode == HttpStatusCode.OK && transformed.StatusCode == HttpStatusCode.OK && owner == body.Trim())
+                {
+                    perNode[owner] = perNode.GetValueOrDefault(owner) + 1;
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"{n}: HEAD {(int)plain.StatusCode} owner '{owner}', transform {(int)transformed.StatusCode} '{body}'");
+                await Task.Delay(200);
+            }
+        }
+        return perNode;
+    }
+}
