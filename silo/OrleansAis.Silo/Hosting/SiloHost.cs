@@ -2,8 +2,10 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using OrleansAis.Etl;
 using OrleansAis.Hosting;
 using OrleansAis.Silo.Configuration;
 using OrleansAis.Silo.Http;
@@ -53,8 +55,10 @@ public static class SiloHost
             silo.AddDashboard();
         });
 
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(StoreMetrics.MeterName, "Microsoft.Orleans")
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("oais-silo", serviceInstanceId: nodeId))
+            .WithMetrics(metrics => metrics
+            .AddMeter(StoreMetrics.MeterName, EtlMetrics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
         builder.Services.AddOaisHttpApi();
 
