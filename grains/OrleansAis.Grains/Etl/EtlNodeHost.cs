@@ -99,6 +99,9 @@ public sealed class EtlNodeHost(
 
     public EtlNodeStatus? Status(string name) => _etls.TryGetValue(name, out var etl) ? etl.Status(NodeId) : null;
 
+    /// <summary>The spec of an ETL this node knows, or null.</summary>
+    public EtlSpec? Spec(string name) => _etls.TryGetValue(name, out var etl) ? etl.Spec : null;
+
     public IReadOnlyCollection<string> Names => _etls.Keys.ToList();
 
     public async Task<string> LogsAsync(string name, int lines, CancellationToken ct = default) =>

@@ -8,6 +8,7 @@ using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
 using OrleansAis.Etl.Runtimes;
+using OrleansAis.Jobs;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
@@ -67,6 +68,8 @@ public static class OrleansAisSiloBuilderExtensions
             return runtime;
         });
         services.AddSingleton<EtlNodeHost>();
+        services.AddSingleton<EtlCopier>();
+        services.AddSingleton<NodeJobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EtlStartup>();
 
         silo.AddPlacementDirector<OwnerPlacement, OwnerPlacementDirector>();

@@ -14,6 +14,12 @@ public static class HttpApiExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // Request bodies bound by minimal APIs use the same snake_case names as the responses.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = AisJson.Options.PropertyNamingPolicy;
+            o.SerializerOptions.PropertyNameCaseInsensitive = true;
+        });
         services.AddSingleton<OwnerRouting>();
         services.AddSingleton<Etl.InlineTransform>();
         return services;
@@ -23,6 +29,7 @@ public static class HttpApiExtensions
     {
         ClusterEndpoints.Map(app);
         Etl.EtlEndpoints.Map(app);
+        Jobs.JobEndpoints.Map(app);
         return app;
     }
 }

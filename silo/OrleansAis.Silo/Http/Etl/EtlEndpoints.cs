@@ -91,8 +91,13 @@ public static class EtlEndpoints
             return AisJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "not a transformer of this ETL");
         var (bucket, objectName) = RawPath.BucketAndObject(context, skip: 5);
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+        // "src" names what the result was produced from, so incremental jobs can skip it next time.
+        var custom = context.Request.Query["src"] is { Count: > 0 } src
+            ? new Dictionary<string, string> { [EtlCopier.SourceMetadataKey] = src.ToString() }
+            : null;
         var meta = await store.PutAsync(bucket, objectName, context.Request.Body,
-            new PutOptions { ContentType = context.Request.ContentType, ExpectedSize = context.Request.ContentLength }, context.RequestAborted);
+            new PutOptions { ContentType = context.Request.ContentType, ExpectedSize = context.Request.ContentLength, Custom = custom },
+            context.RequestAborted);
         return Json(new { bucket = meta.Bucket, name = meta.Name, size = meta.Size, checksum = meta.Checksum, node = meta.Node });
     }
 

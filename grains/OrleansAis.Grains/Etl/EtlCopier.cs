@@ -1,0 +1,122 @@
+using System.IO.Pipelines;
+using OrleansAis.Cluster;
+using OrleansAis.Etl.Communicators;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Etl;
+
+/// <summary>
+/// Transforms a local object and delivers the result to the destination object's owner: straight from the transformer
+/// when the ETL supports direct put (never back through this silo), else this silo forwards it (locally into the store,
+/// or streamed over HTTP to the owner's guarded endpoint). Every destination write is atomic on its owner.
+/// </summary>
+public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterMap cluster)
+{
+    /// <summary>Custom metadata key naming what a transformed object was produced from (for incremental jobs).</summary>
+    public const string SourceMetadataKey = "oais.etl.source";
+
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>What a destination produced from this source by this ETL carries in <see cref="SourceMetadataKey"/>.</summary>
+    public static string SourceMarker(string etl, string? etlArgs, ObjectMeta source) =>
+        $"{etl}|{etlArgs}|{source.Bucket}/{source.Name}|v{source.Version}|{source.Checksum}";
+
+    public async Task<TransformOutcome> TransformToAsync(string etl, ObjectReader source, string? etlArgs,
+        string dstBucket, string dstName, CancellationToken ct)
+    {
+        var marker = SourceMarker(etl, etlArgs, source.Meta);
+        var owner = cluster.OwnerOf(dstBucket, dstName);
+        var job = new TransformJob { Bucket = source.Meta.Bucket, Name = source.Meta.Name, EtlArgs = etlArgs, Source = source };
+        var spec = etls.Spec(etl);
+        if (spec is { SupportDirectPut: true, Communication: not EtlCommunication.Io } &&
+            etls.DirectPutUrl(etl, owner, dstBucket, dstName) is { } url)
+        {
+            return await etls.TransformAsync(etl, new TransformJob
+            {
+                Bucket = job.Bucket, Name = job.Name, EtlArgs = etlArgs, Source = source,
+                DirectPutUrl = url + "?src=" + Uri.EscapeDataString(marker),
+            }, Stream.Null, ct);
+        }
+        var options = new PutOptions { Custom = new Dictionary<string, string> { [SourceMetadataKey] = marker } };
+        if (cluster.IsLocal(owner))
+        {
+            await using var writer = store.BeginWrite(dstBucket, dstName, options);
+            var outcome = await etls.TransformAsync(etl, job, new WriterStream(writer), ct);
+            await writer.CommitAsync(ct);
+            return outcome;
+        }
+        return await ForwardAsync(etl, job, owner, dstBucket, dstName, marker, ct);
+    }
+
+    /// <summary>Streams the transformer's output to the owner's guarded PUT endpoint while it is produced.</summary>
+    private async Task<TransformOutcome> ForwardAsync(string etl, TransformJob job, NodeInfo owner, string dstBucket, string dstName, string marker, CancellationToken ct)
+    {
+        var url = etls.DirectPutUrl(etl, owner, dstBucket, dstName)
+            ?? throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{etl}' is not running on node {etls.NodeId}");
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var transform = Task.Run(async () =>
+        {
+            try
+            {
+                var outcome = await etls.TransformAsync(etl, job, pipe.Writer.AsStream(leaveOpen: true), cts.Token);
+                await pipe.Writer.CompleteAsync();
+                return outcome;
+            }
+            catch (Exception e)
+            {
+                // Fails the upload: the owner never commits a partial result.
+                await pipe.Writer.CompleteAsync(e);
+                throw;
+            }
+        }, CancellationToken.None);
+        using var request = new HttpRequestMessage(HttpMethod.Put, url + "?src=" + Uri.EscapeDataString(marker))
+        {
+            Content = new StreamContent(pipe.Reader.AsStream()),
+        };
+        try
+        {
+            using var response = await Http.SendAsync(request, cts.Token);
+            if (!response.IsSuccessStatusCode)
+                throw new OaisException(OaisErrorCode.TransformFailed,
+                    $"destination owner {owner.NodeId} refused '{dstBucket}/{dstName}': {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        catch when (!transform.IsCompleted)
+        {
+            await cts.CancelAsync();
+            try { await transform; } catch { /* the upload error is the one to report */ }
+            throw;
+        }
+        catch (HttpRequestException) when (transform.IsFaulted)
+        {
+            await transform; // rethrows the transformer's error, which is the cause
+            throw;
+        }
+        return await transform;
+    }
+
+    /// <summary>Adapts an <see cref="ObjectWriter"/> to the Stream a communicator writes into.</summary>
+    private sealed class WriterStream(ObjectWriter writer) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => writer.BytesWritten;
+        public override long Position { get => writer.BytesWritten; set => throw new NotSupportedException(); }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => writer.WriteAsync(buffer, ct);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            writer.WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => writer.WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

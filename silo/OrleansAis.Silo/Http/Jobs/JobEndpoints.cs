@@ -1,0 +1,70 @@
+using OrleansAis.Etl;
+using OrleansAis.Grains;
+using OrleansAis.Jobs;
+using OrleansAis.Ownership;
+
+namespace OrleansAis.Silo.Http.Jobs;
+
+/// <summary>
+/// Offline ETL: <c>POST /v1/jobs/etl</c> starts a bucket-to-bucket, list or template transform (or a dry run, or an
+/// inspect) and returns its id; <c>GET /v1/jobs[/{id}[?wait=SECONDS]]</c>, <c>POST /v1/jobs/{id}/abort</c>;
+/// <c>POST /v1/etl/{name}/copy</c> copy-transforms one object.
+/// </summary>
+public static class JobEndpoints
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/v1/jobs").AddEndpointFilter<OaisErrorFilter>();
+        jobs.MapPost("/etl", Start);
+        jobs.MapGet("", async (IGrainFactory grains) =>
+        {
+            var ids = await grains.GetGrain<IJobIndexGrain>(IJobIndexGrain.Key).List();
+            var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IEtlJobGrain>(id).Status()));
+            return Json(new { jobs = statuses.Select(JobJson.Summary) });
+        });
+        jobs.MapGet("/{id}", Status);
+        jobs.MapPost("/{id}/abort", async (string id, IGrainFactory grains) =>
+            Json(JobJson.Details(await grains.GetGrain<IEtlJobGrain>(id).Abort("aborted by user"))));
+
+        app.MapPost("/v1/etl/{name}/copy", Copy).AddEndpointFilter<OaisErrorFilter>();
+    }
+
+    private static async Task<IResult> Start(JobBody body, IGrainFactory grains)
+    {
+        var id = "job-" + Guid.NewGuid().ToString("N")[..12];
+        var status = await grains.GetGrain<IEtlJobGrain>(id).Start(body.ToRequest());
+        return Results.Json(JobJson.Details(status), AisJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>With <c>wait</c>, answers when the job is no longer running or the wait is over (long poll).</summary>
+    private static async Task<IResult> Status(string id, double? wait, IGrainFactory grains, HttpContext context)
+    {
+        var job = grains.GetGrain<IEtlJobGrain>(id);
+        var status = await job.Status();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, MaxWait.TotalSeconds));
+        while (status.State == JobState.Running && DateTime.UtcNow < deadline && !context.RequestAborted.IsCancellationRequested)
+        {
+            await Task.Delay(250, context.RequestAborted);
+            status = await job.Status();
+        }
+        return Json(JobJson.Details(status));
+    }
+
+    private static async Task<IResult> Copy(string name, CopyBody body, IGrainFactory grains)
+    {
+        EtlSpec.EnsureValidName(name);
+        var (srcBucket, srcName) = ObjectKey.Parse(body.From ?? throw Missing("from"));
+        var (dstBucket, dstName) = ObjectKey.Parse(body.To ?? throw Missing("to"));
+        var owner = await grains.GetGrain<IObjectGrain>(ObjectKey.Validated(srcBucket, srcName)).Locate();
+        var bytes = await grains.GetGrain<IJobNodeGrain>(owner.NodeId).Copy(name, srcBucket, srcName, dstBucket, dstName, body.EtlArgs);
+        return Json(new { from = body.From, to = body.To, etl = name, bytes, node = owner.NodeId });
+    }
+
+    private static OaisException Missing(string field) => new(OaisErrorCode.InvalidArgument, $"{field}: required (bucket/object)");
+
+    private static IResult Json(object value) => Results.Json(value, AisJson.Options);
+
+    public sealed record CopyBody(string? From, string? To, string? EtlArgs);
+}
