@@ -12,6 +12,8 @@ public static class AisJson
         DictionaryKeyPolicy = null,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter() },
+        // Object names and messages are shown to people: keep quotes and non-ASCII readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static IResult Error(OaisErrorCode code, string message) => Error(ErrorMapping.StatusOf(code), code.ToString(), message);

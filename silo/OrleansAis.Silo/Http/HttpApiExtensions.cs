@@ -28,6 +28,8 @@ public static class HttpApiExtensions
     public static IEndpointRouteBuilder MapOaisHttpApi(this IEndpointRouteBuilder app)
     {
         ClusterEndpoints.Map(app);
+        Ais.BucketEndpoints.Map(app);
+        Ais.ObjectEndpoints.Map(app);
         Etl.EtlEndpoints.Map(app);
         Jobs.JobEndpoints.Map(app);
         return app;

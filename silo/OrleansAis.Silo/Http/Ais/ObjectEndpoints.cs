@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Http.Features;
+using OrleansAis.Buckets;
+using OrleansAis.Grains;
+using OrleansAis.Naming;
+using OrleansAis.Ownership;
+using OrleansAis.Silo.Http.Etl;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Silo.Http.Ais;
+
+/// <summary>
+/// <c>/v1/objects/{bucket}/{object...}</c>: PUT, GET (ranges; <c>etl_name</c> for inline transforms), HEAD, DELETE.
+/// Any silo accepts any request: GET/HEAD for an object owned elsewhere get a 307 to the owner (or, with
+/// <c>?proxy=true</c> / <c>X-Oais-Proxy: true</c>, are proxied); PUT is proxied. Bytes stream from and to the owner's disk.
+/// </summary>
+public static class ObjectEndpoints
+{
+    private const int CopyBufferBytes = 256 << 10;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/v1/objects/{**path}", [HttpMethods.Get, HttpMethods.Head], Read);
+        app.MapPut("/v1/objects/{**path}", Put);
+        app.MapDelete("/v1/objects/{**path}", Delete);
+    }
+
+    private static (string Bucket, string Name) Target(HttpContext context)
+    {
+        var (bucket, name) = RawPath.BucketAndObject(context, skip: 2);
+        Names.EnsureValidBucketName(bucket);
+        Names.EnsureValidObjectName(name);
+        return (bucket, name);
+    }
+
+    private static bool WantsProxy(HttpRequest request) =>
+        string.Equals(request.Query["proxy"], "true", StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(request.Headers["X-Oais-Proxy"], "true", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store,
+        IGrainFactory grains, InlineTransform inline)
+    {
+        try
+        {
+            var (bucket, name) = Target(context);
+            if (routing.RemoteOwner(context, bucket, name) is { } owner)
+            {
+                if (WantsProxy(context.Request)) await routing.ProxyAsync(context, owner);
+                else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
+                return;
+            }
+            if (context.Request.Query["etl_name"] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
+            {
+                await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query["etl_args"].FirstOrDefault());
+                return;
+            }
+            await buckets.Require(bucket);
+            using var reader = store.OpenRead(bucket, name) ?? await MovedHereAsync(store, grains, bucket, name);
+            var meta = reader.Meta;
+            ByteRange? range;
+            try
+            {
+                range = ByteRange.Parse(context.Request.Headers.Range, meta.Size);
+            }
+            catch (OaisException)
+            {
+                ObjectHeaders.NotSatisfiable(context.Response, meta.Size);
+                throw;
+            }
+            ObjectHeaders.Write(context.Response, meta);
+            var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0, meta.Size);
+            if (range is { } partial)
+            {
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = ObjectHeaders.ContentRange(partial, meta.Size);
+            }
+            context.Response.ContentLength = length;
+            if (HttpMethods.IsHead(context.Request.Method)) return;
+            await using var content = reader.OpenRange(offset, length);
+            await content.CopyToAsync(context.Response.Body, CopyBufferBytes, context.RequestAborted);
+        }
+        catch (OaisException e) when (!context.Response.HasStarted)
+        {
+            await AisJson.Error(e).ExecuteAsync(context);
+        }
+    }
+
+    /// <summary>Right after a membership change the object may still be on its former owner: the object grain moves it here.</summary>
+    private static async Task<ObjectReader> MovedHereAsync(LocalObjectStore store, IGrainFactory grains, string bucket, string name)
+    {
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not found anywhere -> 404
+        return store.OpenRead(bucket, name)
+            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to this node; retry shortly");
+    }
+
+    private static async Task Put(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store)
+    {
+        try
+        {
+            var (bucket, name) = Target(context);
+            if (routing.RemoteOwner(context, bucket, name) is { } owner)
+            {
+                await routing.ProxyAsync(context, owner);
+                return;
+            }
+            await buckets.Require(bucket);
+            var options = ObjectHeaders.ReadPutOptions(context.Request);
+            // Objects may be far larger than Kestrel's default body limit; they stream to disk, never into memory.
+            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+            var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);
+            await Results.Json(ObjectHeaders.Json(meta), AisJson.Options).ExecuteAsync(context);
+        }
+        catch (OaisException e) when (!context.Response.HasStarted)
+        {
+            await AisJson.Error(e).ExecuteAsync(context);
+        }
+    }
+
+    private static async Task Delete(HttpContext context, IGrainFactory grains)
+    {
+        try
+        {
+            var (bucket, name) = Target(context);
+            var deleted = await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Delete();
+            await (deleted ? Results.NoContent() : AisJson.Error(OaisException.ObjectNotFound(bucket, name))).ExecuteAsync(context);
+        }
+        catch (OaisException e)
+        {
+            await AisJson.Error(e).ExecuteAsync(context);
+        }
+    }
+}
