@@ -8,9 +8,10 @@ namespace OrleansAis.Etl.Communicators;
 
 /// <summary>
 /// ws://: pooled long-lived WebSocket connections to the transformer's <c>/ws</c>. Per object: a JSON control message,
-/// the object as one binary message (none in fqn mode); the reply is a JSON status that always says ok or error,
-/// then (when ok and not put directly) the result as one binary message. A connection carries one object at a time,
-/// so replies are in order; a connection in an unknown state (error, cancellation) is dropped, never reused.
+/// the object as one binary message (none in fqn mode); the transformer answers with the result as one binary message
+/// (none with direct put) and then a JSON status that always says ok or error. The object is sent while the result
+/// arrives (both stream); a result followed by an error status is a failure, never a result. A connection carries
+/// one object at a time, so replies are in order; one in an unknown state (error, cancellation) is dropped.
 /// </summary>
 public sealed class WsCommunicator(CommunicatorContext context, int maxConnections) : IEtlCommunicator
 {
@@ -66,17 +67,26 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
         var fqn = context.Spec.UsesFqn;
         var control = new WsControl(id, job.Bucket + "/" + job.Name, job.EtlArgs, fqn ? job.Source.DataPath : null, job.DirectPutUrl);
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(control, WsJson.Default.WsControl), WebSocketMessageType.Text, true, ct);
-        if (!fqn) await SendObjectAsync(socket, job, ct);
-
-        var reply = JsonSerializer.Deserialize(await ReceiveTextAsync(socket, ct), WsJson.Default.WsReply)
-            ?? throw new OaisException(OaisErrorCode.TransformFailed, "transformer sent an empty ws reply");
-        if (reply.Id != id)
-            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer replied to object {reply.Id} while {id} was expected");
-        if (reply.Status != "ok")
-            throw new OaisException(OaisErrorCode.TransformFailed,
-                $"transformer of ETL '{context.Spec.Name}' on {context.NodeId}: {reply.Message ?? "error (no message)"}");
-        if (job.DirectPutUrl is not null) return new TransformOutcome(reply.DirectPutLength ?? 0, DirectPut: true);
-        return new TransformOutcome(await ReceiveBinaryAsync(socket, output, ct), DirectPut: false);
+        // Send while receiving: a streaming transformer answers before it has read everything.
+        var sending = fqn ? Task.CompletedTask : SendObjectAsync(socket, job, ct);
+        try
+        {
+            var received = job.DirectPutUrl is null ? await ReceiveBinaryAsync(socket, output, ct) : 0;
+            await sending;
+            var reply = JsonSerializer.Deserialize(await ReceiveTextAsync(socket, ct), WsJson.Default.WsReply)
+                ?? throw new OaisException(OaisErrorCode.TransformFailed, "transformer sent an empty ws status");
+            if (reply.Id != id)
+                throw new OaisException(OaisErrorCode.TransformFailed, $"transformer answered object {reply.Id} while {id} was expected");
+            if (reply.Status != "ok")
+                throw new OaisException(OaisErrorCode.TransformFailed,
+                    $"transformer of ETL '{context.Spec.Name}' on {context.NodeId}: {reply.Message ?? "error (no message)"}");
+            return job.DirectPutUrl is null ? new TransformOutcome(received, DirectPut: false) : new TransformOutcome(reply.DirectPutLength ?? 0, DirectPut: true);
+        }
+        finally
+        {
+            // On failure the socket is dropped by the caller; make sure the send loop has stopped touching it.
+            try { await sending; } catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or OaisException) { }
+        }
     }
 
     private static async Task SendObjectAsync(ClientWebSocket socket, TransformJob job, CancellationToken ct)
@@ -130,7 +140,8 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
                 var result = await socket.ReceiveAsync(buffer.AsMemory(0, ChunkBytes), ct);
                 if (result.MessageType == WebSocketMessageType.Close) throw new IOException("transformer closed the websocket mid-result");
                 if (result.MessageType != WebSocketMessageType.Binary) throw new IOException("expected the binary result message");
-                await output.WriteAsync(buffer.AsMemory(0, result.Count), ct);
+                // An empty frame must not start an HTTP response that may still have to become an error.
+                if (result.Count > 0) await output.WriteAsync(buffer.AsMemory(0, result.Count), ct);
                 total += result.Count;
                 if (result.EndOfMessage) return total;
             }

@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Text.Json;
+using OrleansAis.Naming;
+
+namespace OrleansAis.Storage;
+
+public enum MultipartProblem
+{
+    NoSuchUpload,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
+}
+
+/// <summary>A multipart upload request that cannot be honoured; <see cref="Problem"/> says why in S3's terms.</summary>
+public sealed class MultipartUploadException(MultipartProblem problem, string uploadId, string message) : Exception(message)
+{
+    public MultipartProblem Problem { get; } = problem;
+    public string UploadId { get; } = uploadId;
+}
+
+/// <summary>What an upload will become: the object's name and the metadata given when it was started.</summary>
+public sealed record MultipartUpload(string Bucket, string Name, string? ContentType, Dictionary<string, string> Custom, DateTimeOffset Initiated);
+
+/// <summary>A stored part; <see cref="ETag"/> is its quoted xxhash64, like an object's.</summary>
+public sealed record UploadedPart(int Number, long Size, string ETag, DateTimeOffset Modified);
+
+/// <summary>
+/// Multipart uploads in progress on this node. Each upload is a folder in the temp area of the mountpath that will hold
+/// the final object (<c>{mountpath}/.tmp/multipart/{id}</c>: the upload description and one file per part), so
+/// completing it is a local sequential copy of the parts through one <see cref="ObjectWriter"/>: the object appears
+/// atomically, and nothing of an aborted or failed upload is ever visible. The temp area is cleared when the silo
+/// starts, so unfinished uploads do not survive a restart.
+/// </summary>
+public sealed class MultipartUploads(LocalObjectStore store)
+{
+    public const int MaxPartNumber = 10_000;
+    /// <summary>Every part but the last must be at least this large (S3's rule; keeps part counts sane).</summary>
+    public const long MinPartBytes = 5L << 20;
+
+    private const string Folder = "multipart";
+    private const string DescriptionFile = "upload.json";
+    private const string PartExtension = ".part";
+    private const int CopyBufferBytes = 1 << 20;
+
+    /// <summary>One gate per upload: part replacement, completion and abort of the same upload do not interleave.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>Starts an upload of <c>bucket/name</c>; returns its id (32 hex digits).</summary>
+    public async Task<string> CreateAsync(string bucket, string name, PutOptions options, CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        Names.EnsureValidObjectName(name);
+        var id = Guid.NewGuid().ToString("N");
+        var folder = Path.Combine(store.MountpathOf(bucket, name), LocalObjectStore.TempFolder, Folder, id);
+        Directory.CreateDirectory(folder);
+        var upload = new MultipartUpload(bucket, name, options.ContentType,
+            options.Custom is null ? [] : new Dictionary<string, string>(options.Custom), DateTimeOffset.UtcNow);
+        await File.WriteAllBytesAsync(Path.Combine(folder, DescriptionFile), JsonSerializer.SerializeToUtf8Bytes(upload), ct);
+        return id;
+    }
+
+    public MultipartUpload Describe(string uploadId) => ReadDescription(uploadId, FolderOf(uploadId));
+
+    /// <summary>Stores part <paramref name="number"/>, replacing an earlier upload of the same number.</summary>
+    public async Task<UploadedPart> WritePartAsync(string uploadId, int number, Stream content, long? expectedSize, CancellationToken ct = default)
+    {
+        if (number is < 1 or > MaxPartNumber)
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"part number {number} is outside 1..{MaxPartNumber}");
+        var folder = FolderOf(uploadId);
+        var temp = Path.Combine(folder, $"{number:D5}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var (size, checksum) = await CopyHashedAsync(content, temp, ct);
+            if (expectedSize is { } expected && expected != size)
+                throw new OaisException(OaisErrorCode.InvalidArgument, $"part {number} has {size} bytes but {expected} were declared");
+            var gate = GateOf(uploadId);
+            await gate.WaitAsync(ct);
+            try
+            {
+                if (!Directory.Exists(folder)) throw NoSuchUpload(uploadId); // completed or aborted meanwhile
+                foreach (var old in PartFiles(folder).Where(p => p.Number == number)) File.Delete(old.Path);
+                File.Move(temp, Path.Combine(folder, $"{number:D5}-{checksum}{PartExtension}"));
+            }
+            finally
+            {
+                gate.Release();
+            }
+            return new UploadedPart(number, size, Quote(checksum), DateTimeOffset.UtcNow);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw NoSuchUpload(uploadId); // aborted while the part was arriving
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public IReadOnlyList<UploadedPart> ListParts(string uploadId) =>
+        PartFiles(FolderOf(uploadId)).OrderBy(p => p.Number).Select(p => p.Describe()).ToList();
+
+    /// <summary>
+    /// Joins the listed parts, in order, into the object and ends the upload. On any failure the object is unchanged
+    /// and the upload stays as it was (the client may retry or abort).
+    /// </summary>
+    public async Task<ObjectMeta> CompleteAsync(string uploadId, IReadOnlyList<(int Number, string ETag)> parts, CancellationToken ct = default)
+    {
+        var folder = FolderOf(uploadId);
+        var gate = GateOf(uploadId);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (!Directory.Exists(folder)) throw NoSuchUpload(uploadId);
+            var upload = ReadDescription(uploadId, folder);
+            var chosen = ChooseParts(uploadId, folder, parts);
+            var options = new PutOptions { ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size) };
+            await using var writer = store.BeginWrite(upload.Bucket, upload.Name, options);
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+            try
+            {
+                foreach (var part in chosen)
+                {
+                    await using var file = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                    int read;
+                    while ((read = await file.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), ct)) > 0)
+                        await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            var meta = await writer.CommitAsync(ct);
+            Directory.Delete(folder, recursive: true);
+            _gates.TryRemove(uploadId, out _);
+            return meta;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task AbortAsync(string uploadId, CancellationToken ct = default)
+    {
+        var folder = FolderOf(uploadId);
+        var gate = GateOf(uploadId);
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (!Directory.Exists(folder)) throw NoSuchUpload(uploadId);
+            Directory.Delete(folder, recursive: true);
+            _gates.TryRemove(uploadId, out _);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The stored parts named by the client, checked the way S3 checks them.</summary>
+    private static List<PartFile> ChooseParts(string uploadId, string folder, IReadOnlyList<(int Number, string ETag)> parts)
+    {
+        var stored = PartFiles(folder).ToDictionary(p => p.Number);
+        var chosen = new List<PartFile>(parts.Count);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var (number, etag) = parts[i];
+            if (i > 0 && number <= parts[i - 1].Number)
+                throw new MultipartUploadException(MultipartProblem.InvalidPartOrder, uploadId, "parts must be listed in ascending order of part number, each once");
+            if (!stored.TryGetValue(number, out var part) || part.Checksum != etag.Trim('"'))
+                throw new MultipartUploadException(MultipartProblem.InvalidPart, uploadId, $"part {number} with ETag {etag} was not uploaded (or was replaced)");
+            chosen.Add(part);
+        }
+        var small = chosen.SkipLast(1).FirstOrDefault(p => p.Size < MinPartBytes);
+        if (small is not null)
+            throw new MultipartUploadException(MultipartProblem.EntityTooSmall, uploadId,
+                $"part {small.Number} has {small.Size} bytes; every part but the last needs at least {MinPartBytes}");
+        return chosen;
+    }
+
+    private static async Task<(long Size, string Checksum)> CopyHashedAsync(Stream content, string path, CancellationToken ct)
+    {
+        var hash = new XxHash64();
+        long size = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), ct)) > 0)
+            {
+                hash.Append(buffer.AsSpan(0, read));
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                size += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return (size, hash.GetCurrentHashAsUInt64().ToString("x16"));
+    }
+
+    /// <summary>The upload's folder; ids are validated first, so a crafted id cannot point outside the temp area.</summary>
+    private string FolderOf(string uploadId)
+    {
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower)) throw NoSuchUpload(uploadId);
+        return store.Mountpaths.Select(mp => Path.Combine(mp, LocalObjectStore.TempFolder, Folder, uploadId)).FirstOrDefault(Directory.Exists)
+            ?? throw NoSuchUpload(uploadId);
+    }
+
+    private static MultipartUpload ReadDescription(string uploadId, string folder)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<MultipartUpload>(File.ReadAllBytes(Path.Combine(folder, DescriptionFile)))
+                ?? throw new InvalidDataException($"upload {uploadId} has an empty description");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw NoSuchUpload(uploadId);
+        }
+    }
+
+    private SemaphoreSlim GateOf(string uploadId) => _gates.GetOrAdd(uploadId, _ => new SemaphoreSlim(1, 1));
+
+    private static IEnumerable<PartFile> PartFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*" + PartExtension).Select(PartFile.Parse);
+
+    private static string Quote(string checksum) => $"\"{checksum}\"";
+
+    private static MultipartUploadException NoSuchUpload(string uploadId) =>
+        new(MultipartProblem.NoSuchUpload, uploadId, $"upload '{uploadId}' does not exist");
+
+    /// <summary>A part on disk, named <c>{number:D5}-{xxhash64}.part</c>.</summary>
+    private sealed record PartFile(string Path, int Number, string Checksum, long Size)
+    {
+        public static PartFile Parse(string path)
+        {
+            var name = System.IO.Path.GetFileNameWithoutExtension(path);
+            var dash = name.IndexOf('-');
+            return new PartFile(path, int.Parse(name[..dash]), name[(dash + 1)..], new FileInfo(path).Length);
+        }
+
+        public UploadedPart Describe() => new(Number, Size, Quote(Checksum), File.GetLastWriteTimeUtc(Path));
+    }
+}
