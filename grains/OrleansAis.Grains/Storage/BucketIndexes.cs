@@ -5,25 +5,47 @@ namespace OrleansAis.Storage;
 /// <summary>
 /// Per-bucket sorted name index of this silo's objects, built on first use by walking the bucket's folders on every
 /// mountpath and kept current by the store's own writes and deletes (the store is the only writer of its mountpaths).
+/// A commit or delete publishes its file change and its index change under the bucket's gate, and the first load
+/// walks the folders under the same gate, so no write can slip between the walk and the index.
 /// </summary>
 internal sealed class BucketIndexes(LocalObjectStore store)
 {
-    private readonly ConcurrentDictionary<string, Lazy<BucketIndex>> _indexes = new();
+    private readonly ConcurrentDictionary<string, Holder> _holders = new();
 
-    public BucketIndex Get(string bucket) =>
-        _indexes.GetOrAdd(bucket, b => new Lazy<BucketIndex>(() => BucketIndex.Load(store, b))).Value;
-
-    public void Added(ObjectMeta meta)
+    private sealed class Holder
     {
-        if (_indexes.TryGetValue(meta.Bucket, out var index) && index.IsValueCreated) index.Value.Set(meta);
+        public readonly Lock Gate = new();
+        public BucketIndex? Index;
     }
 
-    public void Removed(string bucket, string name)
+    public BucketIndex Get(string bucket)
     {
-        if (_indexes.TryGetValue(bucket, out var index) && index.IsValueCreated) index.Value.Remove(name);
+        var holder = _holders.GetOrAdd(bucket, _ => new Holder());
+        lock (holder.Gate) return holder.Index ??= BucketIndex.Load(store, bucket);
     }
 
-    public void Drop(string bucket) => _indexes.TryRemove(bucket, out _);
+    /// <summary>Makes a committed file change visible and records it in the index (if loaded) as one step.</summary>
+    public void Publish(string bucket, Action fileChange, ObjectMeta meta)
+    {
+        var holder = _holders.GetOrAdd(bucket, _ => new Holder());
+        lock (holder.Gate)
+        {
+            fileChange();
+            holder.Index?.Set(meta);
+        }
+    }
+
+    public void Unpublish(string bucket, Action fileChange, string name)
+    {
+        var holder = _holders.GetOrAdd(bucket, _ => new Holder());
+        lock (holder.Gate)
+        {
+            fileChange();
+            holder.Index?.Remove(name);
+        }
+    }
+
+    public void Drop(string bucket) => _holders.TryRemove(bucket, out _);
 }
 
 internal sealed class BucketIndex

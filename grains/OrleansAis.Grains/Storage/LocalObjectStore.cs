@@ -183,9 +183,11 @@ public sealed class LocalObjectStore
         {
             var stored = ObjectFile.ReadMeta(metaPath);
             if (stored is null || stored.Name != name || (onlyVersion is { } version && stored.Version != version)) return false;
-            File.Delete(metaPath); // the commit point goes first: from here on the object is gone
-            File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
-            _indexes.Removed(bucket, name);
+            _indexes.Unpublish(bucket, () =>
+            {
+                File.Delete(metaPath); // the commit point goes first: from here on the object is gone
+                File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
+            }, name);
             _metrics.Record("delete", 0, TimeSpan.Zero);
             return true;
         }
@@ -246,9 +248,11 @@ public sealed class LocalObjectStore
         Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,
     };
 
+    /// <summary>Renames the metadata into place (the commit point) and records the object in the listing index, as one step.</summary>
+    internal void Publish(ObjectMeta meta, Action commit) => _indexes.Publish(meta.Bucket, commit, meta);
+
     internal void Committed(ObjectMeta meta, TimeSpan elapsed)
     {
-        _indexes.Added(meta);
         _metrics.Record("put", meta.Size, elapsed);
         _log.LogDebug("Stored {Bucket}/{Object} v{Version} ({Size} bytes)", meta.Bucket, meta.Name, meta.Version, meta.Size);
     }

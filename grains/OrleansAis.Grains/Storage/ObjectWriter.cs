@@ -81,11 +81,11 @@ public sealed class ObjectWriter : IAsyncDisposable
                 metaFile.Write(ObjectFile.Serialize(stored));
                 metaFile.Flush(flushToDisk: true);
             }
-            File.Move(metaTemp, _metaPath, overwrite: true); // the commit point
+            var meta = _store.ToMeta(Bucket, stored);
+            _store.Publish(meta, () => File.Move(metaTemp, _metaPath, overwrite: true)); // the commit point
+            _done = true;
             // Older versions (and data left by a crash between the two renames) are unreachable now.
             foreach (var stale in ObjectFile.OtherDataFiles(_metaPath, stored.Version)) File.Delete(stale);
-            _done = true;
-            var meta = _store.ToMeta(Bucket, stored);
             _store.Committed(meta, StoreMetrics.Since(_started));
             return meta;
         }
