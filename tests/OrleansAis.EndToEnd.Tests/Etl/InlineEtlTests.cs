@@ -290,24 +290,42 @@ public sealed class ProcessInlineEtlTests(ProcessEtlCluster cluster) : InlineEtl
 /// <summary>Finds transformer processes by the ETL_NAME the silo puts in their environment.</summary>
 internal static class TransformerProcesses
 {
-    public static async Task KillAsync(string etlName)
+    public static Task KillAsync(string etlName)
     {
         var killed = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in Find(etlName))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             try
             {
-                var environ = await File.ReadAllTextAsync(Path.Combine(dir, "environ"));
-                if (!environ.Split('\0').Contains("ETL_NAME=" + etlName)) continue;
                 System.Diagnostics.Process.GetProcessById(pid).Kill();
                 killed++;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
-                // gone meanwhile, or not ours to read
+                // gone meanwhile
             }
         }
         Assert.True(killed > 0, $"no transformer process of ETL '{etlName}' found");
+        return Task.CompletedTask;
+    }
+
+    public static bool Running(string etlName) => Find(etlName).Any();
+
+    private static IEnumerable<int> Find(string etlName)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string environ;
+            try
+            {
+                environ = File.ReadAllText(Path.Combine(dir, "environ"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // gone meanwhile, or not ours to read
+            }
+            if (environ.Split('\0').Contains("ETL_NAME=" + etlName)) yield return pid;
+        }
     }
 }
