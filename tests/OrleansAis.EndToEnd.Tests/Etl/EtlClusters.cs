@@ -17,3 +17,9 @@ public class ProcessEtlCluster : SiloCluster
 }
 
 public sealed class ThreeSiloProcessEtlCluster() : ProcessEtlCluster(3);
+
+/// <summary>One silo running transformers as Docker containers (image oais/etl-host:latest).</summary>
+public sealed class DockerEtlCluster : SiloCluster
+{
+    protected override IEnumerable<string> SiloArgs(int index) => ["--Etl:Runtime=docker"];
+}

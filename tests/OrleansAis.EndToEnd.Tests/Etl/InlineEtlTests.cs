@@ -14,6 +14,9 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
 {
     protected EtlHttp Etl { get; } = new(cluster.Http, cluster.Endpoint);
 
+    /// <summary>Skips (or fails, when required) tests whose runtime is not available on this machine.</summary>
+    protected virtual void RequireRuntime() { }
+
     /// <summary>The spec for a built-in transformer on this runtime.</summary>
     protected abstract string Spec(string name, string communication, string[] etlHostArgs, string argument = "", IReadOnlyDictionary<string, object>? extra = null);
 
@@ -24,10 +27,11 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
 
     private static string EtlName(string prefix, string communication) => $"{prefix}-{communication[..^3]}";
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Communicators))]
     public async Task Echo_is_byte_exact_for_0_B_1_B_1_MiB_and_64_MiB(string communication)
     {
+        RequireRuntime();
         var name = EtlName("echo", communication);
         await Etl.CreateBucketAsync("etl-echo");
         await Etl.InitOkAsync(Spec(name, communication, Builtin(communication, "echo")));
@@ -51,10 +55,11 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Communicators))]
     public async Task Md5_equals_the_digest_of_the_raw_object(string communication)
     {
+        RequireRuntime();
         var name = EtlName("md5", communication);
         await Etl.CreateBucketAsync("etl-md5");
         var content = PatternStream.Bytes(3_000_000, 11);
@@ -72,7 +77,7 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("hpush://")]
     [InlineData("hpull://")]
     [InlineData("hrev://")]
@@ -80,6 +85,7 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
     [InlineData("io://")]
     public async Task Etl_args_reach_the_transformer(string communication)
     {
+        RequireRuntime();
         var name = EtlName("args", communication);
         await Etl.CreateBucketAsync("etl-args");
         await Etl.PutAsync("etl-args", "o", new ByteArrayContent([1, 2, 3]));
@@ -96,13 +102,14 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("hpush://")]
     [InlineData("hpull://")]
     [InlineData("hrev://")]
     [InlineData("ws://")]
     public async Task Fqn_mode_reads_the_object_from_the_local_disk(string communication)
     {
+        RequireRuntime();
         var name = EtlName("fqn", communication);
         await Etl.CreateBucketAsync("etl-fqn");
         var content = PatternStream.Bytes(2_000_000, 5);
@@ -120,12 +127,13 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("hpush://")]
     [InlineData("ws://")]
     [InlineData("io://")]
     public async Task A_transformer_error_is_a_5xx_carrying_its_message(string communication)
     {
+        RequireRuntime();
         var name = EtlName("fails", communication);
         await Etl.CreateBucketAsync("etl-fail");
         await Etl.PutAsync("etl-fail", "bad-object", new ByteArrayContent([1]));
@@ -146,9 +154,10 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Obj_timeout_is_a_504()
     {
+        RequireRuntime();
         const string name = "slow-transformer";
         await Etl.CreateBucketAsync("etl-slow");
         await Etl.PutAsync("etl-slow", "o", new ByteArrayContent([1]));
@@ -165,9 +174,10 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_stopped_and_invalid_etls_are_clear_4xx()
     {
+        RequireRuntime();
         await Etl.CreateBucketAsync("etl-errors");
         await Etl.PutAsync("etl-errors", "o", new ByteArrayContent([1]));
 
@@ -210,9 +220,10 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
     /// <summary>Kills this runtime's transformer of the ETL (the process, or the container).</summary>
     protected abstract Task KillTransformerAsync(string etlName);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_transformer_killed_mid_request_gives_a_clean_error_then_recovers()
     {
+        RequireRuntime();
         const string name = "crashing-echo";
         await Etl.CreateBucketAsync("etl-crash");
         const long size = 256L << 20;
@@ -265,6 +276,22 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
         {
             await Etl.DeleteAsync(name);
         }
+    }
+}
+
+public sealed class DockerInlineEtlTests(DockerEtlCluster cluster) : InlineEtlTestsBase(cluster), IClassFixture<DockerEtlCluster>
+{
+    protected override void RequireRuntime() => DockerRequirement.SkipUnlessAvailable();
+
+    protected override string Spec(string name, string communication, string[] etlHostArgs, string argument = "", IReadOnlyDictionary<string, object>? extra = null) =>
+        EtlHttp.Spec(name, communication, ["etl-host", .. etlHostArgs], argument, extra, image: DockerRequirement.Image);
+
+    protected override Task KillTransformerAsync(string etlName)
+    {
+        var (code, output) = DockerRequirement.Run("ps", "-q", "--filter", $"label=oais.etl={etlName}");
+        Assert.True(code == 0 && output.Length > 0, $"no container of ETL '{etlName}': {output}");
+        foreach (var id in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) DockerRequirement.Run("kill", id);
+        return Task.CompletedTask;
     }
 }
 
