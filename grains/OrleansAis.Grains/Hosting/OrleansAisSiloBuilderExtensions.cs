@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -61,12 +62,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Rebalancer>());
 
         services.AddSingleton<EtlMetrics>();
-        services.AddSingleton<IEtlRuntime>(sp =>
-        {
-            var runtime = ActivatorUtilities.CreateInstance<ProcessRuntime>(sp);
-            runtime.StateDirectory = sp.GetRequiredService<IOptions<StoreOptions>>().Value.DataDirectory;
-            return runtime;
-        });
+        services.AddSingleton<IEtlRuntime>(CreateEtlRuntime);
         services.AddSingleton<EtlNodeHost>();
         services.AddSingleton<EtlCopier>();
         services.AddSingleton<NodeJobRunner>();
@@ -86,5 +82,28 @@ public static class OrleansAisSiloBuilderExtensions
             });
         }
         return silo;
+    }
+
+    /// <summary>Etl:Runtime — docker, process, or auto (Docker when its engine answers, else local processes).</summary>
+    private static IEtlRuntime CreateEtlRuntime(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<EtlOptions>>().Value;
+        var useDocker = options.Runtime switch
+        {
+            EtlRuntimeKind.Docker => true,
+            EtlRuntimeKind.Process => false,
+            // Decided once, when the silo starts: a silo keeps one runtime for its lifetime.
+            _ => DockerRuntime.IsEngineReachableAsync(options.DockerEndpoint, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(),
+        };
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansAis.Etl");
+        if (useDocker)
+        {
+            log.LogInformation("ETL transformers run as Docker containers");
+            return ActivatorUtilities.CreateInstance<DockerRuntime>(services);
+        }
+        log.LogInformation("ETL transformers run as local processes");
+        var runtime = ActivatorUtilities.CreateInstance<ProcessRuntime>(services);
+        runtime.StateDirectory = services.GetRequiredService<IOptions<StoreOptions>>().Value.DataDirectory;
+        return runtime;
     }
 }
