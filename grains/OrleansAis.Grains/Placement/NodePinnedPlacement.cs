@@ -19,7 +19,7 @@ public sealed class NodePinnedPlacementDirector(ISiloMetadataCache metadata) : I
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        var nodeId = target.GrainIdentity.Key.ToString();
+        var nodeId = OwnerPlacementDirector.KeyOf(target);
         foreach (var (silo, node) in StoreNodes.Describe(context.GetCompatibleSilos(target), metadata))
         {
             if (node.NodeId == nodeId) return Task.FromResult(silo);

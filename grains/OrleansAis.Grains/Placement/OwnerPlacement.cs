@@ -26,6 +26,12 @@ public sealed class OwnerPlacementDirector(ISiloMetadataCache metadata) : IPlace
         var nodes = StoreNodes.Describe(silos, metadata);
         if (nodes.Count == 0)
             throw new OrleansException($"no storage silo is active to own '{target.GrainIdentity.Key}'");
-        return Task.FromResult(StoreNodes.Owner(target.GrainIdentity.Key.ToString()!, nodes).Silo);
+        return Task.FromResult(StoreNodes.Owner(KeyOf(target), nodes).Silo);
     }
+
+    /// <summary>
+    /// The grain's string key exactly as the caller gave it (<c>IdSpan.ToString()</c> escapes some characters, e.g.
+    /// '%', which would hash a different key than the HTTP router does).
+    /// </summary>
+    internal static string KeyOf(PlacementTarget target) => System.Text.Encoding.UTF8.GetString(target.GrainIdentity.Key.AsSpan());
 }

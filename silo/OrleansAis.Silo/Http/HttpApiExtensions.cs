@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansAis.Silo.Http.S3;
 
 namespace OrleansAis.Silo.Http;
 
@@ -22,6 +23,7 @@ public static class HttpApiExtensions
         });
         services.AddSingleton<OwnerRouting>();
         services.AddSingleton<Etl.InlineTransform>();
+        services.AddS3Api();
         return services;
     }
 
@@ -32,6 +34,7 @@ public static class HttpApiExtensions
         Ais.ObjectEndpoints.Map(app);
         Etl.EtlEndpoints.Map(app);
         Jobs.JobEndpoints.Map(app);
+        app.MapS3Api(); // the fallback route: everything above wins where both match
         return app;
     }
 }

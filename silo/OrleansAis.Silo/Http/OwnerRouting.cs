@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using OrleansAis.Cluster;
 
 namespace OrleansAis.Silo.Http;
@@ -27,8 +28,12 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         return cluster.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
     }
 
+    /// <summary>
+    /// The same request target on another node, byte for byte: the raw target, because re-encoding the decoded path
+    /// would change names such as <c>a%252Fb</c> (Kestrel decodes <c>%25</c> but keeps <c>%2F</c>).
+    /// </summary>
     public string UrlAt(NodeInfo node, HttpRequest request) =>
-        node.HttpUrl.TrimEnd('/') + request.PathBase + request.Path + request.QueryString;
+        node.HttpUrl.TrimEnd('/') + (request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.PathBase + request.Path + request.QueryString);
 
     public IResult Redirect(NodeInfo owner, HttpRequest request) => Results.Redirect(UrlAt(owner, request), permanent: false, preserveMethod: true);
 
@@ -37,7 +42,8 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
     {
         var request = context.Request;
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), UrlAt(owner, request));
-        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        // "Content-Length: 0" is forwarded too: S3 clients sign it, so dropping it breaks their signature on the owner.
+        var hasBody = request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0;
         if (hasBody) message.Content = new StreamContent(request.Body);
         foreach (var (name, values) in request.Headers)
         {

@@ -30,6 +30,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public Uri HttpUrl => new($"http://127.0.0.1:{HttpPort}");
     public bool IsRunning => _process is { HasExited: false };
 
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"silo {NodeId} is not running");
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }

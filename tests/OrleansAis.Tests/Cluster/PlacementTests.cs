@@ -19,6 +19,24 @@ public sealed class PlacementTests(StoreCluster cluster) : IClassFixture<StoreCl
         Assert.Equal(3, owners.Count); // all three silos own some of 60 names
     }
 
+    [Theory]
+    [InlineData("100%25 sure")]
+    [InlineData("percent%2Fnot-a-slash")]
+    [InlineData("名前/データ")]
+    [InlineData("a b/c+d=e&f")]
+    public async Task Names_with_escapable_characters_place_on_the_same_owner_the_router_computes(string name)
+    {
+        var located = await cluster.Cluster.Client.GetGrain<IObjectGrain>(ObjectKey.Format("bucket", name)).Locate();
+        Assert.Equal(cluster.ExpectedOwner("bucket", name), located.NodeId);
+
+        // ...and the grain works on exactly that name.
+        if (await cluster.Client.GetBucketAsync("escapes") is null) await cluster.Client.CreateBucketAsync("escapes");
+        var meta = await cluster.Client.PutObjectAsync("escapes", name, new MemoryStream([7]));
+        Assert.Equal(name, meta.Name);
+        Assert.Equal(cluster.ExpectedOwner("escapes", name), meta.Node);
+        Assert.True(await cluster.Client.DeleteObjectAsync("escapes", name));
+    }
+
     [Fact]
     public async Task Each_silo_has_exactly_one_node_grain_pinned_to_it()
     {

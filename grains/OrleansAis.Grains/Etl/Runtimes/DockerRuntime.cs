@@ -144,6 +144,8 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
             parameters.Entrypoint = launch.ServesHttp ? [.. command!] : [.. IdleEntrypoint];
             parameters.Cmd = [];
         }
+        // io://: the engine's init (tini) as PID 1 reaps what killed per-object commands leave behind.
+        if (!launch.ServesHttp) parameters.HostConfig.Init = true;
 
         var id = await EngineCallAsync(async () =>
         {

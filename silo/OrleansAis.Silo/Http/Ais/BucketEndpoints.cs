@@ -33,7 +33,8 @@ public static class BucketEndpoints
         {
             try
             {
-                var body = await request.ReadFromJsonAsync<CreateBody>(AisJson.Options, request.HttpContext.RequestAborted);
+                // Whatever the Content-Type says (curl -d sends form encoding): the body is JSON.
+                var body = await System.Text.Json.JsonSerializer.DeserializeAsync<CreateBody>(request.Body, AisJson.Options, request.HttpContext.RequestAborted);
                 properties = body?.Properties;
             }
             catch (System.Text.Json.JsonException e)

@@ -97,6 +97,8 @@ public static class ObjectEndpoints
         try
         {
             var (bucket, name) = Target(context);
+            // Objects may be far larger than Kestrel's default body limit; they stream (to disk or to the owner), never into memory.
+            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
             if (routing.RemoteOwner(context, bucket, name) is { } owner)
             {
                 await routing.ProxyAsync(context, owner);
@@ -104,8 +106,6 @@ public static class ObjectEndpoints
             }
             await buckets.Require(bucket);
             var options = ObjectHeaders.ReadPutOptions(context.Request);
-            // Objects may be far larger than Kestrel's default body limit; they stream to disk, never into memory.
-            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
             var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);
             await Results.Json(ObjectHeaders.Json(meta), AisJson.Options).ExecuteAsync(context);
         }

@@ -1,0 +1,50 @@
+using System.Xml.Linq;
+using OrleansAis.Buckets;
+using OrleansAis.Grains;
+using OrleansAis.Ownership;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>DeleteObjects (<c>POST /{bucket}?delete</c>): up to 1000 keys per request, each deleted on its owner.</summary>
+public sealed class DeleteObjectsOperation(IGrainFactory grains, BucketCatalog buckets)
+{
+    public const int MaxKeys = 1000;
+    private const int MaxBodyBytes = 2 << 20;
+    private const int Parallelism = 16;
+
+    public async Task DeleteAsync(S3Request request)
+    {
+        request.EnsureValidBucket();
+        await buckets.Require(request.Bucket);
+        var (content, _) = S3Payload.Open(request.Context, request.Caller);
+        var body = await S3Xml.ReadAsync(content, MaxBodyBytes, request.Aborted);
+        if (body.Name.LocalName != "Delete") throw S3Exception.MalformedXml("the body must be a <Delete> document");
+        var quiet = string.Equals(S3Xml.Child(body, "Quiet"), "true", StringComparison.OrdinalIgnoreCase);
+        var keys = S3Xml.Children(body, "Object").Select(o => S3Xml.Child(o, "Key") ?? throw S3Exception.MalformedXml("an <Object> has no <Key>")).ToList();
+        if (keys.Count is 0 or > MaxKeys) throw S3Exception.MalformedXml($"a <Delete> names 1 to {MaxKeys} objects, this one {keys.Count}");
+
+        var outcomes = new XElement?[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = request.Aborted },
+            async (i, _) => outcomes[i] = await DeleteOneAsync(request.Bucket, keys[i], quiet));
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("DeleteResult", outcomes));
+    }
+
+    /// <summary>The key's &lt;Deleted&gt; (null in quiet mode) or &lt;Error&gt; entry. A key that did not exist counts as deleted.</summary>
+    private async Task<XElement?> DeleteOneAsync(string bucket, string key, bool quiet)
+    {
+        var error = S3Request.KeyError(key);
+        if (error is null)
+        {
+            try
+            {
+                await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, key)).Delete();
+                return quiet ? null : S3Xml.Element("Deleted", S3Xml.Element("Key", key));
+            }
+            catch (OaisException e)
+            {
+                error = S3Exception.From(e);
+            }
+        }
+        return S3Xml.Element("Error", S3Xml.Element("Key", key), S3Xml.Element("Code", error.Code), S3Xml.Element("Message", error.Message));
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Xml.Linq;
+using OrleansAis.Grains;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>
+/// ListObjectsV2 (<c>list-type=2</c>: continuation-token, start-after) and the original ListObjects (marker), both with
+/// prefix, delimiter, max-keys and encoding-type=url, over the listing merged from every silo.
+/// </summary>
+public sealed class ListObjectsOperation(IGrainFactory grains)
+{
+    /// <summary>S3 returns at most this many keys and common prefixes per page.</summary>
+    public const int MaxKeysLimit = 1000;
+
+    public async Task ListAsync(S3Request request)
+    {
+        request.EnsureValidBucket();
+        var v2 = request.Query("list-type") == "2";
+        var urlEncoded = request.Query("encoding-type") switch
+        {
+            null => false,
+            "url" => true,
+            var other => throw S3Exception.InvalidArgument($"encoding-type '{other}' is not supported; use 'url'"),
+        };
+        var continuation = v2 ? NonEmpty(request.Query("continuation-token")) : null;
+        var startAfter = v2 ? NonEmpty(request.Query("start-after")) : null;
+        var marker = v2 ? null : NonEmpty(request.Query("marker"));
+        var query = new ListingQuery(request.Query("prefix") ?? "", NonEmpty(request.Query("delimiter")), MaxKeys(request.Query("max-keys")),
+            continuation is not null ? DecodeToken(continuation) : startAfter ?? marker);
+
+        var view = grains.GetGrain<IClusterViewGrain>(0);
+        var page = await ObjectListing.ListAsync(r => view.ListObjects(request.Bucket, r), query);
+
+        string Encode(string value) => urlEncoded ? SigV4.UriEncode(value, encodeSlash: false) : value;
+        var contents = page.Objects.Select(o => S3Xml.Element("Contents",
+            S3Xml.Element("Key", Encode(o.Name)),
+            S3Xml.Element("LastModified", S3Xml.Time(o.Modified)),
+            S3Xml.Element("ETag", S3ObjectHeaders.ETag(o.Checksum)),
+            S3Xml.Element("Size", o.Size),
+            S3Xml.Element("StorageClass", "STANDARD"),
+            v2 && request.Query("fetch-owner") != "true" ? null : BucketOperations.Owner()));
+        var commonPrefixes = page.CommonPrefixes.Select(p => S3Xml.Element("CommonPrefixes", S3Xml.Element("Prefix", Encode(p))));
+        var truncated = page.IsTruncated;
+
+        XElement result = v2
+            ? S3Xml.Element("ListBucketResult",
+                S3Xml.Element("Name", request.Bucket),
+                S3Xml.Element("Prefix", Encode(query.Prefix)),
+                S3Xml.Optional("Delimiter", query.Delimiter is null ? null : Encode(query.Delimiter)),
+                S3Xml.Element("MaxKeys", query.MaxKeys),
+                S3Xml.Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count),
+                S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
+                S3Xml.Optional("EncodingType", urlEncoded ? "url" : null),
+                S3Xml.Optional("ContinuationToken", continuation),
+                S3Xml.Optional("NextContinuationToken", truncated ? EncodeToken(page.Last!) : null),
+                S3Xml.Optional("StartAfter", startAfter is null ? null : Encode(startAfter)),
+                contents, commonPrefixes)
+            : S3Xml.Element("ListBucketResult",
+                S3Xml.Element("Name", request.Bucket),
+                S3Xml.Element("Prefix", Encode(query.Prefix)),
+                S3Xml.Element("Marker", Encode(marker ?? "")),
+                S3Xml.Optional("NextMarker", truncated ? Encode(page.Last!) : null),
+                S3Xml.Element("MaxKeys", query.MaxKeys),
+                S3Xml.Optional("Delimiter", query.Delimiter is null ? null : Encode(query.Delimiter)),
+                S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
+                S3Xml.Optional("EncodingType", urlEncoded ? "url" : null),
+                contents, commonPrefixes);
+        await S3Xml.WriteAsync(request.Context, result);
+    }
+
+    private static int MaxKeys(string? value)
+    {
+        if (value is null) return MaxKeysLimit;
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var keys)
+            ? Math.Min(keys, MaxKeysLimit)
+            : throw S3Exception.InvalidArgument($"max-keys '{value}' is not a non-negative number");
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>Continuation tokens are opaque to clients: the last name listed, base64url-encoded.</summary>
+    private static string EncodeToken(string last) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(last));
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException)
+        {
+            throw S3Exception.InvalidArgument("The continuation token provided is incorrect");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using OrleansAis.Buckets;
+using OrleansAis.Cluster;
+using OrleansAis.Rebalancing;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>
+/// Multipart upload: Create (on the key's owner), UploadPart, ListParts, Complete and Abort (on the silo named in the
+/// upload id, which holds the parts). Other silos proxy these calls there, so parts and the final object never cross
+/// silos as grain messages.
+/// </summary>
+public sealed class MultipartOperations(
+    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, Rebalancer rebalancer)
+{
+    private const int MaxCompleteBodyBytes = 4 << 20;
+    private const int MaxPartsPerPage = 1000;
+
+    public async Task CreateAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
+        {
+            await routing.ProxyAsync(request.Context, owner);
+            return;
+        }
+        await buckets.Require(request.Bucket);
+        var localId = await uploads.CreateAsync(request.Bucket, request.Key, S3ObjectHeaders.ReadPutOptions(request.Http, expectedSize: null), request.Aborted);
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("InitiateMultipartUploadResult",
+            S3Xml.Element("Bucket", request.Bucket),
+            S3Xml.Element("Key", request.Key),
+            S3Xml.Element("UploadId", S3UploadId.Format(cluster.Local.NodeId, localId))));
+    }
+
+    public async Task UploadPartAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (request.Http.Headers.ContainsKey("x-amz-copy-source")) throw S3Exception.NotImplemented("UploadPartCopy");
+        var number = request.Query("partNumber") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            && n is >= 1 and <= MultipartUploads.MaxPartNumber
+            ? n
+            : throw S3Exception.InvalidArgument($"partNumber must be an integer from 1 to {MultipartUploads.MaxPartNumber}");
+        request.AllowLargeBody();
+        if (await LocalUploadAsync(request) is not { } uploadId) return;
+        var (content, length) = S3Payload.Open(request.Context, request.Caller);
+        var part = await uploads.WritePartAsync(uploadId, number, content, length, request.Aborted);
+        request.Response.Headers.ETag = part.ETag;
+    }
+
+    public async Task CompleteAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (await LocalUploadAsync(request) is not { } uploadId) return;
+        await buckets.Require(request.Bucket);
+        var (content, _) = S3Payload.Open(request.Context, request.Caller);
+        var body = await S3Xml.ReadAsync(content, MaxCompleteBodyBytes, request.Aborted);
+        var parts = S3Xml.Children(body, "Part").Select(p =>
+            (int.TryParse(S3Xml.Child(p, "PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw S3Exception.MalformedXml("a <Part> has no valid <PartNumber>"),
+             S3Xml.Child(p, "ETag") ?? throw S3Exception.MalformedXml("a <Part> has no <ETag>"))).ToList();
+        if (parts.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
+
+        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted);
+        // Ownership moved while the upload ran: the object is here, and the rebalancer hands it to its owner.
+        if (!cluster.IsLocal(cluster.OwnerOf(request.Bucket, request.Key))) rebalancer.Nudge();
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("CompleteMultipartUploadResult",
+            S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
+            S3Xml.Element("Bucket", request.Bucket),
+            S3Xml.Element("Key", request.Key),
+            S3Xml.Element("ETag", S3ObjectHeaders.ETag(meta.Checksum))));
+    }
+
+    public async Task AbortAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (await LocalUploadAsync(request) is not { } uploadId) return;
+        await uploads.AbortAsync(uploadId, request.Aborted);
+        request.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    public async Task ListPartsAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (await LocalUploadAsync(request) is not { } uploadId) return;
+        var marker = ParseCount(request.Query("part-number-marker"), "part-number-marker") ?? 0;
+        var maxParts = Math.Min(ParseCount(request.Query("max-parts"), "max-parts") ?? MaxPartsPerPage, MaxPartsPerPage);
+        var after = uploads.ListParts(uploadId).Where(p => p.Number > marker).ToList();
+        var page = after.Take(maxParts).ToList();
+        var truncated = after.Count > page.Count;
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("ListPartsResult",
+            S3Xml.Element("Bucket", request.Bucket),
+            S3Xml.Element("Key", request.Key),
+            S3Xml.Element("UploadId", request.Query("uploadId")),
+            S3Xml.Element("PartNumberMarker", marker),
+            S3Xml.Optional("NextPartNumberMarker", truncated ? page[^1].Number : null),
+            S3Xml.Element("MaxParts", maxParts),
+            S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
+            S3Xml.Element("StorageClass", "STANDARD"),
+            BucketOperations.Owner(),
+            page.Select(p => S3Xml.Element("Part",
+                S3Xml.Element("PartNumber", p.Number),
+                S3Xml.Element("LastModified", S3Xml.Time(p.Modified)),
+                S3Xml.Element("ETag", p.ETag),
+                S3Xml.Element("Size", p.Size)))));
+    }
+
+    /// <summary>
+    /// The local id of the request's upload when this silo holds it (and it is an upload of this bucket and key);
+    /// otherwise proxies the request to the silo that does and returns null.
+    /// </summary>
+    private async Task<string?> LocalUploadAsync(S3Request request)
+    {
+        var uploadId = request.Query("uploadId") ?? "";
+        var (nodeId, localId) = S3UploadId.Parse(uploadId) ?? throw S3Exception.NoSuchUpload(uploadId);
+        if (nodeId != cluster.Local.NodeId)
+        {
+            var holder = request.Forwarded ? null : cluster.ActiveNodes().FirstOrDefault(n => n.NodeId == nodeId && n.HttpUrl.Length > 0);
+            await routing.ProxyAsync(request.Context, holder ?? throw S3Exception.NoSuchUpload(uploadId));
+            return null;
+        }
+        var upload = uploads.Describe(localId);
+        if (upload.Bucket != request.Bucket || upload.Name != request.Key) throw S3Exception.NoSuchUpload(uploadId);
+        return localId;
+    }
+
+    private static int? ParseCount(string? value, string name)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw S3Exception.InvalidArgument($"{name} '{value}' is not a non-negative number");
+    }
+}

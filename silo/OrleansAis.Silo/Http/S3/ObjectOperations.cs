@@ -1,0 +1,85 @@
+using OrleansAis.Buckets;
+using OrleansAis.Grains;
+using OrleansAis.Ownership;
+using OrleansAis.Silo.Http.Ais;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>
+/// PutObject, GetObject (one byte range), HeadObject and DeleteObject. S3 clients do not follow redirects, so a silo that
+/// does not own the object proxies the request to the owner, which reads or writes its own disk.
+/// </summary>
+public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, IGrainFactory grains)
+{
+    private const int CopyBufferBytes = 256 << 10;
+
+    public async Task PutAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (request.Http.Headers.ContainsKey("x-amz-copy-source")) throw S3Exception.NotImplemented("CopyObject");
+        request.AllowLargeBody();
+        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
+        {
+            await routing.ProxyAsync(request.Context, owner);
+            return;
+        }
+        await buckets.Require(request.Bucket);
+        var (content, length) = S3Payload.Open(request.Context, request.Caller);
+        var meta = await store.PutAsync(request.Bucket, request.Key, content, S3ObjectHeaders.ReadPutOptions(request.Http, length), request.Aborted);
+        request.Response.Headers.ETag = S3ObjectHeaders.ETag(meta.Checksum);
+    }
+
+    /// <summary>GET and HEAD.</summary>
+    public async Task GetAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
+        {
+            await routing.ProxyAsync(request.Context, owner);
+            return;
+        }
+        await buckets.Require(request.Bucket);
+        using var reader = store.OpenRead(request.Bucket, request.Key) ?? await MovedHereAsync(request.Bucket, request.Key);
+        var meta = reader.Meta;
+        // Objects are stored whole, so each is one part: part 1 is the object, no other part exists.
+        if (request.Query("partNumber") is { } part && part != "1")
+            throw new S3Exception(StatusCodes.Status416RangeNotSatisfiable, "InvalidPartNumber", $"part {part} does not exist; the object has one part");
+        ByteRange? range;
+        try
+        {
+            range = ByteRange.Parse(request.Http.Headers.Range, meta.Size);
+        }
+        catch (OaisException e)
+        {
+            throw new S3Exception(StatusCodes.Status416RangeNotSatisfiable, "InvalidRange", e.Message) { Headers = { ["Content-Range"] = $"bytes */{meta.Size}" } };
+        }
+        S3ObjectHeaders.Write(request.Response, meta);
+        var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0L, meta.Size);
+        if (range is { } partial)
+        {
+            request.Response.StatusCode = StatusCodes.Status206PartialContent;
+            request.Response.Headers.ContentRange = $"bytes {partial.Offset}-{partial.Last}/{meta.Size}";
+        }
+        request.Response.ContentLength = length;
+        if (HttpMethods.IsHead(request.Http.Method)) return;
+        await using var content = reader.OpenRange(offset, length);
+        await content.CopyToAsync(request.Response.Body, CopyBufferBytes, request.Aborted);
+    }
+
+    /// <summary>Deletes the object; like S3, succeeds whether or not it existed.</summary>
+    public async Task DeleteAsync(S3Request request)
+    {
+        request.EnsureValidObject();
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(request.Bucket, request.Key)).Delete();
+        request.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>Right after a membership change the object may still be on its former owner: its grain moves it here.</summary>
+    private async Task<ObjectReader> MovedHereAsync(string bucket, string name)
+    {
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not anywhere: NoSuchKey
+        return store.OpenRead(bucket, name)
+            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to this node; retry shortly");
+    }
+}

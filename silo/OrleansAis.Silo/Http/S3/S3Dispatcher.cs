@@ -1,0 +1,108 @@
+using OrleansAis.Storage;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>
+/// Entry point of every S3 request: authenticates it, picks the operation from method, path and query
+/// (S3 names operations by subresource, e.g. <c>POST /b/k?uploads</c>), and turns failures into S3 error documents.
+/// </summary>
+public sealed class S3Dispatcher(
+    S3Authenticator authenticator,
+    BucketOperations buckets,
+    ListObjectsOperation listObjects,
+    DeleteObjectsOperation deleteObjects,
+    ObjectOperations objects,
+    MultipartOperations multipart,
+    AclOperation acl,
+    ILogger<S3Dispatcher> log)
+{
+    /// <summary>S3 features this endpoint does not have; refused instead of being mistaken for a plain bucket or object request.</summary>
+    private static readonly string[] UnsupportedSubresources =
+    [
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "versioning", "versions", "versionId", "tagging", "website", "logging",
+        "notification", "replication", "encryption", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate",
+        "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "legal-hold", "retention", "torrent",
+        "restore", "select", "attributes",
+    ];
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        context.Response.Headers["x-amz-request-id"] = context.TraceIdentifier;
+        try
+        {
+            var caller = authenticator.Authenticate(context);
+            var (bucket, key) = RawPath.BucketAndObject(context, skip: 0);
+            await DispatchAsync(new S3Request(context, bucket, key, caller));
+        }
+        catch (Exception e) when (ToS3Error(e, context) is { } error)
+        {
+            log.LogDebug("S3 {Method} {Path}: {Code} {Message}", context.Request.Method, context.Request.Path, error.Code, error.Message);
+            if (context.Response.HasStarted)
+            {
+                context.Abort(); // mid-body: the client must see a broken response, not a short one
+                return;
+            }
+            context.Response.Clear();
+            context.Response.Headers["x-amz-request-id"] = context.TraceIdentifier;
+            await S3Xml.WriteErrorAsync(context, error);
+        }
+    }
+
+    private Task DispatchAsync(S3Request request)
+    {
+        var method = request.Http.Method;
+        if (request.Bucket.Length == 0)
+            return method == "GET" ? buckets.ListBucketsAsync(request) : throw S3Exception.MethodNotAllowed(method);
+        if (method == "GET" && request.Has("acl")) return acl.GetAsync(request);
+        if (UnsupportedSubresources.FirstOrDefault(request.Has) is { } subresource) throw S3Exception.NotImplemented($"the '{subresource}' subresource");
+        if (request.Key.Length == 0)
+        {
+            return method switch
+            {
+                "GET" when request.Has("location") => buckets.GetLocationAsync(request),
+                "GET" when request.Has("uploads") => throw S3Exception.NotImplemented("ListMultipartUploads"),
+                "GET" => listObjects.ListAsync(request),
+                "HEAD" => buckets.HeadAsync(request),
+                "PUT" => buckets.CreateAsync(request),
+                "DELETE" => buckets.DeleteAsync(request),
+                "POST" when request.Has("delete") => deleteObjects.DeleteAsync(request),
+                _ => throw S3Exception.MethodNotAllowed(method),
+            };
+        }
+        return method switch
+        {
+            "GET" when request.Has("uploadId") => multipart.ListPartsAsync(request),
+            "GET" or "HEAD" => objects.GetAsync(request),
+            "PUT" when request.Has("uploadId") => multipart.UploadPartAsync(request),
+            "PUT" => objects.PutAsync(request),
+            "DELETE" when request.Has("uploadId") => multipart.AbortAsync(request),
+            "DELETE" => objects.DeleteAsync(request),
+            "POST" when request.Has("uploads") => multipart.CreateAsync(request),
+            "POST" when request.Has("uploadId") => multipart.CompleteAsync(request),
+            _ => throw S3Exception.MethodNotAllowed(method),
+        };
+    }
+
+    private S3Exception? ToS3Error(Exception e, HttpContext context)
+    {
+        switch (e)
+        {
+            case S3Exception s3:
+                return s3;
+            case OaisException oais:
+                return S3Exception.From(oais);
+            case MultipartUploadException upload:
+                return S3Exception.From(upload);
+            case BadHttpRequestException bad:
+                return new S3Exception(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "EntityTooLarge" : "IncompleteBody", bad.Message);
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return null; // the client went away
+            case HttpRequestException:
+                log.LogWarning(e, "S3 {Method} {Path}: the silo holding the data did not answer", context.Request.Method, context.Request.Path);
+                return new S3Exception(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "the silo holding the data did not answer; retry");
+            default:
+                log.LogError(e, "S3 {Method} {Path} failed", context.Request.Method, context.Request.Path);
+                return new S3Exception(StatusCodes.Status500InternalServerError, "InternalError", "We encountered an internal error. Please try again.");
+        }
+    }
+}

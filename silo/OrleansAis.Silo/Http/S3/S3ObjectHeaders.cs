@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>Object metadata as S3 headers: Content-Type, ETag, Last-Modified and user metadata as x-amz-meta-*.</summary>
+public static class S3ObjectHeaders
+{
+    public const string MetaPrefix = "x-amz-meta-";
+    /// <summary>S3's limit on user metadata (names and values, in UTF-8).</summary>
+    public const int MaxUserMetadataBytes = 2048;
+
+    /// <summary>
+    /// The S3 ETag of content with xxhash64 <paramref name="checksum"/>. S3 clients take an ETag without '-' for the
+    /// content's MD5 and check full downloads against it (the AWS SDK for .NET does); the store hashes with xxhash64, so
+    /// its ETags carry the '-' of S3's non-MD5 (multipart) ETags. The same for every operation, listings included.
+    /// </summary>
+    public static string ETag(string checksum) => $"\"{checksum}-1\"";
+
+    public static void Write(HttpResponse response, ObjectMeta meta)
+    {
+        var headers = response.Headers;
+        headers.ContentType = meta.ContentType;
+        headers.ETag = ETag(meta.Checksum);
+        headers.LastModified = meta.Modified.ToString("R", CultureInfo.InvariantCulture);
+        headers.AcceptRanges = "bytes";
+        foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = value;
+    }
+
+    /// <summary>Content type and user metadata of a new object (names lower-cased, as S3 stores them).</summary>
+    public static PutOptions ReadPutOptions(HttpRequest request, long? expectedSize)
+    {
+        var custom = request.Headers
+            .Where(h => h.Key.Length > MetaPrefix.Length && h.Key.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key[MetaPrefix.Length..].ToLowerInvariant(), h => h.Value.ToString());
+        var size = custom.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value));
+        if (size > MaxUserMetadataBytes)
+            throw new S3Exception(StatusCodes.Status400BadRequest, "MetadataTooLarge", $"user metadata is {size} bytes; the limit is {MaxUserMetadataBytes}");
+        return new PutOptions { ContentType = request.ContentType, Custom = custom, ExpectedSize = expectedSize };
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>
+/// The body of an S3 request as the bytes the client meant: aws-chunked bodies decoded (chunk signatures verified), and
+/// every digest the client stated checked by the end of the body (x-amz-content-sha256, Content-MD5, x-amz-checksum-*
+/// as a header or trailer). Streams; never holds more than a buffer.
+/// </summary>
+public static class S3Payload
+{
+    private const string ChecksumHeaderPrefix = "x-amz-checksum-";
+
+    /// <summary>The decoded body and its length when known (x-amz-decoded-content-length or Content-Length).</summary>
+    public static (Stream Content, long? Length) Open(HttpContext context, S3Caller caller)
+    {
+        var headers = context.Request.Headers;
+        var contentSha256 = headers["x-amz-content-sha256"].ToString();
+        var checks = new List<PayloadCheck>();
+        Stream content = context.Request.Body;
+        var length = context.Request.ContentLength;
+        switch (contentSha256)
+        {
+            case SigV4.StreamingSignedPayload or SigV4.StreamingSignedPayloadTrailer or SigV4.StreamingUnsignedPayloadTrailer:
+                var signed = contentSha256 != SigV4.StreamingUnsignedPayloadTrailer;
+                if (signed && caller.Signature is null) throw S3Exception.AccessDenied("a signed streaming body needs a signed request");
+                var hasTrailers = contentSha256 != SigV4.StreamingSignedPayload;
+                length = DecodedLength(headers["x-amz-decoded-content-length"].ToString());
+                var chunked = new AwsChunkedStream(content, signed ? new ChunkSignatureChain(caller.Signature!) : null, hasTrailers, length);
+                content = chunked;
+                if (hasTrailers) checks.AddRange(TrailerChecks(headers["x-amz-trailer"].ToString(), chunked));
+                break;
+            case "" or SigV4.UnsignedPayload:
+                break;
+            case { Length: 64 } hex when hex.All(char.IsAsciiHexDigit):
+                var expected = Convert.FromHexString(hex);
+                checks.Add(new PayloadCheck("x-amz-content-sha256", PayloadHash.For("sha256")!, () => expected,
+                    message => new S3Exception(StatusCodes.Status400BadRequest, "XAmzContentSHA256Mismatch", message)));
+                break;
+            case var other when other.StartsWith("STREAMING-", StringComparison.Ordinal):
+                throw S3Exception.NotImplemented($"x-amz-content-sha256 '{other}'");
+            default:
+                throw S3Exception.InvalidArgument($"x-amz-content-sha256 '{contentSha256}' is neither a hex SHA-256 nor a known payload mode");
+        }
+        if (headers.ContentMD5.ToString() is { Length: > 0 } md5)
+        {
+            var digest = Base64(md5) ?? throw new S3Exception(StatusCodes.Status400BadRequest, "InvalidDigest", "Content-MD5 is not base64");
+            checks.Add(new PayloadCheck("Content-MD5", PayloadHash.For("md5")!, () => digest, S3Exception.BadDigest));
+        }
+        foreach (var algorithm in PayloadHash.ChecksumAlgorithms)
+        {
+            if (headers[ChecksumHeaderPrefix + algorithm].ToString() is not { Length: > 0 } value) continue;
+            var digest = Base64(value) ?? throw S3Exception.InvalidRequest($"{ChecksumHeaderPrefix}{algorithm} is not base64");
+            checks.Add(new PayloadCheck(ChecksumHeaderPrefix + algorithm, PayloadHash.For(algorithm)!, () => digest, S3Exception.BadDigest));
+        }
+        return (checks.Count == 0 ? content : new VerifyingStream(content, checks), length);
+    }
+
+    /// <summary>Checks for the checksums announced in x-amz-trailer; their values arrive at the end of the body.</summary>
+    private static IEnumerable<PayloadCheck> TrailerChecks(string announced, AwsChunkedStream chunked)
+    {
+        foreach (var name in announced.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()))
+        {
+            var hash = name.StartsWith(ChecksumHeaderPrefix, StringComparison.Ordinal) ? PayloadHash.For(name[ChecksumHeaderPrefix.Length..]) : null;
+            if (hash is null) throw S3Exception.InvalidRequest($"trailer '{name}' is not a supported checksum");
+            yield return new PayloadCheck(name, hash, () => chunked.Trailers.TryGetValue(name, out var value) ? Base64(value) ?? [] : null,
+                message => new S3Exception(StatusCodes.Status400BadRequest, chunked.Trailers.ContainsKey(name) ? "BadDigest" : "MalformedTrailerError", message));
+        }
+    }
+
+    private static long? DecodedLength(string header)
+    {
+        if (header.Length == 0) return null;
+        return long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? length
+            : throw S3Exception.InvalidArgument($"x-amz-decoded-content-length '{header}' is not a byte count");
+    }
+
+    private static byte[]? Base64(string value)
+    {
+        var bytes = new byte[value.Length];
+        return Convert.TryFromBase64String(value, bytes, out var written) ? bytes[..written] : null;
+    }
+}
