@@ -16,7 +16,15 @@ public sealed class EtlStartup(EtlNodeHost host, ClusterMap cluster, IGrainFacto
 
     private async Task OnActive(CancellationToken ct)
     {
-        await host.Runtime.RemoveOrphansAsync(cluster.Local.NodeId, ct);
+        try
+        {
+            await host.Runtime.RemoveOrphansAsync(cluster.Local.NodeId, ct);
+        }
+        catch (OaisException e)
+        {
+            // The silo still stores and serves objects; ETLs report the runtime's problem when they start.
+            log.LogError("Could not clean up transformers left by a previous run: {Reason}", e.Message);
+        }
         // Not awaited: starting transformers may take up to their init_timeout; the silo is ready meanwhile.
         _ = Task.Run(async () =>
         {

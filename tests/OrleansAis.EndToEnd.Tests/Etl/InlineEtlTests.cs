@@ -12,7 +12,8 @@ namespace OrleansAis.EndToEnd.Tests.Etl;
 /// </summary>
 public abstract class InlineEtlTestsBase(SiloCluster cluster)
 {
-    protected EtlHttp Etl { get; } = new(cluster.Http, cluster.Endpoint);
+    // Created on first use: a cluster whose runtime is missing has no silos, and its tests skip before using it.
+    protected EtlHttp Etl => field ??= new(cluster.Http, cluster.Endpoint);
 
     /// <summary>Skips (or fails, when required) tests whose runtime is not available on this machine.</summary>
     protected virtual void RequireRuntime() { }

@@ -23,7 +23,7 @@ public class SiloCluster : IAsyncLifetime
     /// <summary>The first silo's HTTP endpoint (any silo accepts any request).</summary>
     public Uri Endpoint => Silos[0].HttpUrl;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var ports = FreePorts.Take(Size * 3);
         var primaryPort = ports[0];
