@@ -29,7 +29,7 @@ public class SiloCluster : IAsyncLifetime
         var primaryPort = ports[0];
         for (var i = 0; i < Size; i++)
         {
-            Silos.Add(new SiloProcess($"node-{i}", Path.Combine(Root, $"node-{i}"), ports[i * 3], ports[i * 3 + 1], ports[i * 3 + 2],
+            Silos.Add(new SiloProcess(NodeName(i), Path.Combine(Root, NodeName(i)), ports[i * 3], ports[i * 3 + 1], ports[i * 3 + 2],
                 primaryPort, Path.Combine(Root, "cluster-state")));
         }
         Silos[0].Start(SiloArgs(0));
@@ -37,6 +37,12 @@ public class SiloCluster : IAsyncLifetime
         for (var i = 1; i < Size; i++) Silos[i].Start(SiloArgs(i));
         foreach (var silo in Silos) await WaitForClusterAsync(silo, Size);
     }
+
+    /// <summary>
+    /// Node ids unique to this fixture: a silo removes transformer containers labelled with its node id when it starts,
+    /// so two test runs sharing one Docker engine must never reuse each other's ids.
+    /// </summary>
+    private string NodeName(int index) => $"node-{index}-{Path.GetFileName(Root)[^8..]}";
 
     /// <summary>Extra command-line arguments for silo <paramref name="index"/> (derived fixtures configure features).</summary>
     protected virtual IEnumerable<string> SiloArgs(int index) => [];
@@ -46,7 +52,7 @@ public class SiloCluster : IAsyncLifetime
     {
         var index = Silos.Count;
         var ports = FreePorts.Take(3);
-        var silo = new SiloProcess($"node-{index}", Path.Combine(Root, $"node-{index}"), ports[0], ports[1], ports[2],
+        var silo = new SiloProcess(NodeName(index), Path.Combine(Root, NodeName(index)), ports[0], ports[1], ports[2],
             Silos[0].SiloPort, Path.Combine(Root, "cluster-state"));
         Silos.Add(silo);
         silo.Start(SiloArgs(index));

@@ -359,8 +359,9 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
                 }
                 container = text.ToString().TrimEnd('\n');
             }
-            catch (Exception e) when (e is DockerContainerNotFoundException or DockerApiException { StatusCode: HttpStatusCode.NotFound })
+            catch (Exception e) when (e is DockerContainerNotFoundException or DockerApiException { StatusCode: HttpStatusCode.NotFound or HttpStatusCode.Conflict })
             {
+                // Not found, or already dead and being removed: its logs went with it.
                 container = $"(container {_name} is gone)";
             }
             if (_execCommand is null) return container;
