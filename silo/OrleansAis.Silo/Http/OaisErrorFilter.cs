@@ -9,7 +9,8 @@ public sealed class OaisErrorFilter : IEndpointFilter
         {
             return await next(context);
         }
-        catch (OaisException e)
+        // Once a streamed body has begun, no status can be sent any more: let Kestrel abort the response instead.
+        catch (OaisException e) when (!context.HttpContext.Response.HasStarted)
         {
             return AisJson.Error(e);
         }

@@ -31,6 +31,21 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
         return JsonDocument.Parse(text).RootElement;
     }
 
+    private static void AssertMetadataHeaders(HttpResponseMessage response, JsonElement meta, long size)
+    {
+        string Header(string name) => response.Headers.GetValues(name).Single();
+        Assert.Equal(size, response.Content.Headers.ContentLength);
+        Assert.Equal("text/x-test", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"\"{meta.GetProperty("checksum").GetString()}\"", response.Headers.ETag!.Tag);
+        Assert.Equal(meta.GetProperty("modified").GetDateTimeOffset().ToUnixTimeSeconds(), response.Content.Headers.LastModified!.Value.ToUnixTimeSeconds());
+        Assert.Equal("bytes", Header("Accept-Ranges"));
+        Assert.Equal("xxhash64", Header("X-Oais-Checksum-Type"));
+        Assert.Equal(meta.GetProperty("checksum").GetString(), Header("X-Oais-Checksum-Value"));
+        Assert.Equal(meta.GetProperty("version").GetInt64().ToString(), Header("X-Oais-Version"));
+        Assert.Equal(meta.GetProperty("node").GetString(), Header("X-Oais-Node"));
+        Assert.Equal("unit", Header("X-Oais-Meta-origin"));
+    }
+
     [Fact]
     public async Task Put_get_head_delete_round_trip_with_metadata_and_odd_names()
     {
@@ -41,23 +56,34 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
             var request = new HttpRequestMessage(HttpMethod.Put, new Uri(cluster.Endpoint, Path("ais-rt", name))) { Content = new ByteArrayContent(content) };
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/x-test");
             request.Headers.Add("X-Oais-Meta-Origin", "unit");
-            using (var put = await cluster.Http.SendAsync(request)) Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+            JsonElement meta;
+            using (var put = await cluster.Http.SendAsync(request))
+            {
+                var text = await put.Content.ReadAsStringAsync();
+                Assert.True(put.IsSuccessStatusCode, text);
+                meta = JsonDocument.Parse(text).RootElement;
+            }
+            Assert.Equal(name, meta.GetProperty("name").GetString());
+            Assert.Equal(content.Length, meta.GetProperty("size").GetInt64());
+            Assert.Equal("xxhash64", meta.GetProperty("checksum_type").GetString());
+            Assert.Equal("unit", meta.GetProperty("custom").GetProperty("origin").GetString());
 
             using var get = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, Path("ais-rt", name) + "?proxy=true"));
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
             Assert.Equal(content, await get.Content.ReadAsByteArrayAsync());
-            Assert.Equal("text/x-test", get.Content.Headers.ContentType!.MediaType);
-            Assert.Equal("unit", get.Headers.GetValues("X-Oais-Meta-origin").Single());
-            Assert.Equal("xxhash64", get.Headers.GetValues("X-Oais-Checksum-Type").Single());
+            AssertMetadataHeaders(get, meta, content.Length);
 
             using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, Path("ais-rt", name) + "?proxy=true")));
-            Assert.Equal(content.Length, head.Content.Headers.ContentLength);
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+            AssertMetadataHeaders(head, meta, content.Length);
 
             using var delete = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, Path("ais-rt", name)));
             Assert.True(delete.StatusCode == HttpStatusCode.NoContent, $"delete {name}: {(int)delete.StatusCode} {await delete.Content.ReadAsStringAsync()}");
             using var gone = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, Path("ais-rt", name) + "?proxy=true"));
-            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-            Assert.Contains("ObjectNotFound", await gone.Content.ReadAsStringAsync());
+            await AssertErrorAsync(gone, HttpStatusCode.NotFound, "ObjectNotFound");
+            using var again = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, Path("ais-rt", name)));
+            await AssertErrorAsync(again, HttpStatusCode.NotFound, "ObjectNotFound");
         }
     }
 
@@ -82,6 +108,16 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
                 }
                 Assert.Equal(HttpStatusCode.TemporaryRedirect, direct.StatusCode);
                 Assert.Equal(new Uri(owner.HttpUrl, Path("ais-route", name)), direct.Headers.Location);
+                using var head = await _noRedirects.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(silo.HttpUrl, Path("ais-route", name))));
+                Assert.Equal(HttpStatusCode.TemporaryRedirect, head.StatusCode);
+                var viaHeader = new HttpRequestMessage(HttpMethod.Head, new Uri(silo.HttpUrl, Path("ais-route", name)));
+                viaHeader.Headers.Add("X-Oais-Proxy", "true");
+                using (var proxiedHead = await _noRedirects.SendAsync(viaHeader))
+                {
+                    Assert.Equal(HttpStatusCode.OK, proxiedHead.StatusCode);
+                    Assert.Equal(content.Length, proxiedHead.Content.Headers.ContentLength);
+                    Assert.Equal(owner.NodeId, proxiedHead.Headers.GetValues("X-Oais-Node").Single());
+                }
                 using var proxied = await _noRedirects.GetAsync(new Uri(silo.HttpUrl, Path("ais-route", name)) + "?proxy=true");
                 Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
                 Assert.Equal(owner.NodeId, proxied.Headers.GetValues("X-Oais-Node").Single());
@@ -113,8 +149,8 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
         foreach (var bad in new[] { "bytes=6000-7000", "bytes=9-3", "bytes=0-1,5-6", "pages=1-2" })
         {
             using var response = await Range(bad);
-            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
-            Assert.Contains("InvalidRange", await response.Content.ReadAsStringAsync());
+            await AssertErrorAsync(response, HttpStatusCode.RequestedRangeNotSatisfiable, "InvalidRange");
+            Assert.Equal("bytes */5000", response.Content.Headers.GetValues("Content-Range").Single());
         }
     }
 
@@ -139,23 +175,33 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
         var onlyX = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-list?prefix=x/"))).RootElement;
         Assert.Equal(17, onlyX.GetProperty("entries").GetArrayLength());
         using var bad = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-list?page_size=0"));
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("page_size", await bad.Content.ReadAsStringAsync());
+        await AssertErrorAsync(bad, HttpStatusCode.BadRequest, "InvalidArgument", "page_size");
     }
 
     [Fact]
     public async Task Bad_names_and_missing_buckets_are_clear_4xx_and_write_nothing()
     {
         await CreateBucketAsync("ais-bad");
-        // HttpClient (System.Uri) would normalise a '..' segment away before sending: say it on a raw socket.
+        // System.Uri removes dot segments, escaped ones too ("a/%2E%2E/x" becomes "x"): a client could never send them,
+        // and a name would silently change. With canonicalization off they go out, and arrive, exactly as written.
+        var root = cluster.Endpoint.ToString().TrimEnd('/');
+        Assert.Equal("/v1/objects/ais-bad/x", new Uri(root + "/v1/objects/ais-bad/a/%2E%2E/x").AbsolutePath);
+        foreach (var target in new[] { "/v1/objects/ais-bad/a/../escape", "/v1/objects/ais-bad/a/%2E%2E/x", "/v1/objects/ais-bad/a/%2e./x" })
+        {
+            var verbatim = new Uri(root + target, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+            Assert.Equal(target, verbatim.PathAndQuery);
+            using var response = await cluster.Http.PutAsync(verbatim, new ByteArrayContent([1]));
+            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "InvalidName", "'..'");
+        }
+        // Kestrel sees the raw target too: a '..' written on a plain socket is refused, not resolved.
         using (var client = new TcpClient())
         {
             await client.ConnectAsync("127.0.0.1", cluster.Silos[0].HttpPort);
             var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("PUT /v1/objects/ais-bad/a/../escape HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("PUT /v1/objects/ais-bad/../ais-bad/escape HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"));
             var answer = await new StreamReader(stream).ReadToEndAsync();
             Assert.StartsWith("HTTP/1.1 400", answer);
-            Assert.Contains("'..'", answer);
+            Assert.Contains("InvalidName", answer);
         }
         foreach (var (path, expected) in new[]
                  {
@@ -164,17 +210,27 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
                  })
         {
             using var response = await cluster.Http.PutAsync(new Uri(cluster.Endpoint.ToString().TrimEnd('/') + path), new ByteArrayContent([1]));
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "InvalidName", expected);
         }
         // Kestrel itself refuses a NUL in the path (400) before any handler runs.
         using (var nul = await cluster.Http.PutAsync(new Uri(cluster.Endpoint.ToString().TrimEnd('/') + "/v1/objects/ais-bad/nul%00byte"), new ByteArrayContent([1])))
             Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
-        using (var missing = await cluster.Http.PutAsync(new Uri(cluster.Endpoint, "/v1/objects/no-such-bucket/x"), new ByteArrayContent([1])))
+        // Every silo, whether or not it owns the name, says the same about a bucket that does not exist.
+        foreach (var silo in cluster.Silos)
         {
-            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-            Assert.Contains("BucketNotFound", await missing.Content.ReadAsStringAsync());
+            using (var put = await cluster.Http.PutAsync(new Uri(silo.HttpUrl, "/v1/objects/no-such-bucket/x"), new ByteArrayContent([1])))
+                await AssertErrorAsync(put, HttpStatusCode.NotFound, "BucketNotFound");
+            using (var get = await cluster.Http.GetAsync(new Uri(silo.HttpUrl, "/v1/objects/no-such-bucket/x?proxy=true")))
+                await AssertErrorAsync(get, HttpStatusCode.NotFound, "BucketNotFound");
         }
+        using (var list = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, "/v1/buckets/no-such-bucket")))
+            await AssertErrorAsync(list, HttpStatusCode.NotFound, "BucketNotFound");
+        using (var drop = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, "/v1/buckets/no-such-bucket")))
+            await AssertErrorAsync(drop, HttpStatusCode.NotFound, "BucketNotFound");
+        using (var create = await cluster.Http.PutAsync(new Uri(cluster.Endpoint, "/v1/buckets/-starts-with-dash"), null))
+            await AssertErrorAsync(create, HttpStatusCode.BadRequest, "InvalidName", "must start with a letter or digit");
+        using (var force = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-bad?force=maybe")))
+            await AssertErrorAsync(force, HttpStatusCode.BadRequest, "InvalidArgument", "force");
         var listing = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-bad"))).RootElement;
         Assert.Equal(0, listing.GetProperty("entries").GetArrayLength());
     }
@@ -186,10 +242,7 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
         var request = new HttpRequestMessage(HttpMethod.Put, new Uri(cluster.Endpoint, Path("ais-partial", "checked")) + "?x=1") { Content = new ByteArrayContent([1, 2, 3]) };
         request.Headers.Add("X-Oais-Checksum", "0123456789abcdef");
         using (var mismatch = await cluster.Http.SendAsync(request))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
-            Assert.Contains("ChecksumMismatch", await mismatch.Content.ReadAsStringAsync());
-        }
+            await AssertErrorAsync(mismatch, HttpStatusCode.BadRequest, "ChecksumMismatch");
 
         // Announce 10 MB, send 1 MB, hang up: on whichever silo owns it, nothing may appear.
         foreach (var silo in cluster.Silos)
@@ -218,19 +271,29 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
         using (var create = await cluster.Http.PutAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-props"), new StringContent("""{"properties":{"tier":"hot"}}""")))
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         using (var again = await cluster.Http.PutAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-props"), null))
-            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            await AssertErrorAsync(again, HttpStatusCode.Conflict, "BucketAlreadyExists");
         var all = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Silos[1].HttpUrl, "/v1/buckets"))).RootElement;
         var bucket = all.GetProperty("buckets").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "ais-props");
         Assert.Equal("hot", bucket.GetProperty("properties").GetProperty("tier").GetString());
+        using (var exists = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Silos[2].HttpUrl, "/v1/buckets/ais-props"))))
+            Assert.Equal(HttpStatusCode.OK, exists.StatusCode);
         await PutAsync(cluster.Endpoint, "ais-props", "o", [1]);
         using (var refused = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-props")))
-        {
-            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-            Assert.Contains("BucketNotEmpty", await refused.Content.ReadAsStringAsync());
-        }
+            await AssertErrorAsync(refused, HttpStatusCode.Conflict, "BucketNotEmpty");
         using (var forced = await cluster.Http.DeleteAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-props?force=true")))
             Assert.Equal(HttpStatusCode.NoContent, forced.StatusCode);
         using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, "/v1/buckets/ais-props")));
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    /// <summary>An AIS error answer: the status, and a JSON body {"error":{code,message,status}} that says what is wrong.</summary>
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? messagePart = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal((int)status, error.GetProperty("status").GetInt32());
+        if (messagePart is not null) Assert.Contains(messagePart, error.GetProperty("message").GetString());
     }
 }

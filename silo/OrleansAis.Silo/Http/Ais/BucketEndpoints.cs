@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Grains;
 using OrleansAis.Naming;
 
@@ -19,9 +20,9 @@ public static class BucketEndpoints
             return await Registry(grains).Get(bucket) is null ? Results.NotFound() : Results.Ok();
         });
         buckets.MapGet("/{bucket}", ListObjects);
-        buckets.MapDelete("/{bucket}", async (string bucket, bool? force, IGrainFactory grains) =>
+        buckets.MapDelete("/{bucket}", async (string bucket, string? force, IGrainFactory grains) =>
         {
-            await Registry(grains).Delete(bucket, force ?? false);
+            await Registry(grains).Delete(bucket, ForceFlag(force));
             return Results.NoContent();
         });
     }
@@ -46,19 +47,28 @@ public static class BucketEndpoints
         return Results.Json(BucketJson(created), AisJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListObjects(string bucket, string? prefix, string? page_size, string? continuation_token, IGrainFactory grains)
+    // Query values are bound as strings and checked here, so a bad one gets the API's JSON error, not an empty 400.
+    private static async Task<IResult> ListObjects(string bucket, string? prefix, [FromQuery(Name = "page_size")] string? pageSize,
+        [FromQuery(Name = "continuation_token")] string? continuationToken, IGrainFactory grains)
     {
         var size = ListRequest.DefaultPageSize;
-        if (page_size is not null && (!int.TryParse(page_size, out size) || size < 1 || size > ListRequest.MaxPageSize))
-            throw new OaisException(OaisErrorCode.InvalidArgument, $"page_size: '{page_size}' is not a number from 1 to {ListRequest.MaxPageSize}");
+        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > ListRequest.MaxPageSize))
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"page_size: '{pageSize}' is not a number from 1 to {ListRequest.MaxPageSize}");
         var page = await grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket,
-            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = string.IsNullOrEmpty(continuation_token) ? null : continuation_token });
+            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = string.IsNullOrEmpty(continuationToken) ? null : continuationToken });
         return Json(new
         {
             entries = page.Entries.Select(e => new { name = e.Name, size = e.Size, checksum = e.Checksum, version = e.Version, modified = e.Modified, node = e.Node }),
             continuation_token = page.ContinuationToken,
         });
     }
+
+    private static bool ForceFlag(string? force) => force switch
+    {
+        null or "" => false,
+        _ when bool.TryParse(force, out var value) => value,
+        _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"force: '{force}' is not true or false"),
+    };
 
     private static object BucketJson(BucketInfo b) => new { name = b.Name, created = b.Created, properties = b.Properties };
 

@@ -15,13 +15,16 @@ namespace OrleansAis.Silo.Http.Ais;
 /// </summary>
 public static class ObjectEndpoints
 {
+    private const string ProxyHeader = "X-Oais-Proxy";
     private const int CopyBufferBytes = 256 << 10;
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/v1/objects/{**path}", [HttpMethods.Get, HttpMethods.Head], Read);
-        app.MapPut("/v1/objects/{**path}", Put);
-        app.MapDelete("/v1/objects/{**path}", Delete);
+        // The route value is only used to match: names come from the raw target (see RawPath).
+        var objects = app.MapGroup("/v1/objects").AddEndpointFilter<OaisErrorFilter>();
+        objects.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], Read);
+        objects.MapPut("/{**path}", Put);
+        objects.MapDelete("/{**path}", Delete);
     }
 
     private static (string Bucket, string Name) Target(HttpContext context)
@@ -34,53 +37,51 @@ public static class ObjectEndpoints
 
     private static bool WantsProxy(HttpRequest request) =>
         string.Equals(request.Query["proxy"], "true", StringComparison.OrdinalIgnoreCase) ||
-        string.Equals(request.Headers["X-Oais-Proxy"], "true", StringComparison.OrdinalIgnoreCase);
+        string.Equals(request.Headers[ProxyHeader], "true", StringComparison.OrdinalIgnoreCase);
 
     private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store,
         IGrainFactory grains, InlineTransform inline)
     {
+        var (bucket, name) = Target(context);
+        if (routing.RemoteOwner(context, bucket, name) is { } owner)
+        {
+            if (WantsProxy(context.Request)) await routing.ProxyAsync(context, owner);
+            else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
+            return;
+        }
+        if (context.Request.Query["etl_name"] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
+        {
+            await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query["etl_args"].FirstOrDefault());
+            return;
+        }
+        await buckets.Require(bucket);
+        using var reader = store.OpenRead(bucket, name) ?? await MovedHereAsync(store, grains, bucket, name);
+        var meta = reader.Meta;
+        var range = RequestedRange(context, meta.Size);
+        ObjectHeaders.Write(context.Response, meta);
+        var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0, meta.Size);
+        if (range is { } partial)
+        {
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            context.Response.Headers.ContentRange = ObjectHeaders.ContentRange(partial, meta.Size);
+        }
+        context.Response.ContentLength = length;
+        if (HttpMethods.IsHead(context.Request.Method)) return;
+        await using var content = reader.OpenRange(offset, length);
+        await content.CopyToAsync(context.Response.Body, CopyBufferBytes, context.RequestAborted);
+    }
+
+    /// <summary>The Range header's range; a bad one fails with 416 and, as RFC 9110 asks, <c>Content-Range: bytes */size</c>.</summary>
+    private static ByteRange? RequestedRange(HttpContext context, long size)
+    {
         try
         {
-            var (bucket, name) = Target(context);
-            if (routing.RemoteOwner(context, bucket, name) is { } owner)
-            {
-                if (WantsProxy(context.Request)) await routing.ProxyAsync(context, owner);
-                else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
-                return;
-            }
-            if (context.Request.Query["etl_name"] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
-            {
-                await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query["etl_args"].FirstOrDefault());
-                return;
-            }
-            await buckets.Require(bucket);
-            using var reader = store.OpenRead(bucket, name) ?? await MovedHereAsync(store, grains, bucket, name);
-            var meta = reader.Meta;
-            ByteRange? range;
-            try
-            {
-                range = ByteRange.Parse(context.Request.Headers.Range, meta.Size);
-            }
-            catch (OaisException)
-            {
-                ObjectHeaders.NotSatisfiable(context.Response, meta.Size);
-                throw;
-            }
-            ObjectHeaders.Write(context.Response, meta);
-            var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0, meta.Size);
-            if (range is { } partial)
-            {
-                context.Response.StatusCode = StatusCodes.Status206PartialContent;
-                context.Response.Headers.ContentRange = ObjectHeaders.ContentRange(partial, meta.Size);
-            }
-            context.Response.ContentLength = length;
-            if (HttpMethods.IsHead(context.Request.Method)) return;
-            await using var content = reader.OpenRange(offset, length);
-            await content.CopyToAsync(context.Response.Body, CopyBufferBytes, context.RequestAborted);
+            return ByteRange.Parse(context.Request.Headers.Range, size);
         }
-        catch (OaisException e) when (!context.Response.HasStarted)
+        catch (OaisException)
         {
-            await AisJson.Error(e).ExecuteAsync(context);
+            ObjectHeaders.NotSatisfiable(context.Response, size);
+            throw;
         }
     }
 
@@ -94,38 +95,26 @@ public static class ObjectEndpoints
 
     private static async Task Put(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store)
     {
-        try
+        var (bucket, name) = Target(context);
+        // Objects may be far larger than Kestrel's default body limit; they stream (to disk or to the owner), never into memory.
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+        if (routing.RemoteOwner(context, bucket, name) is { } owner)
         {
-            var (bucket, name) = Target(context);
-            // Objects may be far larger than Kestrel's default body limit; they stream (to disk or to the owner), never into memory.
-            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
-            if (routing.RemoteOwner(context, bucket, name) is { } owner)
-            {
-                await routing.ProxyAsync(context, owner);
-                return;
-            }
-            await buckets.Require(bucket);
-            var options = ObjectHeaders.ReadPutOptions(context.Request);
-            var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);
-            await Results.Json(ObjectHeaders.Json(meta), AisJson.Options).ExecuteAsync(context);
+            await routing.ProxyAsync(context, owner);
+            return;
         }
-        catch (OaisException e) when (!context.Response.HasStarted)
-        {
-            await AisJson.Error(e).ExecuteAsync(context);
-        }
+        await buckets.Require(bucket);
+        var options = ObjectHeaders.ReadPutOptions(context.Request);
+        var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);
+        await Results.Json(ObjectHeaders.Json(meta), AisJson.Options).ExecuteAsync(context);
     }
 
-    private static async Task Delete(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> Delete(HttpContext context, IGrainFactory grains)
     {
-        try
-        {
-            var (bucket, name) = Target(context);
-            var deleted = await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Delete();
-            await (deleted ? Results.NoContent() : AisJson.Error(OaisException.ObjectNotFound(bucket, name))).ExecuteAsync(context);
-        }
-        catch (OaisException e)
-        {
-            await AisJson.Error(e).ExecuteAsync(context);
-        }
+        var (bucket, name) = Target(context);
+        // The object grain runs on the owner, so this deletes the owner's copy whichever silo was asked.
+        return await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Delete()
+            ? Results.NoContent()
+            : throw OaisException.ObjectNotFound(bucket, name);
     }
 }
