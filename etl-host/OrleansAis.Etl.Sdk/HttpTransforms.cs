@@ -4,76 +4,69 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansAis.Etl.Sdk;
 
-/// <summary>hpush (PUT with the object), hpull and hrev (GET; the host fetches the object), with direct put and fqn.</summary>
+/// <summary>
+/// hpush (<c>PUT /{bucket}/{object}</c> with the object), hpull and hrev (<c>GET /{bucket}/{object}</c>: the host fetches
+/// the object from its silo); either reads the local file instead when given <c>etl_fqn</c>, and delivers the result
+/// to <c>Ais-Node-Url</c> instead of answering with it (direct put).
+/// </summary>
 internal static class HttpTransforms
 {
     public const string NodeUrlHeader = "Ais-Node-Url";
     public const string DirectPutLengthHeader = "Ais-Direct-Put-Length";
 
     public static Task PushAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log) =>
-        HandleAsync(context, dispatcher, log, () =>
-        {
-            var (bucket, name) = ObjectPath.Parse(context);
-            var fqn = Fqn(context);
-            var input = fqn is null ? context.Request.Body : TransformDispatcher.OpenFqn(fqn);
-            return Task.FromResult<(TransformRequest, IDisposable?)>((Request(bucket, name, context, input, fqn), null));
-        });
+        HandleAsync(context, dispatcher, log, (_, _, _) => Task.FromResult(ObjectInput.Borrowed(context.Request.Body)));
 
     public static Task PullAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log) =>
-        HandleAsync(context, dispatcher, log, async () =>
-        {
-            var (bucket, name) = ObjectPath.Parse(context);
-            if (name.Length == 0) throw new TransformerException(HttpStatusCode.NotFound, "expected /{bucket}/{object}");
-            if (Fqn(context) is { } fqn) return (Request(bucket, name, context, TransformDispatcher.OpenFqn(fqn), fqn), null);
-            var raw = await dispatcher.FetchRawAsync(bucket, name, context.RequestAborted);
-            return (Request(bucket, name, context, await raw.Content.ReadAsStreamAsync(context.RequestAborted), null), raw);
-        });
-
-    private static string? Fqn(HttpContext context) => context.Request.Query["etl_fqn"] is { Count: > 0 } f ? f.ToString() : null;
-
-    private static TransformRequest Request(string bucket, string name, HttpContext context, Stream input, string? fqn) => new()
-    {
-        Input = input, Bucket = bucket, ObjectName = name, Fqn = fqn,
-        EtlArgs = context.Request.Query["etl_args"] is { Count: > 0 } a ? a.ToString() : null,
-    };
+        HandleAsync(context, dispatcher, log, dispatcher.OpenRawAsync);
 
     private static async Task HandleAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log,
-        Func<Task<(TransformRequest Request, IDisposable? Owned)>> prepare)
+        Func<string, string, CancellationToken, Task<ObjectInput>> openBytes)
     {
-        IDisposable? owned = null;
-        TransformRequest? request = null;
+        var ct = context.RequestAborted;
+        ObjectInput? input = null;
         try
         {
-            (request, owned) = await prepare();
+            var (bucket, name) = ObjectPath.Parse(context);
+            if (bucket.Length == 0 || name.Length == 0) throw new TransformerException(HttpStatusCode.NotFound, "expected /{bucket}/{object}");
+            var fqn = Query(context, "etl_fqn");
+            input = fqn is null ? await openBytes(bucket, name, ct) : ObjectInput.OpenFile(fqn);
+            var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = Query(context, "etl_args"), Fqn = fqn };
             if (context.Request.Headers[NodeUrlHeader] is { Count: > 0 } destination)
             {
-                var length = await dispatcher.TransformToAsync(request, destination.ToString(), context.RequestAborted);
+                var length = await dispatcher.RunToDestinationAsync(request, destination.ToString(), ct);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 context.Response.Headers[DirectPutLengthHeader] = length.ToString();
                 return;
             }
             context.Response.ContentType = "application/octet-stream";
-            await dispatcher.RunAsync(request, context.Response.Body, context.RequestAborted);
+            await dispatcher.RunAsync(request, context.Response.Body, ct);
         }
-        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (!context.Response.HasStarted && !ct.IsCancellationRequested)
         {
-            log.LogWarning("transform of {Path} failed: {Message}", context.Request.Path, e.Message);
-            context.Response.StatusCode = e is TransformerException t ? (int)t.Status
-                : e is FileNotFoundException or DirectoryNotFoundException ? StatusCodes.Status404NotFound
-                : StatusCodes.Status500InternalServerError;
+            log.LogWarning("{Method} {Path} failed: {Message}", context.Request.Method, context.Request.Path, e.Message);
+            context.Response.StatusCode = StatusOf(e);
             context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync("transformer error: " + e.Message);
+            await context.Response.WriteAsync("transformer error: " + e.Message, CancellationToken.None);
         }
         catch (Exception e)
         {
-            // The body has started: end the connection so nobody takes a truncated result for a complete one.
-            log.LogWarning("transform of {Path} failed after the response started: {Message}", context.Request.Path, e.Message);
+            // Part of the result is out: end the connection so nobody takes a truncated result for a complete one.
+            log.LogWarning("{Method} {Path} failed after the response started: {Message}", context.Request.Method, context.Request.Path, e.Message);
             context.Abort();
         }
         finally
         {
-            if (request is { Fqn: not null }) await request.Input.DisposeAsync();
-            owned?.Dispose();
+            if (input is not null) await input.DisposeAsync();
         }
     }
+
+    private static string? Query(HttpContext context, string name) => context.Request.Query[name] is { Count: > 0 } value ? value.ToString() : null;
+
+    private static int StatusOf(Exception e) => e switch
+    {
+        TransformerException t => (int)t.Status,
+        FileNotFoundException or DirectoryNotFoundException => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 }

@@ -5,20 +5,8 @@ public interface ITransformer
 {
     /// <summary>
     /// Transforms one object. Stream: read the input as it arrives and write as you go; nothing needs the whole object
-    /// in memory unless the transformation itself does. Throw to fail this object (the caller gets the message).
+    /// in memory unless the transformation itself does. Throw to fail this object (the caller gets the message);
+    /// throw <see cref="TransformerException"/> to choose the HTTP status as well.
     /// </summary>
     Task TransformAsync(TransformRequest request, Stream output, CancellationToken ct);
-}
-
-/// <summary>One object to transform.</summary>
-public sealed class TransformRequest
-{
-    /// <summary>The object's bytes (in fqn mode, the local file opened read-only).</summary>
-    public required Stream Input { get; init; }
-    public required string Bucket { get; init; }
-    public required string ObjectName { get; init; }
-    /// <summary>The caller's <c>etl_args</c>, if any.</summary>
-    public string? EtlArgs { get; init; }
-    /// <summary>The local path the object was read from in fqn mode, else null.</summary>
-    public string? Fqn { get; init; }
 }

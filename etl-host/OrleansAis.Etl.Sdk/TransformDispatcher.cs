@@ -1,22 +1,28 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
-using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 
 namespace OrleansAis.Etl.Sdk;
 
-/// <summary>Runs transforms with bounded concurrency, and everything around one: fqn input, raw fetch, direct put.</summary>
-public sealed class TransformDispatcher(ITransformer transformer, TransformerServerOptions options)
+/// <summary>
+/// Runs transforms with bounded concurrency, and the I/O around one that goes to the silos: fetching the raw object
+/// (hpull, hrev) and delivering the result by direct put.
+/// </summary>
+internal sealed class TransformDispatcher(ITransformer transformer, TransformerServerOptions options)
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None })
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
-        Timeout = Timeout.InfiniteTimeSpan,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan, // objects can be large; the silo's obj_timeout bounds a transform
     };
 
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrency, options.MaxConcurrency);
 
-    public ITransformer Transformer => transformer;
-
-    /// <summary>Transforms within a concurrency slot.</summary>
+    /// <summary>Transforms once a concurrency slot is free.</summary>
     public async Task RunAsync(TransformRequest request, Stream output, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
@@ -30,65 +36,79 @@ public sealed class TransformDispatcher(ITransformer transformer, TransformerSer
         }
     }
 
-    /// <summary>In fqn mode the object is read from the silo's (read-only mounted) disk.</summary>
-    public static Stream OpenFqn(string path) =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-
-    /// <summary>hpull/hrev: GETs the raw object from the silo (AIS_TARGET_URL + /bucket/object).</summary>
-    public async Task<HttpResponseMessage> FetchRawAsync(string bucket, string objectName, CancellationToken ct)
+    /// <summary>hpull/hrev: GETs the raw object from the silo (<c>AIS_TARGET_URL/bucket/object</c>); a failure is a 502.</summary>
+    public async Task<ObjectInput> OpenRawAsync(string bucket, string objectName, CancellationToken ct)
     {
         var target = options.TargetUrl ?? throw new TransformerException(HttpStatusCode.BadGateway, "AIS_TARGET_URL is not set: cannot fetch the raw object");
         var url = $"{target.TrimEnd('/')}/{ObjectPath.Escape(bucket, objectName)}";
-        var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (response.IsSuccessStatusCode) return response;
-        var text = await response.Content.ReadAsStringAsync(ct);
-        response.Dispose();
-        throw new TransformerException(HttpStatusCode.BadGateway, $"fetching {bucket}/{objectName} from the silo failed: {(int)response.StatusCode} {text}");
-    }
-
-    /// <summary>Direct put: runs the transform straight into a PUT to <paramref name="destination"/>; returns the bytes delivered.</summary>
-    public async Task<long> TransformToAsync(TransformRequest request, string destination, CancellationToken ct)
-    {
-        var pipe = new Pipe();
-        var counter = new CountingStream(pipe.Writer.AsStream(leaveOpen: true));
-        var transform = Task.Run(async () =>
-        {
-            try
-            {
-                await RunAsync(request, counter, ct);
-                await pipe.Writer.CompleteAsync();
-            }
-            catch (Exception e)
-            {
-                await pipe.Writer.CompleteAsync(e); // fails the PUT: the destination never commits a partial result
-                throw;
-            }
-        }, CancellationToken.None);
-        using var put = new HttpRequestMessage(HttpMethod.Put, destination) { Content = new StreamContent(pipe.Reader.AsStream()) };
-        put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         HttpResponseMessage response;
         try
         {
-            response = await Http.SendAsync(put, ct);
+            response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
         }
-        catch (Exception) when (transform.IsFaulted)
+        catch (HttpRequestException e)
         {
-            await transform; // the transformer's error is the cause
-            throw;
+            throw new TransformerException(HttpStatusCode.BadGateway, $"fetching {bucket}/{objectName} from the silo failed: {e.Message}");
         }
+        if (response.IsSuccessStatusCode) return await ObjectInput.FromResponseAsync(response, ct);
         using (response)
         {
-            await transform;
-            if (!response.IsSuccessStatusCode)
+            throw new TransformerException(HttpStatusCode.BadGateway,
+                $"fetching {bucket}/{objectName} from the silo failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
+    /// <summary>
+    /// Direct put: streams the transform's output straight into a PUT to <paramref name="destination"/> and returns the
+    /// bytes delivered. A transformer error fails the PUT too, so the destination never commits a partial result.
+    /// </summary>
+    public async Task<long> RunToDestinationAsync(TransformRequest request, string destination, CancellationToken ct)
+    {
+        var pipe = new Pipe();
+        var counter = new CountingStream(pipe.Writer.AsStream(leaveOpen: true));
+        var transform = ProduceAsync(request, counter, pipe.Writer, ct);
+        HttpResponseMessage? response = null;
+        Exception? sendError = null;
+        using (var put = new HttpRequestMessage(HttpMethod.Put, destination) { Content = new StreamContent(pipe.Reader.AsStream()) })
+        {
+            put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            try
+            {
+                response = await Http.SendAsync(put, ct);
+            }
+            catch (Exception e)
+            {
+                sendError = e;
+            }
+        }
+        // The PUT is over, so nobody reads the output any more (disposing the request completed the reader too): a
+        // transform still writing now finishes instead of blocking on a full pipe while it holds a concurrency slot.
+        await pipe.Reader.CompleteAsync();
+        using (response)
+        {
+            await transform; // the transformer's own failure is the cause of whatever the PUT saw
+            if (sendError is OperationCanceledException) ExceptionDispatchInfo.Throw(sendError);
+            if (sendError is not null)
+                throw new TransformerException(HttpStatusCode.BadGateway, $"direct put to {destination} failed: {sendError.Message}");
+            if (!response!.IsSuccessStatusCode)
                 throw new TransformerException(HttpStatusCode.BadGateway,
-                    $"direct put to the destination failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                    $"direct put to {destination} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
         return counter.Written;
     }
-}
 
-/// <summary>A failure with the HTTP status the host should answer.</summary>
-public sealed class TransformerException(HttpStatusCode status, string message) : Exception(message)
-{
-    public HttpStatusCode Status { get; } = status;
+    private async Task ProduceAsync(TransformRequest request, Stream output, PipeWriter writer, CancellationToken ct)
+    {
+        await Task.Yield(); // the PUT starts right away, whatever the transformer does before its first await
+        try
+        {
+            await RunAsync(request, output, ct);
+            await writer.CompleteAsync();
+        }
+        catch (Exception e)
+        {
+            await writer.CompleteAsync(e);
+            throw;
+        }
+    }
 }

@@ -1,32 +1,37 @@
 namespace OrleansAis.Etl.Sdk;
 
-/// <summary>How the host serves: port (--port or PORT, default 8000), stdio mode (--stdio), concurrency.</summary>
+/// <summary>How the host serves: port, stdio mode, concurrency, the silo to fetch objects from, and leftover arguments.</summary>
 public sealed class TransformerServerOptions
 {
-    public int Port { get; init; } = 8000;
+    public const int DefaultPort = 8000;
+
+    /// <summary>--port, else PORT, else 8000 (AIStore's transformer port). 0 picks a free port.</summary>
+    public int Port { get; init; } = DefaultPort;
+    /// <summary>--stdio: transform stdin to stdout once and exit (io://).</summary>
     public bool Stdio { get; init; }
-    /// <summary>Transforms running at once; more requests wait (--max-concurrency or MAX_CONCURRENCY).</summary>
+    /// <summary>Transforms running at once; more requests wait (--max-concurrency, else MAX_CONCURRENCY).</summary>
     public int MaxConcurrency { get; init; } = Environment.ProcessorCount * 2;
     /// <summary>The silo's raw-object endpoint for this ETL (AIS_TARGET_URL): hpull/hrev fetch objects from it.</summary>
     public string? TargetUrl { get; init; }
-    /// <summary>Arguments left after the options (e.g. a command for the exec transformer).</summary>
+    /// <summary>Arguments that are not options, and everything after <c>--</c> (e.g. a command for the exec transformer).</summary>
     public IReadOnlyList<string> Rest { get; init; } = [];
 
+    /// <summary>Command-line options over environment variables over defaults.</summary>
     public static TransformerServerOptions Parse(IReadOnlyList<string> args)
     {
-        var port = int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var p) ? p : 8000;
-        var concurrency = int.TryParse(Environment.GetEnvironmentVariable("MAX_CONCURRENCY"), out var c) && c > 0 ? c : Environment.ProcessorCount * 2;
+        var port = PositiveOrNull(Environment.GetEnvironmentVariable("PORT")) ?? DefaultPort;
+        var concurrency = PositiveOrNull(Environment.GetEnvironmentVariable("MAX_CONCURRENCY")) ?? Environment.ProcessorCount * 2;
         var stdio = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
-                case "--port" when i + 1 < args.Count:
-                    port = int.Parse(args[++i]);
+                case "--port":
+                    port = NumberAfter(args, ref i, min: 0);
                     break;
-                case "--max-concurrency" when i + 1 < args.Count:
-                    concurrency = Math.Max(1, int.Parse(args[++i]));
+                case "--max-concurrency":
+                    concurrency = NumberAfter(args, ref i, min: 1);
                     break;
                 case "--stdio":
                     stdio = true;
@@ -45,5 +50,14 @@ public sealed class TransformerServerOptions
             Port = port, Stdio = stdio, MaxConcurrency = concurrency, Rest = rest,
             TargetUrl = Environment.GetEnvironmentVariable("AIS_TARGET_URL"),
         };
+    }
+
+    private static int? PositiveOrNull(string? value) => int.TryParse(value, out var n) && n > 0 ? n : null;
+
+    private static int NumberAfter(IReadOnlyList<string> args, ref int i, int min)
+    {
+        var option = args[i];
+        if (++i < args.Count && int.TryParse(args[i], out var n) && n >= min) return n;
+        throw new ArgumentException($"{option} needs a number of at least {min}");
     }
 }

@@ -1,23 +1,23 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansAis.Etl.Sdk;
 
 /// <summary>
-/// ws://: one connection carries many objects, one at a time. Per object the silo sends a JSON control message and
-/// (unless fqn) the object as one binary message; the host answers with the result as one binary message (unless the
-/// result went to <c>dst_url</c> by direct put) and then a JSON status that always says "ok" or "error".
-/// Input and output both stream; on an error the result message is ended early and the status says so, so a failed
-/// transform can never pass for a result.
+/// ws://: one connection carries many objects, one after the other. Per object the silo sends a JSON control message
+/// (<see cref="WsControl"/>) and, unless fqn, the object as one binary message; the host answers with the result as
+/// one binary message (none when the result went to <c>dst_url</c> by direct put) and then a JSON status
+/// (<see cref="WsReply"/>) that always says "ok" or "error". Both directions stream; a result followed by "error" is a
+/// failure, so a transformer error can never pass for a result.
 /// </summary>
 internal static class WebSocketTransforms
 {
-    private const int FrameBytes = 1 << 16;
+    private const int MaxControlBytes = 1 << 20;
 
     public static async Task ServeAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log)
     {
@@ -33,79 +33,72 @@ internal static class WebSocketTransforms
         {
             while (await ReceiveControlAsync(socket, ct) is { } control)
                 await TransformOneAsync(socket, control, dispatcher, log, ct);
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+        catch (WsProtocolException e)
+        {
+            log.LogWarning("ws protocol error, closing the connection: {Message}", e.Message);
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.ProtocolError, e.Message);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            log.LogDebug("websocket ended: {Message}", e.Message);
+            log.LogDebug("ws connection ended: {Message}", e.Message);
         }
     }
 
     private static async Task TransformOneAsync(WebSocket socket, WsControl control, TransformDispatcher dispatcher, ILogger log, CancellationToken ct)
     {
-        var slash = control.Path.IndexOf('/');
-        var (bucket, name) = slash > 0 ? (control.Path[..slash], control.Path[(slash + 1)..]) : (control.Path, "");
-        Pipe? inputPipe = null;
-        Task pump = Task.CompletedTask;
-        Stream input;
-        if (control.Fqn is { } fqn)
-        {
-            input = TransformDispatcher.OpenFqn(fqn);
-        }
-        else
-        {
-            inputPipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
-            pump = PumpBinaryAsync(socket, inputPipe.Writer, ct);
-            input = inputPipe.Reader.AsStream();
-        }
-        var request = new TransformRequest { Input = input, Bucket = bucket, ObjectName = name, EtlArgs = control.EtlArgs, Fqn = control.Fqn };
-        var output = control.DstUrl is null ? new BinaryMessageStream(socket) : null;
+        var (bucket, name) = ObjectPath.Split(control.Path);
+        // The object's binary message is read while the transform runs; the pipe bounds what waits in memory.
+        var received = control.Fqn is null ? new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19)) : null;
+        var receiving = received is null ? Task.CompletedTask : ReceiveObjectAsync(socket, received.Writer, ct);
+        var output = control.DstUrl is null ? new WebSocketMessageStream(socket) : null;
+        ObjectInput? input = null;
         WsReply reply;
         try
         {
+            input = received is null ? ObjectInput.OpenFile(control.Fqn!) : ObjectInput.Borrowed(received.Reader.AsStream());
+            var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = control.EtlArgs, Fqn = control.Fqn };
             if (control.DstUrl is { } destination)
             {
-                var length = await dispatcher.TransformToAsync(request, destination, ct);
-                reply = new WsReply(control.Id, "ok", null, length);
+                reply = WsReply.Ok(control.Id, await dispatcher.RunToDestinationAsync(request, destination, ct));
             }
             else
             {
                 await dispatcher.RunAsync(request, output!, ct);
-                reply = new WsReply(control.Id, "ok", null, null);
+                reply = WsReply.Ok(control.Id, directPutLength: null);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogWarning("ws transform of {Path} failed: {Message}", control.Path, e.Message);
-            reply = new WsReply(control.Id, "error", "transformer error: " + e.Message, null);
+            log.LogWarning("ws {Path} failed: {Message}", control.Path, e.Message);
+            reply = WsReply.Error(control.Id, "transformer error: " + e.Message);
         }
         finally
         {
-            // Whatever the transformer left unread is drained, so the next control message is where we expect it.
-            if (inputPipe is not null) await inputPipe.Reader.CompleteAsync();
-            await pump;
-            await input.DisposeAsync();
+            // Whatever the transformer left unread is drained, so the next control message is where it is expected.
+            if (received is not null) await received.Reader.CompleteAsync();
+            await receiving;
+            if (input is not null) await input.DisposeAsync();
         }
         if (output is not null) await output.EndMessageAsync(ct);
-        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(reply, WsJson.Default.WsReply), WebSocketMessageType.Text, true, ct);
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(reply, WsJson.Default.WsReply), WebSocketMessageType.Text, endOfMessage: true, ct);
     }
 
-    /// <summary>Copies one binary message into the pipe; keeps reading (and dropping) it once the reader has stopped.</summary>
-    private static async Task PumpBinaryAsync(WebSocket socket, PipeWriter writer, CancellationToken ct)
+    /// <summary>Copies one binary message into the pipe; once the transformer has stopped reading, reads the rest and drops it.</summary>
+    private static async Task ReceiveObjectAsync(WebSocket socket, PipeWriter writer, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FrameBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(WebSocketMessageStream.FrameBytes);
         var readerGone = false;
         try
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(0, FrameBytes), ct);
-                if (result.MessageType != WebSocketMessageType.Binary) throw new IOException("expected the object as a binary message");
+                var result = await socket.ReceiveAsync(buffer.AsMemory(0, WebSocketMessageStream.FrameBytes), ct);
+                if (result.MessageType == WebSocketMessageType.Close) throw new IOException("the connection was closed in the middle of an object");
+                if (result.MessageType != WebSocketMessageType.Binary) throw new WsProtocolException("expected the object as a binary message");
                 if (!readerGone && result.Count > 0)
-                {
-                    var flush = await writer.WriteAsync(buffer.AsMemory(0, result.Count), ct);
-                    readerGone = flush.IsCompleted;
-                }
+                    readerGone = (await writer.WriteAsync(buffer.AsMemory(0, result.Count), ct)).IsCompleted;
                 if (result.EndOfMessage) break;
             }
             await writer.CompleteAsync();
@@ -121,6 +114,7 @@ internal static class WebSocketTransforms
         }
     }
 
+    /// <summary>The next control message, or null when the peer closes the connection.</summary>
     private static async Task<WsControl?> ReceiveControlAsync(WebSocket socket, CancellationToken ct)
     {
         var message = new MemoryStream();
@@ -129,73 +123,33 @@ internal static class WebSocketTransforms
         {
             var result = await socket.ReceiveAsync(buffer, ct);
             if (result.MessageType == WebSocketMessageType.Close) return null;
-            if (result.MessageType != WebSocketMessageType.Text) throw new IOException("expected a JSON control message");
+            if (result.MessageType != WebSocketMessageType.Text) throw new WsProtocolException("expected a JSON control message (text)");
             message.Write(buffer, 0, result.Count);
-            if (message.Length > 1 << 20) throw new IOException("control message over 1 MiB");
+            if (message.Length > MaxControlBytes) throw new WsProtocolException("control message over 1 MiB");
             if (result.EndOfMessage) break;
         }
-        return JsonSerializer.Deserialize(message.ToArray(), WsJson.Default.WsControl) ?? throw new IOException("empty control message");
+        try
+        {
+            return JsonSerializer.Deserialize(message.GetBuffer().AsSpan(0, (int)message.Length), WsJson.Default.WsControl)
+                ?? throw new WsProtocolException("control message is null");
+        }
+        catch (JsonException e)
+        {
+            throw new WsProtocolException("bad control message: " + e.Message);
+        }
     }
 
-    /// <summary>Writes become frames of one binary message; <see cref="EndMessageAsync"/> ends it (empty when nothing was written).</summary>
-    private sealed class BinaryMessageStream(WebSocket socket) : Stream
+    private static async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
     {
-        private readonly byte[] _buffer = new byte[FrameBytes];
-        private int _filled;
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
+        // A close reason is at most 123 bytes of UTF-8.
+        while (Encoding.UTF8.GetByteCount(reason) > 123) reason = reason[..^1];
+        try
         {
-            while (data.Length > 0)
-            {
-                var n = Math.Min(data.Length, _buffer.Length - _filled);
-                data[..n].CopyTo(_buffer.AsMemory(_filled));
-                _filled += n;
-                data = data[n..];
-                if (_filled == _buffer.Length)
-                {
-                    await socket.SendAsync(_buffer.AsMemory(0, _filled), WebSocketMessageType.Binary, false, ct);
-                    _filled = 0;
-                }
-            }
+            await socket.CloseOutputAsync(status, reason, CancellationToken.None);
         }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public async Task EndMessageAsync(CancellationToken ct)
+        catch (Exception e) when (e is WebSocketException or IOException)
         {
-            await socket.SendAsync(_buffer.AsMemory(0, _filled), WebSocketMessageType.Binary, true, ct);
-            _filled = 0;
+            // the peer is gone already
         }
-
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
-
-    internal sealed record WsControl(
-        [property: JsonPropertyName("id")] long Id,
-        [property: JsonPropertyName("path")] string Path,
-        [property: JsonPropertyName("etl_args")] string? EtlArgs,
-        [property: JsonPropertyName("fqn")] string? Fqn,
-        [property: JsonPropertyName("dst_url")] string? DstUrl);
-
-    internal sealed record WsReply(
-        [property: JsonPropertyName("id")] long Id,
-        [property: JsonPropertyName("status")] string Status,
-        [property: JsonPropertyName("message")] string? Message,
-        [property: JsonPropertyName("direct_put_length")] long? DirectPutLength);
 }
-
-[JsonSerializable(typeof(WebSocketTransforms.WsControl))]
-[JsonSerializable(typeof(WebSocketTransforms.WsReply))]
-internal sealed partial class WsJson : JsonSerializerContext;

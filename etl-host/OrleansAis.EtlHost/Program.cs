@@ -1,8 +1,15 @@
 using OrleansAis.Etl.Sdk;
 using OrleansAis.EtlHost;
 
-if (args.Length == 0 || !BuiltinTransformers.TryCreate(args[0], TransformerServerOptions.Parse(args[1..]), out var transformer))
+ITransformer transformer;
+try
 {
+    if (args.Length == 0) throw new ArgumentException("name a transformer");
+    transformer = BuiltinTransformers.Create(args[0], TransformerServerOptions.Parse(args[1..]));
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"etl-host: {e.Message}");
     Console.Error.WriteLine($"usage: etl-host <{string.Join('|', BuiltinTransformers.Names)}> [--port N] [--stdio] [--max-concurrency N] [-- command args (exec)]");
     return 2;
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using OrleansAis.Benchmarks;
+using OrleansAis.Benchmarks.Harness;
+
+var repoRoot = RepoRoot();
+var workers = new Option<int>("--workers") { Description = "Concurrent workers per measurement", DefaultValueFactory = _ => 8 };
+var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before each measurement", DefaultValueFactory = _ => 3 };
+var duration = new Option<int>("--duration") { Description = "Measured seconds per measurement", DefaultValueFactory = _ => 10 };
+var scenarios = new Option<string[]>("--scenario")
+{
+    Description = $"Run only these scenarios (repeatable): {string.Join(", ", BenchmarkRunner.All.Select(s => s.Key))}",
+    DefaultValueFactory = _ => [],
+};
+var silo = new Option<string>("--silo")
+{
+    Description = "The built silo assembly",
+    DefaultValueFactory = _ => Path.Combine(repoRoot, "silo/OrleansAis.Silo/bin/Release/net10.0/OrleansAis.Silo.dll"),
+};
+var nginx = new Option<string>("--nginx") { Description = "nginx binary for the HTTP GET baseline", DefaultValueFactory = _ => "nginx" };
+var wrk = new Option<string>("--wrk") { Description = "wrk binary for a second opinion on HTTP GET (skipped when absent)", DefaultValueFactory = _ => "wrk" };
+var workDir = new Option<string>("--work-dir")
+{
+    Description = "Scratch folder for silo data and baseline files (deleted afterwards); put it on the disk to measure",
+    DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "oais-bench-" + Guid.NewGuid().ToString("N")[..8]),
+};
+var output = new Option<string>("--output") { Description = "Where to write the markdown report", DefaultValueFactory = _ => Path.Combine(repoRoot, "docs/BENCHMARKS.md") };
+var command = new Option<string>("--command")
+{
+    Description = "The command to name in the report as the way to regenerate it",
+    DefaultValueFactory = _ => $"OrleansAis.Benchmarks {string.Join(' ', args)}".Trim(),
+};
+
+var root = new RootCommand("OrleansAis benchmarks: starts a silo (and nginx), measures each scenario against its baseline, writes a markdown report.")
+{
+    workers, warmup, duration, scenarios, silo, nginx, wrk, workDir, output, command,
+};
+root.SetAction((parsed, ct) => BenchmarkRunner.RunAsync(new BenchmarkSettings(
+    new LoadSettings(parsed.GetValue(workers), TimeSpan.FromSeconds(parsed.GetValue(warmup)), TimeSpan.FromSeconds(parsed.GetValue(duration))),
+    Path.GetFullPath(parsed.GetValue(silo)!),
+    parsed.GetValue(nginx)!,
+    parsed.GetValue(wrk)!,
+    Path.GetFullPath(parsed.GetValue(workDir)!),
+    Path.GetFullPath(parsed.GetValue(output)!),
+    parsed.GetValue(command)!,
+    parsed.GetValue(scenarios) ?? []), ct));
+return await root.Parse(args).InvokeAsync();
+
+// The repository root (where OrleansAis.sln is), found upwards from the harness's own folder.
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "OrleansAis.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates docs/BENCHMARKS.md in one command: builds the silo and the benchmark harness in Release, installs
+# nginx (the HTTP baseline) and wrk (a second-opinion load generator) when missing, then runs the whole matrix.
+# The harness starts and stops its own silo and nginx processes on free loopback ports, with data in a temp folder.
+# Extra arguments go to the harness, e.g. `bench/run-benchmarks.sh --scenario http-get --duration 5` (see --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export PATH="$PATH:/usr/sbin:/sbin"
+
+missing=()
+command -v nginx >/dev/null || missing+=(nginx)
+command -v wrk >/dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} ..."
+  apt-get update -qq
+  # RUNLEVEL=1: do not start the system nginx service; the harness runs its own nginx with its own config.
+  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+dotnet build silo/OrleansAis.Silo -c Release -nologo -v quiet
+dotnet build bench/OrleansAis.Benchmarks -c Release -nologo -v quiet
+
+exec dotnet bench/OrleansAis.Benchmarks/bin/Release/net10.0/OrleansAis.Benchmarks.dll \
+  --silo silo/OrleansAis.Silo/bin/Release/net10.0/OrleansAis.Silo.dll \
+  --nginx "$(command -v nginx)" --wrk "$(command -v wrk)" \
+  --output docs/BENCHMARKS.md \
+  --command "bench/run-benchmarks.sh${*:+ $*}" \
+  "$@"

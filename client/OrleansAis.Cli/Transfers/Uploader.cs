@@ -1,0 +1,36 @@
+using OrleansAis.Cli.Http;
+using OrleansAis.Cli.Output;
+
+namespace OrleansAis.Cli.Transfers;
+
+/// <summary>Streams files (or stdin) into objects, up to <c>workers</c> at a time; the first failure stops the rest.</summary>
+internal sealed class Uploader(OaisApi api, int workers)
+{
+    public async Task<IReadOnlyList<ObjectMetadata>> PutAsync(string bucket, IReadOnlyList<UploadItem> items, string? contentType,
+        IReadOnlyDictionary<string, string> custom, IProgressSink progress, CancellationToken ct)
+    {
+        var results = new ObjectMetadata[items.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct };
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), options, async (i, token) =>
+        {
+            var item = items[i];
+            var file = Open(item);
+            // Measured at open time, not planning time; pipes and devices (stdin, /dev/..., <(...)) have no length and go chunked.
+            long? length = file.CanSeek ? file.Length : null;
+            await using var source = new ObservedReadStream(file, chunk => progress.AddBytes(chunk.Length));
+            results[i] = await api.PutObjectAsync(bucket, item.ObjectName, source, length, contentType, custom, token);
+            progress.CompleteObject();
+        });
+        return results;
+    }
+
+    private static Stream Open(UploadItem item) => item.Source == UploadItem.StandardInput
+        ? Console.OpenStandardInput()
+        : new FileStream(item.Source, new FileStreamOptions
+        {
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            BufferSize = 0, // the HTTP content reads in large chunks already
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+        });
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace OrleansAis.EtlHost.Tests.Infrastructure;
+
+/// <summary>The built etl-host (copied next to the tests) run as a real process.</summary>
+public static class EtlHostProcess
+{
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "etl-host.dll");
+
+    /// <summary>`dotnet test` tells its children where dotnet is; outside of it, dotnet is on PATH.</summary>
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var info = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in env ?? new Dictionary<string, string>()) info.Environment[name] = value;
+        return info;
+    }
+
+    /// <summary>Runs to the end with <paramref name="stdin"/> as input.</summary>
+    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(IEnumerable<string> args, byte[] stdin, IReadOnlyDictionary<string, string>? env = null)
+    {
+        using var process = Process.Start(StartInfo(args, env))!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = new MemoryStream();
+        var reading = process.StandardOutput.BaseStream.CopyToAsync(stdout, timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, timeout.Token);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // it exited without reading everything (a usage error); its exit code tells
+        }
+        await reading;
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, stdout.ToArray(), await stderr);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>etl-host serving on a port as a child process; killed on dispose.</summary>
+public sealed class EtlHostServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private EtlHostServer(Process process, Uri baseUri)
+    {
+        _process = process;
+        BaseUri = baseUri;
+        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseUri { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>Starts it and waits for /health (the port comes from <paramref name="port"/>: via --port or PORT).</summary>
+    public static async Task<EtlHostServer> StartAsync(IEnumerable<string> args, int port, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var info = EtlHostProcess.StartInfo(args, env);
+        info.RedirectStandardInput = false;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new EtlHostServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                using var health = await server.Http.GetAsync("health");
+                if (health.IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"etl-host did not become healthy on port {port}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
