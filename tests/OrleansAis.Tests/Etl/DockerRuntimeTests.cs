@@ -74,10 +74,10 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
         Assert.NotEqual(0L, (await ExecAsync(name, "sh", "-c", $"echo x > {_mountpath}/new")).Code);
 
         await WaitHealthyAsync(launch.Port);
-        using (var put = await Http.PutAsync($"http://127.0.0.1:{launch.Port}/", new StringContent("echo me")))
+        using (var put = await Http.PutAsync($"http://127.0.0.1:{launch.Port}/bucket/object", new StringContent("echo me")))
             Assert.Equal("echo me", await put.Content.ReadAsStringAsync());
 
-        Assert.Contains($"port {launch.Port}", await instance.LogsAsync(20, CancellationToken.None));
+        Assert.Contains($":{launch.Port}", await instance.LogsAsync(20, CancellationToken.None)); // the startup line names its address
         Assert.False(instance.Exited.IsCompleted);
 
         await _docker.Containers.KillContainerAsync(name, new ContainerKillParameters());
