@@ -11,8 +11,10 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
 {
     private SiloServer? _silo;
 
+    // Each round measures its share of the duration, so a cell's measured time in total stays the configured duration.
+    private readonly LoadLoop _load = new(settings.Load with { Duration = settings.Load.Duration / settings.Rounds });
+
     public BenchmarkSettings Settings => settings;
-    public LoadLoop Load { get; } = new(settings.Load);
     public int Workers => settings.Load.Workers;
 
     /// <summary>A folder under the run's work directory (on the same disk as the silo's data).</summary>
@@ -30,16 +32,27 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
     }
 
     /// <summary>
-    /// Runs one measurement and logs its result; fails if the silo died meanwhile. With <paramref name="serverPid"/>,
-    /// also measures that server process's CPU time per operation.
+    /// Measures cells that are to be compared with each other, alternating their order over the rounds (A B, B A, A B ...),
+    /// each round with its own warm-up: a change in the machine's background load during the comparison then hits
+    /// every cell about equally instead of skewing the ratios. Fails if the silo died meanwhile.
     /// </summary>
-    public async Task<Measurement> MeasureAsync(string cell, Operation operation, CancellationToken ct, int? serverPid = null)
+    public async Task<IReadOnlyList<Measurement>> CompareAsync(IReadOnlyList<Cell> cells, CancellationToken ct)
     {
-        Console.Write($"  {cell,-60} ");
-        var result = await Load.RunAsync(operation, serverPid is { } pid ? () => ProcessTreeCpu.Of(pid) : null, ct);
-        Console.WriteLine(result);
-        _silo?.EnsureRunning();
-        return result.Summary;
+        var rounds = cells.Select(_ => new List<LoadResult>()).ToArray();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            var order = Enumerable.Range(0, cells.Count);
+            foreach (var i in round % 2 == 0 ? order : order.Reverse())
+            {
+                var cell = cells[i];
+                Console.Write($"  {cell.Label,-62} ");
+                var result = await _load.RunAsync(cell.Operation, cell.ServerPid is { } pid ? () => ProcessTreeCpu.Of(pid) : null, ct);
+                Console.WriteLine(result);
+                _silo?.EnsureRunning();
+                rounds[i].Add(result);
+            }
+        }
+        return rounds.Select(r => LoadResult.Combine(r).Summary).ToList();
     }
 
     public static void Log(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");

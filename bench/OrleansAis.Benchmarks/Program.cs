@@ -6,6 +6,11 @@ var repoRoot = RepoRoot();
 var workers = new Option<int>("--workers") { Description = "Concurrent workers per measurement", DefaultValueFactory = _ => 8 };
 var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before each measurement", DefaultValueFactory = _ => 3 };
 var duration = new Option<int>("--duration") { Description = "Measured seconds per measurement", DefaultValueFactory = _ => 10 };
+var rounds = new Option<int>("--rounds")
+{
+    Description = "Rounds per comparison: its cells run alternately (A B, B A, ...), each round measuring duration/rounds",
+    DefaultValueFactory = _ => 2,
+};
 var scenarios = new Option<string[]>("--scenario")
 {
     Description = $"Run only these scenarios (repeatable): {string.Join(", ", BenchmarkRunner.All.Select(s => s.Key))}",
@@ -32,10 +37,11 @@ var command = new Option<string>("--command")
 
 var root = new RootCommand("OrleansAis benchmarks: starts a silo (and nginx), measures each scenario against its baseline, writes a markdown report.")
 {
-    workers, warmup, duration, scenarios, silo, nginx, wrk, workDir, output, command,
+    workers, warmup, duration, rounds, scenarios, silo, nginx, wrk, workDir, output, command,
 };
 root.SetAction((parsed, ct) => BenchmarkRunner.RunAsync(new BenchmarkSettings(
     new LoadSettings(parsed.GetValue(workers), TimeSpan.FromSeconds(parsed.GetValue(warmup)), TimeSpan.FromSeconds(parsed.GetValue(duration))),
+    Math.Max(1, parsed.GetValue(rounds)),
     Path.GetFullPath(parsed.GetValue(silo)!),
     parsed.GetValue(nginx)!,
     parsed.GetValue(wrk)!,

@@ -9,6 +9,16 @@ public sealed record LoadResult(
         Latency.Percentile(0.50), Latency.Percentile(0.99), Errors, ServerCpu / Math.Max(1, Operations));
 
     public override string ToString() => Summary + (Errors > 0 ? $"  {Errors} errors (first: {FirstError})" : "");
+
+    /// <summary>Several windows of the same load as one: counts, time, CPU and latencies add up.</summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> parts)
+    {
+        var latency = new LatencyHistogram();
+        foreach (var part in parts) latency.Add(part.Latency);
+        var cpu = parts.All(p => p.ServerCpu is not null) ? parts.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.ServerCpu!.Value) : (TimeSpan?)null;
+        return new LoadResult(parts.Sum(p => p.Operations), parts.Sum(p => p.Bytes), parts.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Elapsed),
+            parts.Sum(p => p.Errors), parts.Select(p => p.FirstError).FirstOrDefault(e => e is not null), latency, cpu);
+    }
 }
 
 /// <summary>

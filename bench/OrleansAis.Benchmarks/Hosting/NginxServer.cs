@@ -2,7 +2,7 @@ namespace OrleansAis.Benchmarks.Hosting;
 
 /// <summary>
 /// nginx serving a folder of files on a free loopback port: the baseline for reading files over HTTP.
-/// Configured the way one would serve static data fast (sendfile, no access log, one worker per core),
+/// Configured the way one would serve static data fast (sendfile, no access log, one worker per core, reuseport),
 /// and kept entirely inside <c>directory</c> (pid, logs, temp paths) so it never touches a system nginx.
 /// </summary>
 public sealed class NginxServer : IAsyncDisposable
@@ -67,6 +67,8 @@ public sealed class NginxServer : IAsyncDisposable
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     // "daemon off" keeps the master process as this harness's child, so stopping it is a signal to a known pid.
+    // "reuseport" spreads the few keep-alive connections of a benchmark over all workers; without it one worker
+    // tends to accept most of them and nginx ends up using one core.
     private static string Config(string prefix, string root, int port) => $$"""
         daemon off;
         worker_processes auto;
@@ -85,7 +87,7 @@ public sealed class NginxServer : IAsyncDisposable
             uwsgi_temp_path {{prefix}}/uwsgi;
             scgi_temp_path {{prefix}}/scgi;
             server {
-                listen 127.0.0.1:{{port}};
+                listen 127.0.0.1:{{port}} reuseport;
                 root {{root}};
             }
         }

@@ -6,7 +6,7 @@ namespace OrleansAis.Benchmarks.Reporting;
 /// <summary>docs/BENCHMARKS.md: how the numbers were made (command, machine, date, load settings), then each scenario.</summary>
 public static class MarkdownReport
 {
-    public static string Render(string command, DateTimeOffset started, MachineInfo machine, LoadSettings load, BackgroundLoad background,
+    public static string Render(string command, DateTimeOffset started, MachineInfo machine, LoadSettings load, int rounds, BackgroundLoad background,
         IEnumerable<ReportSection> sections)
     {
         var text = new StringBuilder();
@@ -16,7 +16,8 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine($"- Machine: {machine.Cores} cores ({machine.Cpu}), {machine.Memory} RAM, {machine.OperatingSystem}");
         text.AppendLine($"- Runtime: {machine.Runtime}, Release builds; the silo runs as its own process, the load comes from the harness process on the same machine");
-        text.AppendLine($"- Load: {load.Workers} concurrent workers per measurement, closed loop; {load.Warmup.TotalSeconds:0} s warm-up, then {load.Duration.TotalSeconds:0} s measured");
+        text.AppendLine($"- Load: {load.Workers} concurrent workers per measurement, closed loop; {load.Duration.TotalSeconds:0} s measured per cell, in {rounds} rounds");
+        text.AppendLine($"  that alternate the order of the cells compared with each other (A B, B A, ...), each after a {load.Warmup.TotalSeconds:0} s warm-up");
         text.AppendLine($"- Other work on the machine: 1-minute load average {background.AtStart} when the run started, {background.AtEnd} when it ended");
         text.AppendLine();
         text.AppendLine("Each table compares against a baseline measured in the same run on the same machine and disk. Read the **ratios**:");

@@ -34,8 +34,6 @@ public sealed class ClientApiScenario : IScenario
             new AisHttpTarget(http, silo.HttpUrl, "bench-http-plain", "HTTP API, plain HttpClient (no client library)"),
         ];
 
-        // Cells that are compared run back to back (size, then operation, then target), so a change in the machine's
-        // background load between them skews the ratios as little as possible.
         foreach (var target in targets) await target.PrepareAsync(ct);
         var results = new Dictionary<(IObjectTarget, string Size, string Operation), Measurement>();
         foreach (var (size, bytes) in Sizes)
@@ -43,11 +41,13 @@ public sealed class ClientApiScenario : IScenario
             var objects = new ObjectSet($"obj-{bytes}", ObjectsPerSize, bytes);
             foreach (var target in targets) await objects.SeedAsync(target, context.Workers, ct);
             foreach (var operation in Operations)
-            foreach (var target in targets)
             {
-                var load = operation == "put" ? objects.Puts(target, context.Workers) : objects.Gets(target);
-                var serverPid = target == baseline ? (int?)null : silo.ProcessId; // the baseline has no server process
-                results[(target, size, operation)] = await context.MeasureAsync($"{operation} {size} {target.Label}", load, ct, serverPid);
+                var cells = targets.Select(target => new Cell(
+                    $"{operation} {size} {target.Label}",
+                    operation == "put" ? objects.Puts(target, context.Workers) : objects.Gets(target),
+                    target == baseline ? null : silo.ProcessId)).ToList(); // the baseline has no server process
+                var measured = await context.CompareAsync(cells, ct);
+                for (var i = 0; i < targets.Length; i++) results[(targets[i], size, operation)] = measured[i];
             }
         }
 
