@@ -42,7 +42,7 @@ public sealed class HttpGetScenario : IScenario
         var loop = new ResultTable(["server"], "vs nginx");
         loop.AddBaseline([reference.Label], measured[0]);
         loop.Add([oais.Label], measured[1], measured[0]);
-        var cpuRatios = new List<(string Client, double? Ratio)> { ("C# loop", CpuRatio(measured[1], measured[0])) };
+        var cpuRatios = new List<(string Client, double? Ratio)> { ("the C# loop", CpuRatio(measured[1], measured[0])) };
 
         var section = new ReportSection(Title)
             .Text($"""
@@ -83,7 +83,7 @@ public sealed class HttpGetScenario : IScenario
     private static string CpuSummary(IEnumerable<(string Client, double? Ratio)> ratios) =>
         "CPU time per 1 MiB GET, silo vs nginx (steadier than throughput on a shared 2-core machine, where throughput also "
         + "depends on how the cores happened to be shared): "
-        + string.Join(", ", ratios.Select(r => $"**{(r.Ratio is { } x ? $"{x:F2}x" : "n/a")}** under the {r.Client}")) + ". "
+        + string.Join(", ", ratios.Select(r => $"**{(r.Ratio is { } x ? $"{x:F2}x" : "n/a")}** with {r.Client}")) + ". "
         + "A server that needs k times nginx's CPU per request can serve about 1/k of nginx's throughput when CPU-bound.";
 
     private static async Task<Measurement> MeasureWithWrkAsync(BenchmarkContext context, WrkLoad wrk, IHttpObjectTarget target, int serverPid,
