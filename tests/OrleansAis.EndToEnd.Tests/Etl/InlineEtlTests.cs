@@ -221,15 +221,20 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
     /// <summary>Kills this runtime's transformer of the ETL (the process, or the container).</summary>
     protected abstract Task KillTransformerAsync(string etlName);
 
-    [SkippableFact]
-    public async Task A_transformer_killed_mid_request_gives_a_clean_error_then_recovers()
+    // io:// has no long-lived transformer to kill: its per-object process failing is the error test above.
+    [SkippableTheory]
+    [InlineData("hpush://")]
+    [InlineData("hpull://")]
+    [InlineData("hrev://")]
+    [InlineData("ws://")]
+    public async Task A_transformer_killed_mid_request_gives_a_clean_error_then_recovers(string communication)
     {
         RequireRuntime();
-        const string name = "crashing-echo";
+        var name = EtlName("crashing", communication);
         await Etl.CreateBucketAsync("etl-crash");
         const long size = 256L << 20;
         await Etl.PutAsync("etl-crash", "big", new StreamContent(new PatternStream(size, 9)));
-        await Etl.InitOkAsync(Spec(name, "hpush://", ["echo"]));
+        await Etl.InitOkAsync(Spec(name, communication, ["echo"]));
         try
         {
             using (var response = await Etl.GetTransformedAsync("etl-crash", "big", name))
@@ -258,7 +263,19 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (true)
             {
-                using var retry = await Etl.GetTransformedAsync("etl-crash", "small", name);
+                HttpResponseMessage retry;
+                try
+                {
+                    retry = await Etl.GetTransformedAsync("etl-crash", "small", name);
+                }
+                catch (HttpRequestException) when (communication == "hpull://" && DateTime.UtcNow < deadline)
+                {
+                    // hpull redirects the client to the transformer; a redirect issued just before the silo noticed the
+                    // crash finds nobody listening.
+                    await Task.Delay(200);
+                    continue;
+                }
+                using var _ = retry;
                 if (retry.StatusCode == HttpStatusCode.OK)
                 {
                     Assert.Equal(new byte[] { 4, 2 }, await retry.Content.ReadAsByteArrayAsync());
