@@ -31,23 +31,27 @@ internal static class ChunkedTransfer
 
     public static async Task<ObjectMeta> GetAsync(IObjectGrain grain, Stream destination, long offset, long? length, int chunkBytes, CancellationToken ct)
     {
-        var meta = await grain.Head();
+        var meta = await TransientRetry.RunAsync(grain.Head, ct);
         var end = length is { } l ? offset + l : meta.Size;
         if (offset < 0 || end > meta.Size || end < offset)
             throw new OaisException(OaisErrorCode.InvalidRange, $"range {offset}..{end} is outside the object's {meta.Size} bytes");
         // One read ahead hides the round trip; the grain serves them in order.
-        Task<byte[]>? pending = offset < end ? grain.Read(meta.Version, offset, (int)Math.Min(chunkBytes, end - offset)) : null;
+        Task<byte[]>? pending = offset < end ? ReadAsync(grain, meta.Version, offset, (int)Math.Min(chunkBytes, end - offset), ct) : null;
         var position = offset;
         while (pending is not null)
         {
             var chunk = await pending;
             if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"object '{meta.Bucket}/{meta.Name}' ended early at {position}");
             position += chunk.Length;
-            pending = position < end ? grain.Read(meta.Version, position, (int)Math.Min(chunkBytes, end - position)) : null;
+            pending = position < end ? ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), ct) : null;
             await destination.WriteAsync(chunk, ct);
         }
         return meta;
     }
+
+    /// <summary>A chunk of one version: the same bytes however often it is asked for, so safe to retry.</summary>
+    private static Task<byte[]> ReadAsync(IObjectGrain grain, long version, long offset, int count, CancellationToken ct) =>
+        TransientRetry.RunAsync(() => grain.Read(version, offset, count), ct);
 
     private static async Task<byte[]> ReadChunkAsync(Stream content, int chunkBytes, CancellationToken ct)
     {

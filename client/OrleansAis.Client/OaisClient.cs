@@ -40,18 +40,18 @@ public sealed class OaisClient
 
     public Task DeleteBucketAsync(string bucket, bool force = false) => Registry.Delete(bucket, force);
 
-    public Task<ObjectMeta> HeadObjectAsync(string bucket, string name) => Object(bucket, name).Head();
+    public Task<ObjectMeta> HeadObjectAsync(string bucket, string name) => TransientRetry.RunAsync(Object(bucket, name).Head);
 
     public Task<bool> DeleteObjectAsync(string bucket, string name) => Object(bucket, name).Delete();
 
-    public Task<NodeInfo> LocateObjectAsync(string bucket, string name) => Object(bucket, name).Locate();
+    public Task<NodeInfo> LocateObjectAsync(string bucket, string name) => TransientRetry.RunAsync(Object(bucket, name).Locate);
 
     public Task<IReadOnlyList<NodeInfo>> ListNodesAsync() => _grains.GetGrain<IClusterViewGrain>(0).Nodes();
 
     public Task<ObjectListPage> ListObjectsAsync(string bucket, ListRequest? request = null)
     {
         Names.EnsureValidBucketName(bucket);
-        return _grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket, request ?? new ListRequest());
+        return TransientRetry.RunAsync(() => _grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket, request ?? new ListRequest()));
     }
 
     /// <summary>Every object of the bucket (optionally under a prefix) in name order, page by page.</summary>
@@ -116,7 +116,7 @@ public sealed class OaisClient
             await _http.GetTransformedAsync(owner, bucket, name, etlName, etlArgs, destination, ct);
             return;
         }
-        var node = await grain.Locate();
+        var node = await TransientRetry.RunAsync(grain.Locate, ct);
         var worker = _grains.GetGrain<IEtlWorkerGrain>(node.NodeId);
         var transform = await worker.BeginTransform(etlName, bucket, name, etlArgs);
         while (true)
@@ -130,7 +130,7 @@ public sealed class OaisClient
     private async Task<NodeInfo?> HttpOwnerAsync(IObjectGrain grain)
     {
         if (_options.Transport == ObjectTransport.Grain) return null;
-        var owner = await grain.Locate();
+        var owner = await TransientRetry.RunAsync(grain.Locate);
         if (!string.IsNullOrEmpty(owner.HttpUrl)) return owner;
         return _options.Transport == ObjectTransport.Http
             ? throw new OaisException(OaisErrorCode.Unavailable, $"owner node '{owner.NodeId}' has no HTTP endpoint")

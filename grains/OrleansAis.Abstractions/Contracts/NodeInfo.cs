@@ -20,6 +20,21 @@ public sealed class NodeStats
     [Id(1)] public IReadOnlyList<MountpathStats> Mountpaths { get; init; } = [];
     [Id(2)] public long ObjectCount { get; init; }
     [Id(3)] public long ObjectBytes { get; init; }
+    /// <summary>Active, or where a decommission stands: Draining, Drained, DrainFailed.</summary>
+    [Id(4)] public NodeState State { get; init; }
+    /// <summary>Objects this node handed over in its current decommission.</summary>
+    [Id(5)] public long DrainedObjects { get; init; }
+    /// <summary>Why the decommission failed, when it did.</summary>
+    [Id(6)] public string? DrainError { get; init; }
+}
+
+/// <summary>A node's part in the cluster: owning its share, or leaving (owning nothing, handing its objects over).</summary>
+public enum NodeState
+{
+    Active,
+    Draining,
+    Drained,
+    DrainFailed,
 }
 
 [GenerateSerializer, Immutable, Alias("oais.MountpathStats")]

@@ -20,6 +20,7 @@ public enum OaisErrorCode
     TransformFailed = 13,
     TransformTimeout = 14,
     EtlAlreadyExists = 15,
+    NodeNotFound = 16,
 }
 
 /// <summary>An error the caller can act on; crosses grain boundaries with its code and message intact.</summary>

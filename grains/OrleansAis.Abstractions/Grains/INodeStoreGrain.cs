@@ -32,6 +32,19 @@ public interface INodeStoreGrain : IGrainWithStringKey
     /// source). Returns this node's copy, or null when the source no longer has the object.
     /// </summary>
     [Alias("Import")] Task<ObjectMeta?> Import(string bucket, string name, string fromNode);
+
+    /// <summary>
+    /// Node <paramref name="nodeId"/> is leaving gracefully: from now on this node no longer counts it as an owner, and
+    /// looks for objects on the move (the leaving node hands them over before it goes).
+    /// </summary>
+    [Alias("NodeLeaving")] Task NodeLeaving(string nodeId);
+
+    /// <summary>
+    /// Starts decommissioning this node: it stops owning objects and hands every local object to its next owner, in the
+    /// background (progress in <see cref="Stats"/>); with <paramref name="shutdown"/> the silo then stops. A node can
+    /// then leave for good without losing anything. Repeated calls join the running decommission.
+    /// </summary>
+    [Alias("Decommission")] Task<NodeStats> Decommission(bool shutdown);
 }
 
 /// <summary>Cluster-wide views assembled from every node (stateless; runs on whichever silo is asked).</summary>

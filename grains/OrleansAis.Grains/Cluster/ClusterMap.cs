@@ -6,7 +6,8 @@ namespace OrleansAis.Cluster;
 
 /// <summary>This silo's view of the storage nodes that are active now, and who owns what.</summary>
 public sealed class ClusterMap(
-    IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails localSilo, IOptions<NodeOptions> node)
+    IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails localSilo, IOptions<NodeOptions> node,
+    LeavingNodes leaving)
 {
     public NodeInfo Local { get; } = new()
     {
@@ -15,6 +16,7 @@ public sealed class ClusterMap(
         HttpUrl = node.Value.HttpUrl ?? "",
     };
 
+    /// <summary>Every active storage node, leaving ones included: where objects may be stored (listing, finding copies).</summary>
     public IReadOnlyList<(SiloAddress Silo, NodeInfo Node)> Active() =>
         StoreNodes.Describe(
             membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
@@ -23,11 +25,22 @@ public sealed class ClusterMap(
 
     public IReadOnlyList<NodeInfo> ActiveNodes() => Active().Select(n => n.Node).ToList();
 
+    /// <summary>The nodes that own objects: the active ones except those leaving.</summary>
+    public IReadOnlyList<(SiloAddress Silo, NodeInfo Node)> Owners()
+    {
+        var active = Active();
+        leaving.Retain(active.Select(n => n.Node.NodeId));
+        return leaving.Exclude(active, n => n.Node.NodeId);
+    }
+
     public NodeInfo OwnerOf(string bucket, string name)
     {
-        var nodes = Active();
+        var nodes = Owners();
         return nodes.Count == 0 ? Local : StoreNodes.Owner(ObjectKey.Format(bucket, name), nodes).Node;
     }
 
     public bool IsLocal(NodeInfo node) => node.NodeId == Local.NodeId;
+
+    /// <summary>True while this node is handing its objects over before it leaves.</summary>
+    public bool LocalIsLeaving => leaving.Contains(Local.NodeId);
 }

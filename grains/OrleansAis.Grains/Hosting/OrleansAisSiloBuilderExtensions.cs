@@ -49,12 +49,14 @@ public static class OrleansAisSiloBuilderExtensions
         var stateOptions = services.AddOptions<FileGrainStorageOptions>().Bind(config.GetSection(FileGrainStorageOptions.Section));
         if (clusterState is not null) stateOptions.Configure(clusterState);
 
+        services.AddOptions<RebalanceOptions>().Bind(config.GetSection(RebalanceOptions.Section));
         var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section));
         if (etl is not null) etlOptions.Configure(etl);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton<LocalObjectStore>();
+        services.AddSingleton<LeavingNodes>();
         services.AddSingleton<ClusterMap>();
         services.AddSingleton<BucketCatalog>();
         services.AddSingleton<ObjectMover>();

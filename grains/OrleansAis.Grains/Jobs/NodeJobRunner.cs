@@ -91,7 +91,7 @@ public sealed class NodeJobRunner(
         if (request.Names is not null || request.Template is not null)
         {
             var names = request.Names ?? NameTemplate.Expand(request.Template!);
-            var nodes = cluster.Active();
+            var nodes = cluster.Owners();
             return names.Where(n => cluster.IsLocal(StoreNodes.Owner(ObjectKey.Format(request.SourceBucket, n), nodes).Node));
         }
         return LocalNames(request.SourceBucket, request.Prefix);

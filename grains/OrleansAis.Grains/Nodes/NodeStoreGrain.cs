@@ -10,7 +10,7 @@ namespace OrleansAis.Nodes;
 
 /// <summary>One per storage silo, pinned to it (key: node id): remote access to that silo's local store.</summary>
 [NodePinnedPlacement, Immovable, KeepAlive]
-public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover)
+public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer)
     : Grain, INodeStoreGrain
 {
     public override Task OnActivateAsync(CancellationToken ct)
@@ -26,7 +26,18 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
     public Task<NodeStats> Stats()
     {
         var (count, bytes) = store.Totals();
-        return Task.FromResult(new NodeStats { Node = cluster.Local, Mountpaths = store.Capacity(), ObjectCount = count, ObjectBytes = bytes });
+        var drain = rebalancer.Drain;
+        return Task.FromResult(new NodeStats
+        {
+            Node = cluster.Local, Mountpaths = store.Capacity(), ObjectCount = count, ObjectBytes = bytes,
+            State = drain.State, DrainedObjects = drain.Moved, DrainError = drain.Error,
+        });
+    }
+
+    public Task<NodeStats> Decommission(bool shutdown)
+    {
+        rebalancer.StartDecommission(shutdown);
+        return Stats();
     }
 
     public Task<ObjectListPage> List(string bucket, ListRequest request) => Task.FromResult(store.List(bucket, request));
@@ -48,4 +59,10 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
     public Task<bool> Remove(string bucket, string name, long version) => store.DeleteAsync(bucket, name, version);
 
     public Task<ObjectMeta?> Import(string bucket, string name, string fromNode) => mover.PullAsync(bucket, name, fromNode);
+
+    public Task NodeLeaving(string nodeId)
+    {
+        rebalancer.OnNodeLeaving(nodeId);
+        return Task.CompletedTask;
+    }
 }

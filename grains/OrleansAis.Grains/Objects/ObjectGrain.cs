@@ -102,11 +102,8 @@ public sealed class ObjectGrain(
         return await store.DeleteAsync(_bucket, _name);
     }
 
-    public Task<NodeInfo> Locate()
-    {
-        OnOwner();
-        return Task.FromResult(cluster.Local);
-    }
+    /// <summary>The node to send the bytes to: this one, or the owner when ownership moved away (e.g. this node is leaving).</summary>
+    public Task<NodeInfo> Locate() => Task.FromResult(OnOwner() ? cluster.Local : cluster.OwnerOf(_bucket, _name));
 
     /// <summary>
     /// Orleans does not move live activations when silos join or leave. When this activation is no longer on the owner,

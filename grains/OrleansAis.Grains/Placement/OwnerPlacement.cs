@@ -15,15 +15,18 @@ public sealed class OwnerPlacement : PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class OwnerPlacementAttribute() : PlacementAttribute(OwnerPlacement.Singleton);
 
-/// <summary>Rendezvous over the compatible silos' stable node ids (<see cref="StoreNodes.Owner"/>). Thread-safe singleton.</summary>
-public sealed class OwnerPlacementDirector(ISiloMetadataCache metadata) : IPlacementDirector
+/// <summary>
+/// Rendezvous over the compatible silos' stable node ids (<see cref="StoreNodes.Owner"/>), leaving nodes excluded as in
+/// <see cref="ClusterMap.Owners"/>. Thread-safe singleton.
+/// </summary>
+public sealed class OwnerPlacementDirector(ISiloMetadataCache metadata, LeavingNodes leaving) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
         // An explicit migration target (e.g. rebalancing) wins, as with Orleans' own directors.
         if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hint) return Task.FromResult(hint);
-        var nodes = StoreNodes.Describe(silos, metadata);
+        var nodes = leaving.Exclude(StoreNodes.Describe(silos, metadata), n => n.Node.NodeId);
         if (nodes.Count == 0)
             throw new OrleansException($"no storage silo is active to own '{target.GrainIdentity.Key}'");
         return Task.FromResult(StoreNodes.Owner(KeyOf(target), nodes).Silo);

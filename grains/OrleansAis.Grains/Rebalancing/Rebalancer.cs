@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
 using OrleansAis.Storage;
@@ -10,16 +11,26 @@ namespace OrleansAis.Rebalancing;
 /// Keeps this node's disks holding only what it owns. After every membership change (and when nudged, e.g. after a
 /// write landed here while ownership was moving) it walks the local objects and has each misplaced one pulled by
 /// its owner. Orleans never moves data by itself: placement only decides where new activations go.
+/// Decommissioning drains the node: it announces that it is leaving (so every node stops counting it as an owner) and
+/// hands all its objects to their next owners, so the node can then leave for good without losing anything.
 /// </summary>
 public sealed class Rebalancer(
-    IClusterMembershipService membership, ClusterMap cluster, LocalObjectStore store, IGrainFactory grains, ILogger<Rebalancer> log)
+    IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, IGrainFactory grains,
+    ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options, ILogger<Rebalancer> log)
     : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     /// <summary>How long after a membership change objects may still sit on a former owner (every node's pass takes far less).</summary>
     private static readonly TimeSpan MoveWindow = TimeSpan.FromMinutes(10);
-    private const int Parallelism = 4;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _passGate = new(1, 1); // one pass at a time: two would pull the same object twice
+    private readonly RebalanceOptions _options = options.Value;
+    private readonly Lock _drainLock = new();
+    private Task? _announcing;
+    private Task? _draining;
+    private long _drainedObjects;
+    private volatile NodeState _drainState = NodeState.Active;
+    private volatile string? _drainError;
 
     private long _lastChange = Environment.TickCount64; // starting up counts as a change
 
@@ -35,6 +46,116 @@ public sealed class Rebalancer(
         if (_wake.CurrentCount == 0) _wake.Release();
     }
 
+    /// <summary>Another node announced that it is leaving: it owns nothing from now on, and its objects are on the move.</summary>
+    public void OnNodeLeaving(string nodeId)
+    {
+        leaving.Add(nodeId);
+        Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
+    }
+
+    /// <summary>Where this node's decommission stands.</summary>
+    public (NodeState State, long Moved, string? Error) Drain => (_drainState, Interlocked.Read(ref _drainedObjects), _drainError);
+
+    /// <summary>Starts draining this node in the background (once); with <paramref name="shutdown"/> the silo stops afterwards.</summary>
+    public void StartDecommission(bool shutdown)
+    {
+        lock (_drainLock)
+        {
+            if (_draining is null) _drainState = NodeState.Draining; // visible to the caller at once
+            _draining ??= Task.Run(async () =>
+            {
+                using var timeout = new CancellationTokenSource(_options.DrainTimeout);
+                await DrainAsync(timeout.Token);
+            });
+        }
+        if (shutdown) _ = _draining.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Announce as early as the host starts stopping (before the HTTP server closes), so peers route around us sooner.
+        if (_options.DrainOnShutdown) lifetime.ApplicationStopping.Register(() => _ = AnnounceLeavingAsync());
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Registered after the Orleans silo, so this runs while it still serves grain calls.
+        if (_options.DrainOnShutdown) StartDecommission(shutdown: false);
+        if (_draining is { } draining) await draining.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Hands every local object to its owner among the other nodes, pass after pass until none is left.</summary>
+    private async Task DrainAsync(CancellationToken ct)
+    {
+        try
+        {
+            await DrainPassesAsync(ct);
+            _drainState = NodeState.Drained;
+        }
+        catch (Exception e)
+        {
+            _drainError = e.Message;
+            _drainState = NodeState.DrainFailed;
+            log.LogError(e, "Drain did not finish; the objects left here are unavailable while this node is away");
+        }
+    }
+
+    private async Task DrainPassesAsync(CancellationToken ct)
+    {
+        if (!cluster.Active().Any(n => !cluster.IsLocal(n.Node)))
+            throw new InvalidOperationException("this is the only node: nobody can take its objects");
+        await AnnounceLeavingAsync();
+        for (var pass = 1; ; pass++)
+        {
+            // The whole cluster is stopping (every node announced its leave): nobody is left to take the objects.
+            if (cluster.Owners().All(n => leaving.Contains(n.Node.NodeId)))
+            {
+                log.LogInformation("Every node is leaving; keeping the objects here");
+                break;
+            }
+            var moved = await PassAsync(ct);
+            if (moved is null)
+            {
+                await Task.Delay(Settle, ct); // some silo's metadata has not arrived yet
+                continue;
+            }
+            Interlocked.Add(ref _drainedObjects, moved.Value);
+            if (moved == 0) break; // a pass that found nothing: writes that raced with the previous pass are handed over too
+        }
+        // Idle object grains still here would keep drawing requests until the silo stops (and those in flight then are
+        // lost); collected now, their next calls activate them on the new owners.
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection([localSilo.SiloAddress], TimeSpan.Zero);
+        log.LogInformation("Drained {Count} objects to the remaining nodes", Interlocked.Read(ref _drainedObjects));
+    }
+
+    private Task AnnounceLeavingAsync()
+    {
+        lock (_drainLock)
+        {
+            return _announcing ??= AnnounceCoreAsync();
+        }
+    }
+
+    private async Task AnnounceCoreAsync()
+    {
+        OnNodeLeaving(cluster.Local.NodeId);
+        var peers = cluster.Active().Where(n => !cluster.IsLocal(n.Node)).ToList();
+        var calls = peers.Select(async n =>
+        {
+            try
+            {
+                await grains.GetGrain<INodeStoreGrain>(n.Node.NodeId).NodeLeaving(cluster.Local.NodeId);
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Could not tell {Node} that this node is leaving", n.Node.NodeId);
+            }
+        });
+        await Task.WhenAll(calls);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = WatchMembershipAsync(stoppingToken);
@@ -44,7 +165,7 @@ public sealed class Rebalancer(
             await Task.Delay(Settle, stoppingToken); // let membership and silo metadata settle, coalesce bursts
             try
             {
-                if (!await PassAsync(stoppingToken)) Nudge(); // view incomplete: try again
+                if (await PassAsync(stoppingToken) is null) Nudge(); // view incomplete: try again
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -69,34 +190,44 @@ public sealed class Rebalancer(
         }
     }
 
-    /// <summary>One walk over local objects. False when the cluster view is not complete enough to decide ownership.</summary>
-    private async Task<bool> PassAsync(CancellationToken ct)
+    /// <summary>
+    /// One walk over local objects, moving each misplaced one to its owner. Returns how many moved, or null when the
+    /// cluster view is not complete enough to decide ownership.
+    /// </summary>
+    private async Task<int?> PassAsync(CancellationToken ct)
     {
-        var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-        var nodes = cluster.ActiveNodes();
-        if (nodes.Count != active) return false; // some silo's metadata has not arrived yet
-
-        var moved = 0;
-        foreach (var bucket in store.LocalBuckets())
+        await _passGate.WaitAsync(ct);
+        try
         {
-            string? token = null;
-            do
+            var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+            if (cluster.Active().Count != active) return null; // some silo's metadata has not arrived yet
+
+            var moved = 0;
+            foreach (var bucket in store.LocalBuckets())
             {
-                var page = store.List(bucket, new ListRequest { ContinuationToken = token });
-                var misplaced = page.Entries
-                    .Select(e => (e.Name, Owner: cluster.OwnerOf(bucket, e.Name)))
-                    .Where(x => !cluster.IsLocal(x.Owner))
-                    .ToList();
-                await Parallel.ForEachAsync(misplaced, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-                    async (x, _) =>
-                    {
-                        await grains.GetGrain<INodeStoreGrain>(x.Owner.NodeId).Import(bucket, x.Name, cluster.Local.NodeId);
-                        Interlocked.Increment(ref moved);
-                    });
-                token = page.ContinuationToken;
-            } while (token is not null);
+                string? token = null;
+                do
+                {
+                    var page = store.List(bucket, new ListRequest { ContinuationToken = token });
+                    var misplaced = page.Entries
+                        .Select(e => (e.Name, Owner: cluster.OwnerOf(bucket, e.Name)))
+                        .Where(x => !cluster.IsLocal(x.Owner))
+                        .ToList();
+                    await Parallel.ForEachAsync(misplaced, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
+                        async (x, _) =>
+                        {
+                            await grains.GetGrain<INodeStoreGrain>(x.Owner.NodeId).Import(bucket, x.Name, cluster.Local.NodeId);
+                            Interlocked.Increment(ref moved);
+                        });
+                    token = page.ContinuationToken;
+                } while (token is not null);
+            }
+            if (moved > 0) log.LogInformation("Rebalance moved {Count} objects to their owners", moved);
+            return moved;
         }
-        if (moved > 0) log.LogInformation("Rebalance moved {Count} objects to their owners", moved);
-        return true;
+        finally
+        {
+            _passGate.Release();
+        }
     }
 }

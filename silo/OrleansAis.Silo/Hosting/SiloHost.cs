@@ -7,6 +7,7 @@ using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
 using OrleansAis.Hosting;
+using OrleansAis.Rebalancing;
 using OrleansAis.Silo.Configuration;
 using OrleansAis.Silo.Http;
 using OrleansAis.Storage;
@@ -37,7 +38,10 @@ public static class SiloHost
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {silo} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
 
         builder.WebHost.UseUrls($"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}");
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        // A graceful stop first hands this node's objects to the others (Rebalance:DrainTimeout), then stops the silo.
+        var drain = builder.Configuration.GetSection(RebalanceOptions.Section).Get<RebalanceOptions>() ?? new RebalanceOptions();
+        builder.Services.Configure<HostOptions>(o =>
+            o.ShutdownTimeout = TimeSpan.FromSeconds(20) + (drain.DrainOnShutdown ? drain.DrainTimeout : TimeSpan.Zero));
 
         builder.UseOrleans(silo =>
         {

@@ -6,7 +6,8 @@ public static class ErrorMapping
     public static int StatusOf(OaisErrorCode code) => code switch
     {
         OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch => StatusCodes.Status400BadRequest,
-        OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound => StatusCodes.Status404NotFound,
+        OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound or OaisErrorCode.NodeNotFound
+            => StatusCodes.Status404NotFound,
         OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict
             or OaisErrorCode.EtlAlreadyExists or OaisErrorCode.EtlNotRunning => StatusCodes.Status409Conflict,
         OaisErrorCode.TransformFailed => StatusCodes.Status500InternalServerError,

@@ -1,3 +1,6 @@
+using OrleansAis.Grains;
+using OrleansAis.Ownership;
+
 namespace OrleansAis.Tests.Cluster;
 
 /// <summary>Adds a silo, so it gets a cluster of its own.</summary>
@@ -47,12 +50,16 @@ public sealed class MembershipChangeTests : IAsyncLifetime
         var listed = new List<string>();
         await foreach (var e in client.EnumerateObjectsAsync("moving")) listed.Add(e.Name);
         Assert.Equal(names, listed);
+        var management = _cluster.Cluster.Client.GetGrain<IManagementGrain>(0);
         foreach (var n in newShare)
         {
-            await client.LocateObjectAsync("moving", n); // an old activation asks to migrate once idle
+            var grain = _cluster.Cluster.Client.GetGrain<IObjectGrain>(ObjectKey.Format("moving", n));
+            Assert.Equal(joined.Name, (await grain.Locate()).NodeId); // the bytes' node, wherever the activation is
+            await client.HeadObjectAsync("moving", n); // an old activation asks to migrate once idle
             var deadlineMove = DateTime.UtcNow.AddSeconds(10);
-            while ((await client.LocateObjectAsync("moving", n)).NodeId != joined.Name)
+            while (await management.GetActivationAddress(grain) is { } silo && !silo.Equals(joined.SiloAddress))
             {
+                await client.HeadObjectAsync("moving", n);
                 Assert.True(DateTime.UtcNow < deadlineMove, $"grain of {n} did not move to {joined.Name}");
                 await Task.Delay(50);
             }

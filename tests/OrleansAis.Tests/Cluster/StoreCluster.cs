@@ -9,18 +9,25 @@ using OrleansAis.Storage;
 namespace OrleansAis.Tests.Cluster;
 
 /// <summary>
-/// A 3-silo Orleans test cluster of storage nodes. Each silo's node id is its silo name and its data lives in its own
+/// An Orleans test cluster (3 silos unless told otherwise) of storage nodes. Each silo's node id is its silo name and its data lives in its own
 /// temp folder (so a restarted silo finds its objects again); cluster state (the bucket registry) is one shared folder.
 /// </summary>
 public class StoreCluster : IAsyncLifetime
 {
+    private readonly short _silos;
+
+    public StoreCluster() : this(3) { }
+
+    // Not public: xUnit builds fixtures through their one public constructor.
+    internal StoreCluster(short silos) => _silos = silos;
+
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "oais-cluster-" + Guid.NewGuid().ToString("N")[..8]);
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public OaisClient Client { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(3);
+        var builder = new InProcessTestClusterBuilder(_silos);
         var root = Root;
         builder.ConfigureSilo((options, silo) => silo.AddOrleansAis(
             node => node.Id = options.SiloName,
