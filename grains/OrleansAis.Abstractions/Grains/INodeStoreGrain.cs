@@ -34,6 +34,15 @@ public interface INodeStoreGrain : IGrainWithStringKey
     [Alias("Import")] Task<ObjectMeta?> Import(string bucket, string name, string fromNode);
 
     /// <summary>
+    /// Makes this node hold a mirror copy of the object at <paramref name="version"/> from <paramref name="fromNode"/>
+    /// (copied in chunks and verified; the source keeps its copy). Nothing to do when this node already has that version.
+    /// </summary>
+    [Alias("Mirror")] Task Mirror(string bucket, string name, string fromNode, long version);
+
+    /// <summary>Deletes this node's copy of the object, whatever its version; false when it had none.</summary>
+    [Alias("DropCopy")] Task<bool> DropCopy(string bucket, string name);
+
+    /// <summary>
     /// Node <paramref name="nodeId"/> is leaving gracefully: from now on this node no longer counts it as an owner, and
     /// looks for objects on the move (the leaving node hands them over before it goes).
     /// </summary>

@@ -20,6 +20,7 @@ public sealed class BucketRegistryGrain(
     public async Task<BucketInfo> Create(string name, IReadOnlyDictionary<string, string>? properties)
     {
         Names.EnsureValidBucketName(name);
+        BucketProperties.Validate(properties);
         if (state.State.Buckets.ContainsKey(name))
             throw new OaisException(OaisErrorCode.BucketAlreadyExists, $"bucket '{name}' already exists");
         var bucket = new BucketInfo

@@ -39,6 +39,14 @@ public sealed class ClusterMap(
         return nodes.Count == 0 ? Local : StoreNodes.Owner(ObjectKey.Format(bucket, name), nodes).Node;
     }
 
+    /// <summary>The nodes that hold an object kept in <paramref name="copies"/> copies: its owner first, then the next in its ranking.</summary>
+    public IReadOnlyList<NodeInfo> HoldersOf(string bucket, string name, int copies)
+    {
+        var nodes = Owners();
+        if (nodes.Count == 0) return [Local];
+        return Rendezvous.Ranked(ObjectKey.Format(bucket, name), nodes.Select(n => n.Node), n => n.NodeId).Take(copies).ToList();
+    }
+
     public bool IsLocal(NodeInfo node) => node.NodeId == Local.NodeId;
 
     /// <summary>True while this node is handing its objects over before it leaves.</summary>

@@ -10,6 +10,7 @@ using OrleansAis.Cluster;
 using OrleansAis.Etl;
 using OrleansAis.Etl.Runtimes;
 using OrleansAis.Jobs;
+using OrleansAis.Mirroring;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
@@ -55,6 +56,8 @@ public static class OrleansAisSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StoreMetrics>();
+        services.AddSingleton<Mirrors>();
+        services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<Mirrors>());
         services.AddSingleton<LocalObjectStore>();
         services.AddSingleton<LeavingNodes>();
         services.AddSingleton<ClusterMap>();

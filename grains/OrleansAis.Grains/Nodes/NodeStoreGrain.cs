@@ -1,7 +1,9 @@
+using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
+using OrleansAis.Mirroring;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
 using OrleansAis.Storage;
@@ -9,8 +11,11 @@ using OrleansAis.Storage;
 namespace OrleansAis.Nodes;
 
 /// <summary>One per storage silo, pinned to it (key: node id): remote access to that silo's local store.</summary>
-[NodePinnedPlacement, Immovable, KeepAlive]
-public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer)
+// Reentrant: it keeps no state of its own, and two nodes copying objects to each other at once (rebalancing,
+// mirroring) each await a ReadChunk from the other's node store.
+[NodePinnedPlacement, Immovable, KeepAlive, Reentrant]
+public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer,
+    Mirrors mirrors)
     : Grain, INodeStoreGrain
 {
     public override Task OnActivateAsync(CancellationToken ct)
@@ -58,7 +63,20 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
 
     public Task<bool> Remove(string bucket, string name, long version) => store.DeleteAsync(bucket, name, version);
 
-    public Task<ObjectMeta?> Import(string bucket, string name, string fromNode) => mover.PullAsync(bucket, name, fromNode);
+    public async Task<ObjectMeta?> Import(string bucket, string name, string fromNode)
+    {
+        var meta = await mover.PullAsync(bucket, name, fromNode);
+        if (meta is not null) await mirrors.AfterWriteAsync(meta, CancellationToken.None); // now the owner: restore the copies
+        return meta;
+    }
+
+    public async Task Mirror(string bucket, string name, string fromNode, long version)
+    {
+        if (store.Head(bucket, name) is { } local && local.Version >= version) return;
+        await mover.CopyAsync(bucket, name, fromNode);
+    }
+
+    public Task<bool> DropCopy(string bucket, string name) => store.DeleteAsync(bucket, name);
 
     public Task NodeLeaving(string nodeId)
     {

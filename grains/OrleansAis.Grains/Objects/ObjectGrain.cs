@@ -3,6 +3,7 @@ using Orleans.Placement;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
+using OrleansAis.Mirroring;
 using OrleansAis.Ownership;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
@@ -16,7 +17,8 @@ namespace OrleansAis.Objects;
 /// </summary>
 [OwnerPlacement, Immovable]
 public sealed class ObjectGrain(
-    LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer, ILogger<ObjectGrain> log)
+    LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer, Mirrors mirrors,
+    ILogger<ObjectGrain> log)
     : Grain, IObjectGrain
 {
     private readonly Dictionary<Guid, ObjectWriter> _uploads = [];
@@ -99,7 +101,9 @@ public sealed class ObjectGrain(
     public async Task<bool> Delete()
     {
         await buckets.Require(_bucket);
-        return await store.DeleteAsync(_bucket, _name);
+        var deleted = await store.DeleteAsync(_bucket, _name);
+        await mirrors.AfterDeleteAsync(_bucket, _name);
+        return deleted;
     }
 
     /// <summary>The node to send the bytes to: this one, or the owner when ownership moved away (e.g. this node is leaving).</summary>

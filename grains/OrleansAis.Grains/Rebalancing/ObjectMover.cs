@@ -25,20 +25,36 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
             await source.Remove(bucket, name, remote.Version);
             return local;
         }
-        await using (var writer = store.BeginImport(remote))
-        {
-            for (long offset = 0; offset < remote.Size;)
-            {
-                var chunk = await source.ReadChunk(bucket, name, remote.Version, offset, Transfer.ChunkBytes);
-                if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"'{bucket}/{name}' on {fromNode} ended early at {offset}");
-                await writer.WriteAsync(chunk, ct);
-                offset += chunk.Length;
-            }
-            await writer.CommitAsync(ct);
-        }
+        await CopyVersionAsync(source, remote, fromNode, ct);
         await source.Remove(bucket, name, remote.Version);
         log.LogInformation("Moved {Bucket}/{Object} v{Version} from {From} to {To}", bucket, name, remote.Version, fromNode, cluster.Local.NodeId);
         return store.Head(bucket, name);
+    }
+
+    /// <summary>
+    /// Copies the object from <paramref name="fromNode"/> here, leaving the source in place (a mirror copy). Returns the
+    /// copied metadata, or null when that node does not have the object.
+    /// </summary>
+    public async Task<ObjectMeta?> CopyAsync(string bucket, string name, string fromNode, CancellationToken ct = default)
+    {
+        var source = grains.GetGrain<INodeStoreGrain>(fromNode);
+        if (await source.Find(bucket, name) is not { } remote) return null;
+        await CopyVersionAsync(source, remote, fromNode, ct);
+        return remote;
+    }
+
+    /// <summary>Streams one version in bounded chunks into a local import that must match the source's checksum.</summary>
+    private async Task CopyVersionAsync(INodeStoreGrain source, ObjectMeta remote, string fromNode, CancellationToken ct)
+    {
+        await using var writer = store.BeginImport(remote);
+        for (long offset = 0; offset < remote.Size;)
+        {
+            var chunk = await source.ReadChunk(remote.Bucket, remote.Name, remote.Version, offset, Transfer.ChunkBytes);
+            if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"'{remote.Bucket}/{remote.Name}' on {fromNode} ended early at {offset}");
+            await writer.WriteAsync(chunk, ct);
+            offset += chunk.Length;
+        }
+        await writer.CommitAsync(ct);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
+using OrleansAis.Mirroring;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Rebalancing;
@@ -15,7 +16,8 @@ namespace OrleansAis.Rebalancing;
 /// hands all its objects to their next owners, so the node can then leave for good without losing anything.
 /// </summary>
 public sealed class Rebalancer(
-    IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, IGrainFactory grains,
+    IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, Mirrors mirrors,
+    IGrainFactory grains,
     ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options, ILogger<Rebalancer> log)
     : BackgroundService
 {
@@ -175,6 +177,19 @@ public sealed class Rebalancer(
         }
     }
 
+    /// <summary>The bucket's copy count; 1 for data of a bucket that no longer exists (its cleanup removes it).</summary>
+    private async Task<int> CopiesAsync(string bucket)
+    {
+        try
+        {
+            return await mirrors.CopiesAsync(bucket);
+        }
+        catch (OaisException e) when (e.Code == OaisErrorCode.BucketNotFound)
+        {
+            return 1;
+        }
+    }
+
     private async Task WatchMembershipAsync(CancellationToken ct)
     {
         try
@@ -205,19 +220,25 @@ public sealed class Rebalancer(
             var moved = 0;
             foreach (var bucket in store.LocalBuckets())
             {
+                var copies = await CopiesAsync(bucket);
                 string? token = null;
                 do
                 {
                     var page = store.List(bucket, new ListRequest { ContinuationToken = token });
-                    var misplaced = page.Entries
-                        .Select(e => (e.Name, Owner: cluster.OwnerOf(bucket, e.Name)))
-                        .Where(x => !cluster.IsLocal(x.Owner))
-                        .ToList();
-                    await Parallel.ForEachAsync(misplaced, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
-                        async (x, _) =>
+                    await Parallel.ForEachAsync(page.Entries, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
+                        async (entry, _) =>
                         {
-                            await grains.GetGrain<INodeStoreGrain>(x.Owner.NodeId).Import(bucket, x.Name, cluster.Local.NodeId);
-                            Interlocked.Increment(ref moved);
+                            var holders = cluster.HoldersOf(bucket, entry.Name, copies);
+                            if (!holders.Any(cluster.IsLocal))
+                            {
+                                // Not ours to keep: the owner takes it (or just drops ours when it has it already).
+                                await grains.GetGrain<INodeStoreGrain>(holders[0].NodeId).Import(bucket, entry.Name, cluster.Local.NodeId);
+                                Interlocked.Increment(ref moved);
+                            }
+                            else if (copies > 1 && cluster.IsLocal(holders[0]) && store.Head(bucket, entry.Name) is { } meta)
+                            {
+                                await mirrors.EnsureMirrorsAsync(meta, holders); // a holder joined, or one was lost
+                            }
                         });
                     token = page.ContinuationToken;
                 } while (token is not null);

@@ -22,8 +22,13 @@ public sealed class LocalObjectStore
     private readonly SemaphoreSlim[] _keyLocks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly BucketIndexes _indexes;
 
-    public LocalObjectStore(IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log)
+    private readonly IWriteObserver? _observer;
+
+    public LocalObjectStore(
+        IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log,
+        IWriteObserver? observer = null)
     {
+        _observer = observer;
         var o = options.Value;
         NodeId = node.Value.RequiredId;
         VerifyOnRead = o.VerifyOnRead;
@@ -249,6 +254,9 @@ public sealed class LocalObjectStore
     };
 
     /// <summary>Renames the metadata into place (the commit point) and records the object in the listing index, as one step.</summary>
+    internal ValueTask AfterUserWriteAsync(ObjectMeta meta, CancellationToken ct) =>
+        _observer?.AfterWriteAsync(meta, ct) ?? ValueTask.CompletedTask;
+
     internal void Publish(ObjectMeta meta, Action commit) => _indexes.Publish(meta.Bucket, commit, meta);
 
     internal void Committed(ObjectMeta meta, TimeSpan elapsed)

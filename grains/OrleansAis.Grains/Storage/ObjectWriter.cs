@@ -46,7 +46,18 @@ public sealed class ObjectWriter : IAsyncDisposable
         BytesWritten += data.Length;
     }
 
+    /// <summary>
+    /// Makes the upload the object's content. A user write (not a copy between nodes) is then passed to the store's
+    /// <see cref="IWriteObserver"/> (mirroring); if that fails the object stays committed here and the call fails.
+    /// </summary>
     public async Task<ObjectMeta> CommitAsync(CancellationToken ct = default)
+    {
+        var meta = await CommitLocallyAsync(ct);
+        if (Preserved is null) await _store.AfterUserWriteAsync(meta, ct);
+        return meta;
+    }
+
+    private async Task<ObjectMeta> CommitLocallyAsync(CancellationToken ct)
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
         var checksum = _hash.GetCurrentHashAsUInt64().ToString("x16");

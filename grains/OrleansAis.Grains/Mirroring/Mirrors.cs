@@ -1,0 +1,51 @@
+using OrleansAis.Buckets;
+using OrleansAis.Cluster;
+using OrleansAis.Grains;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Mirroring;
+
+/// <summary>
+/// n-way mirroring (bucket property <c>copies</c>): an object of such a bucket lives on the first <c>copies</c> nodes
+/// of its rendezvous ranking, the owner first. The owner puts the other copies in place before a write is
+/// acknowledged, so losing a node loses nothing: the next node in the ranking, which becomes the owner, already holds
+/// the object. After membership changes the <see cref="Rebalancing.Rebalancer"/> restores the count.
+/// </summary>
+public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFactory grains) : IWriteObserver
+{
+    /// <summary>How many copies objects of the bucket get.</summary>
+    public async ValueTask<int> CopiesAsync(string bucket) => BucketProperties.CopiesOf(await buckets.Require(bucket));
+
+    public async ValueTask AfterWriteAsync(ObjectMeta meta, CancellationToken ct)
+    {
+        var copies = await CopiesAsync(meta.Bucket);
+        if (copies <= 1) return;
+        var holders = cluster.HoldersOf(meta.Bucket, meta.Name, copies);
+        // Written off its owner while ownership moves: the rebalancer hands it to the owner, which mirrors it then.
+        if (!cluster.IsLocal(holders[0])) return;
+        await EnsureMirrorsAsync(meta, holders);
+    }
+
+    /// <summary>Makes every holder after the owner (this node) hold <paramref name="meta"/>'s version.</summary>
+    public Task EnsureMirrorsAsync(ObjectMeta meta, IReadOnlyList<NodeInfo> holders) =>
+        Task.WhenAll(holders.Skip(1).Select(async node =>
+        {
+            try
+            {
+                await grains.GetGrain<INodeStoreGrain>(node.NodeId).Mirror(meta.Bucket, meta.Name, cluster.Local.NodeId, meta.Version);
+            }
+            catch (Exception e) when (e is not OaisException)
+            {
+                throw new OaisException(OaisErrorCode.Unavailable,
+                    $"'{meta.Bucket}/{meta.Name}' was stored on {cluster.Local.NodeId} but its copy on {node.NodeId} failed: {e.Message}");
+            }
+        }));
+
+    /// <summary>After the owner deleted its copy: deletes every other node's copy of a mirrored object.</summary>
+    public async Task AfterDeleteAsync(string bucket, string name)
+    {
+        if (await CopiesAsync(bucket) <= 1) return;
+        await Task.WhenAll(cluster.ActiveNodes().Where(n => !cluster.IsLocal(n))
+            .Select(n => grains.GetGrain<INodeStoreGrain>(n.NodeId).DropCopy(bucket, name)));
+    }
+}
