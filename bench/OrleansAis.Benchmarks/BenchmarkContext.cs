@@ -25,7 +25,7 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
         if (_silo is null)
         {
             Log("starting a silo process ...");
-            _silo = await SiloServer.StartAsync(settings.SiloAssembly, Folder("silo"), ct);
+            _silo = await SiloServer.StartAsync(settings.Silo, Folder("silo"), ct);
             Log($"silo up: HTTP {_silo.HttpUrl}, gateway port {_silo.GatewayPort}");
         }
         return _silo;
