@@ -47,7 +47,7 @@ public static class BenchmarkRunner
         }
 
         var background = new BackgroundLoad(loadAtStart, BackgroundLoad.Now());
-        var report = MarkdownReport.Render(settings.Command, started, MachineInfo.Current(), settings.Load, settings.Rounds, background, sections);
+        var report = MarkdownReport.Render(settings.Command, started, DateTimeOffset.UtcNow - started, MachineInfo.Current(), settings.Load, settings.Rounds, background, sections);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);
         await File.WriteAllTextAsync(settings.ReportPath, report, ct);
         BenchmarkContext.Log($"report written to {settings.ReportPath}");

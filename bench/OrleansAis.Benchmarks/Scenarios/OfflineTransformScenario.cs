@@ -40,10 +40,10 @@ public sealed class OfflineTransformScenario : IScenario
         var sourceFiles = context.Folder("offline-files-src");
         var files = new LocalFileTarget(sourceFiles);
         await objects.SeedAsync(files, parallel, ct);
-        await admin.InitEchoAsync(DirectEtl, "hpush://", supportDirectPut: true, ct);
-        await admin.InitEchoAsync(ForwardEtl, "hpush://", supportDirectPut: false, ct);
         try
         {
+            await admin.InitEchoAsync(DirectEtl, "hpush://", supportDirectPut: true, ct);
+            await admin.InitEchoAsync(ForwardEtl, "hpush://", supportDirectPut: false, ct);
             var copies = context.Folder("offline-files-copies");
             var expected = (Objects: (long)settings.Objects, Bytes: (long)settings.Objects * ObjectBytes);
             OfflinePath[] paths =
@@ -104,17 +104,19 @@ public sealed class OfflineTransformScenario : IScenario
         int parallel, CancellationToken ct)
     {
         await admin.CreateBucketAsync(destination, ct);
+        var sources = cluster.Silos.Select(s => new AisHttpTarget(http, s.HttpUrl, SourceBucket, "source")).ToArray();
+        var destinations = cluster.Silos.Select(s => new AisHttpTarget(http, s.HttpUrl, destination, "destination")).ToArray();
         await Parallel.ForEachAsync(Enumerable.Range(0, objects.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
             async (i, token) =>
             {
-                var silo = cluster.Silos[i % cluster.Silos.Count].HttpUrl;
+                var silo = i % cluster.Silos.Count;
                 var name = objects.Name(i);
-                using var get = await http.GetAsync(new AisHttpTarget(http, silo, SourceBucket, "source").ObjectUrl(name), HttpCompletionOption.ResponseHeadersRead, token);
+                using var get = await http.GetAsync(sources[silo].ObjectUrl(name), HttpCompletionOption.ResponseHeadersRead, token);
                 get.EnsureSuccessStatusCode();
                 await using var transformed = new PassThroughStream(await get.Content.ReadAsStreamAsync(token));
                 using var body = new StreamContent(transformed);
                 body.Headers.ContentLength = get.Content.Headers.ContentLength; // echo keeps the length, so the PUT can announce it
-                using var put = await http.PutAsync(new AisHttpTarget(http, silo, destination, "destination").ObjectUrl(name), body, token);
+                using var put = await http.PutAsync(destinations[silo].ObjectUrl(name), body, token);
                 if (!put.IsSuccessStatusCode)
                     throw new HttpRequestException($"PUT {destination}/{name}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync(token)}");
                 if (transformed.Transferred != objects.Size)
