@@ -4,7 +4,7 @@
 # and wrk (a second-opinion load generator) when missing, then runs the whole matrix (about 15 minutes on 2 cores).
 # The harness starts and stops its own silo and nginx processes on free loopback ports, with data in a temp folder.
 # Extra arguments go to the harness, e.g. `bench/run-benchmarks.sh --scenario etl-inline --duration 2` (see --help);
-# a run with --scenario writes only that section, so point --output elsewhere for a quick look.
+# a run with --scenario writes only that section, so give it --output /tmp/some.md for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -24,10 +24,16 @@ dotnet build silo/OrleansAis.Silo -c Release -nologo -v quiet
 dotnet build etl-host/OrleansAis.EtlHost -c Release -nologo -v quiet
 dotnet build bench/OrleansAis.Benchmarks -c Release -nologo -v quiet
 
+# docs/BENCHMARKS.md unless the caller names another --output (the harness takes each option once).
+output=(--output docs/BENCHMARKS.md)
+for arg in "$@"; do
+  case "$arg" in --output|--output=*) output=() ;; esac
+done
+
 exec dotnet bench/OrleansAis.Benchmarks/bin/Release/net10.0/OrleansAis.Benchmarks.dll \
   --silo silo/OrleansAis.Silo/bin/Release/net10.0/OrleansAis.Silo.dll \
   --etl-host etl-host/OrleansAis.EtlHost/bin/Release/net10.0/etl-host.dll \
   --nginx "$(command -v nginx)" --wrk "$(command -v wrk)" \
-  --output docs/BENCHMARKS.md \
+  "${output[@]}" \
   --command "bench/run-benchmarks.sh${*:+ $*}" \
   "$@"
