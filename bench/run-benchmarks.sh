@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates docs/BENCHMARKS.md in one command: builds the silo and the benchmark harness in Release, installs
-# nginx (the HTTP baseline) and wrk (a second-opinion load generator) when missing, then runs the whole matrix.
+# Regenerates docs/BENCHMARKS.md in one command: builds the silo, the etl-host (the transformers of the ETL
+# scenarios) and the benchmark harness in Release, installs nginx (the HTTP baseline, with its DAV module for PUT)
+# and wrk (a second-opinion load generator) when missing, then runs the whole matrix (about 15 minutes on 2 cores).
 # The harness starts and stops its own silo and nginx processes on free loopback ports, with data in a temp folder.
-# Extra arguments go to the harness, e.g. `bench/run-benchmarks.sh --scenario http-get --duration 5` (see --help).
+# Extra arguments go to the harness, e.g. `bench/run-benchmarks.sh --scenario etl-inline --duration 2` (see --help);
+# a run with --scenario writes only that section, so give it --output /tmp/some.md for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -19,11 +21,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet build silo/OrleansAis.Silo -c Release -nologo -v quiet
+dotnet build etl-host/OrleansAis.EtlHost -c Release -nologo -v quiet
 dotnet build bench/OrleansAis.Benchmarks -c Release -nologo -v quiet
+
+# docs/BENCHMARKS.md unless the caller names another --output (the harness takes each option once).
+output=(--output docs/BENCHMARKS.md)
+for arg in "$@"; do
+  case "$arg" in --output|--output=*) output=() ;; esac
+done
 
 exec dotnet bench/OrleansAis.Benchmarks/bin/Release/net10.0/OrleansAis.Benchmarks.dll \
   --silo silo/OrleansAis.Silo/bin/Release/net10.0/OrleansAis.Silo.dll \
+  --etl-host etl-host/OrleansAis.EtlHost/bin/Release/net10.0/etl-host.dll \
   --nginx "$(command -v nginx)" --wrk "$(command -v wrk)" \
-  --output docs/BENCHMARKS.md \
+  "${output[@]}" \
   --command "bench/run-benchmarks.sh${*:+ $*}" \
   "$@"

@@ -17,6 +17,9 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
     public BenchmarkSettings Settings => settings;
     public int Workers => settings.Load.Workers;
 
+    /// <summary>The measured window of one round of a cell (the configured duration is split over the rounds).</summary>
+    public TimeSpan RoundWindow => _load.Settings.Duration;
+
     /// <summary>A folder under the run's work directory (on the same disk as the silo's data).</summary>
     public string Folder(string name) => Directory.CreateDirectory(Path.Combine(settings.WorkDirectory, name)).FullName;
 
@@ -25,7 +28,7 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
         if (_silo is null)
         {
             Log("starting a silo process ...");
-            _silo = await SiloServer.StartAsync(settings.SiloAssembly, Folder("silo"), ct);
+            _silo = await SiloServer.StartAsync(settings.Silo, Folder("silo"), ct);
             Log($"silo up: HTTP {_silo.HttpUrl}, gateway port {_silo.GatewayPort}");
         }
         return _silo;
@@ -46,7 +49,8 @@ public sealed class BenchmarkContext(BenchmarkSettings settings) : IAsyncDisposa
             {
                 var cell = cells[i];
                 Console.Write($"  {cell.Label,-62} ");
-                var result = await _load.RunAsync(cell.Operation, cell.ServerPid is { } pid ? () => ProcessTreeCpu.Of(pid) : null, ct);
+                var window = cell.MinimumWindow > _load.Settings.Duration ? cell.MinimumWindow : null;
+                var result = await _load.RunAsync(cell.Operation, cell.ServerPid is { } pid ? () => ProcessTreeCpu.Of(pid) : null, ct, window);
                 Console.WriteLine(result);
                 _silo?.EnsureRunning();
                 rounds[i].Add(result);

@@ -7,7 +7,7 @@ namespace OrleansAis.Benchmarks;
 public static class BenchmarkRunner
 {
     /// <summary>Every scenario, in the order a full run measures them (the report follows this order).</summary>
-    public static IReadOnlyList<IScenario> All { get; } = [new ClientApiScenario(), new HttpGetScenario()];
+    public static IReadOnlyList<IScenario> All { get; } = [new ClientApiScenario(), new HttpPutGetScenario(), new HttpGetScenario(), new EtlInlineScenario(), new OfflineTransformScenario()];
 
     public static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ public static class BenchmarkRunner
         }
 
         var background = new BackgroundLoad(loadAtStart, BackgroundLoad.Now());
-        var report = MarkdownReport.Render(settings.Command, started, MachineInfo.Current(), settings.Load, settings.Rounds, background, sections);
+        var report = MarkdownReport.Render(settings.Command, started, DateTimeOffset.UtcNow - started, MachineInfo.Current(), settings.Load, settings.Rounds, background, sections);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);
         await File.WriteAllTextAsync(settings.ReportPath, report, ct);
         BenchmarkContext.Log($"report written to {settings.ReportPath}");

@@ -1,4 +1,5 @@
 using OrleansAis.Benchmarks.Harness;
+using OrleansAis.Benchmarks.Hosting;
 
 namespace OrleansAis.Benchmarks;
 
@@ -6,10 +7,14 @@ namespace OrleansAis.Benchmarks;
 public sealed record BenchmarkSettings(
     LoadSettings Load,
     int Rounds,
-    string SiloAssembly,
+    SiloLaunch Silo,
     string NginxBinary,
     string WrkBinary,
+    OfflineSettings Offline,
     string WorkDirectory,
     string ReportPath,
     string Command,
     IReadOnlyList<string> Scenarios);
+
+/// <summary>The offline transform comparison: how many 1 MiB objects, on how many silos, measured how often.</summary>
+public sealed record OfflineSettings(int Objects, int Silos, int Repeats);

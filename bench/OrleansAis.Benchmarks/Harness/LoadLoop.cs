@@ -22,12 +22,13 @@ public sealed class LoadLoop(LoadSettings settings)
 
     /// <summary>
     /// Runs the load; <paramref name="serverCpu"/>, when given, reads the server's CPU time so far and is sampled when
-    /// the measured window opens and closes.
+    /// the measured window opens and closes. <paramref name="duration"/> overrides the settings' measured window.
     /// </summary>
-    public async Task<LoadResult> RunAsync(Operation operation, Func<TimeSpan>? serverCpu, CancellationToken ct)
+    public async Task<LoadResult> RunAsync(Operation operation, Func<TimeSpan>? serverCpu, CancellationToken ct, TimeSpan? duration = null)
     {
         var clock = Stopwatch.StartNew();
-        var window = new MeasuredWindow(Settings.Warmup, Settings.Warmup + Settings.Duration);
+        var measured = duration ?? Settings.Duration;
+        var window = new MeasuredWindow(Settings.Warmup, Settings.Warmup + measured);
         var workers = Enumerable.Range(0, Settings.Workers).Select(_ => new WorkerTally()).ToArray();
         var errors = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -56,7 +57,7 @@ public sealed class LoadLoop(LoadSettings settings)
 
         var latency = new LatencyHistogram();
         foreach (var tally in workers) latency.Add(tally.Latency);
-        return new LoadResult(workers.Sum(t => t.Operations), workers.Sum(t => t.Bytes), Settings.Duration,
+        return new LoadResult(workers.Sum(t => t.Operations), workers.Sum(t => t.Bytes), measured,
             workers.Sum(t => t.Errors), workers.Select(t => t.FirstError).FirstOrDefault(e => e is not null), latency, await cpuInWindow);
     }
 

@@ -6,7 +6,7 @@ public sealed record LoadResult(
 {
     public Measurement Summary => new(
         Operations / Elapsed.TotalSeconds, Bytes / (1024.0 * 1024.0) / Elapsed.TotalSeconds,
-        Latency.Percentile(0.50), Latency.Percentile(0.99), Errors, ServerCpu / Math.Max(1, Operations));
+        Latency.Percentile(0.50), Latency.Percentile(0.99), Errors, Operations > 0 ? ServerCpu / Operations : null);
 
     public override string ToString() => Summary + (Errors > 0 ? $"  {Errors} errors (first: {FirstError})" : "");
 

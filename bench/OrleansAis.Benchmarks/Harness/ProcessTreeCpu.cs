@@ -3,8 +3,10 @@ using System.Globalization;
 namespace OrleansAis.Benchmarks.Harness;
 
 /// <summary>
-/// CPU time (user + system) used so far by a process and its live descendants, from /proc: the cost of a server
-/// per request, which stays meaningful when the load generator and other processes compete for the same cores.
+/// CPU time (user + system) used so far by a process and its descendants, from /proc: the cost of a server per
+/// request, which stays meaningful when the load generator and other processes compete for the same cores.
+/// Descendants that have exited count too (a parent's "children" times hold every child it has waited for), so
+/// short-lived helpers, e.g. one transformer process per object, are part of the server's cost.
 /// </summary>
 public static class ProcessTreeCpu
 {
@@ -29,7 +31,9 @@ public static class ProcessTreeCpu
 
     private sealed record ProcStat(int Pid, int ParentPid, long CpuTicks);
 
-    // Fields after "pid (comm)": state ppid ... utime(14th) stime(15th); comm may contain spaces, so split after ')'.
+    // Fields after "pid (comm)": state ppid ... utime(14th) stime(15th) cutime(16th) cstime(17th); comm may contain
+    // spaces, so split after ')'. A child's time moves into its parent's cutime/cstime when it is reaped, so the sum
+    // over the tree neither loses nor double-counts it.
     private static ProcStat? Read(int pid)
     {
         string line;
@@ -43,6 +47,6 @@ public static class ProcessTreeCpu
         }
         var fields = line[(line.LastIndexOf(')') + 2)..].Split(' ');
         long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
-        return new ProcStat(pid, (int)Field(4), Field(14) + Field(15));
+        return new ProcStat(pid, (int)Field(4), Field(14) + Field(15) + Field(16) + Field(17));
     }
 }

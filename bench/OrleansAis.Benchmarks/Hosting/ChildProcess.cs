@@ -10,6 +10,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private bool _disposed;
 
     private ChildProcess(Process process, string name)
     {
@@ -54,6 +55,9 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGTERM (graceful shutdown), then a kill of the whole tree if that takes longer than 15 s.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a failed start stops the process, and its owner's cleanup may stop it again.
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _ = Kill(_process.Id, SigTerm);

@@ -1,9 +1,10 @@
 namespace OrleansAis.Benchmarks.Hosting;
 
 /// <summary>
-/// nginx serving a folder of files on a free loopback port: the baseline for reading files over HTTP.
-/// Configured the way one would serve static data fast (sendfile, no access log, one worker per core, reuseport),
-/// and kept entirely inside <c>directory</c> (pid, logs, temp paths) so it never touches a system nginx.
+/// nginx serving a folder of files on a free loopback port: the baseline for reading (and, with the DAV module,
+/// writing) files over HTTP. Configured the way one would serve static data fast (sendfile, no access log, one worker
+/// per core, reuseport), and kept entirely inside <c>directory</c> (pid, logs, temp paths) so it never touches a
+/// system nginx.
 /// </summary>
 public sealed class NginxServer : IAsyncDisposable
 {
@@ -22,13 +23,16 @@ public sealed class NginxServer : IAsyncDisposable
     /// <summary>The version nginx reports (e.g. "1.22.1"), for the report.</summary>
     public string Version { get; }
 
-    /// <summary>Starts nginx serving the files under <paramref name="root"/>; its config, pid and logs go to <paramref name="directory"/>.</summary>
-    public static async Task<NginxServer> StartAsync(string binary, string root, string directory, CancellationToken ct)
+    /// <summary>
+    /// Starts nginx serving the files under <paramref name="root"/>; its config, pid and logs go to <paramref name="directory"/>.
+    /// <paramref name="acceptPuts"/> also stores <c>PUT</c> bodies as files in the root (http_dav_module).
+    /// </summary>
+    public static async Task<NginxServer> StartAsync(string binary, string root, string directory, CancellationToken ct, bool acceptPuts = false)
     {
         var port = FreePorts.Take(1)[0];
         var prefix = Directory.CreateDirectory(directory).FullName;
         var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, Config(prefix, Path.GetFullPath(root), port), ct);
+        await File.WriteAllTextAsync(config, Config(prefix, Path.GetFullPath(root), port, acceptPuts), ct);
         var version = await VersionOfAsync(binary, ct);
         var nginx = new NginxServer(
             ChildProcess.Start("nginx", binary, ["-p", prefix, "-c", config, "-e", Path.Combine(prefix, "error.log")], prefix), port, version);
@@ -69,8 +73,12 @@ public sealed class NginxServer : IAsyncDisposable
     // "daemon off" keeps the master process as this harness's child, so stopping it is a signal to a known pid.
     // "reuseport" spreads the few keep-alive connections of a benchmark over all workers; without it one worker
     // tends to accept most of them and nginx ends up using one core.
-    private static string Config(string prefix, string root, int port) => $$"""
+    // DAV PUT (when asked for) receives the body into client_body_temp_path (here on the same disk as the root) and
+    // renames it into place; nginx does not fsync it. As root, the workers must run as root to write into the root
+    // folder this harness created (nginx's default worker user, nobody, may only read it).
+    private static string Config(string prefix, string root, int port, bool acceptPuts) => $$"""
         daemon off;
+        {{(Environment.IsPrivilegedProcess ? "user root;" : "")}}
         worker_processes auto;
         pid {{prefix}}/nginx.pid;
         error_log {{prefix}}/error.log warn;
@@ -89,6 +97,7 @@ public sealed class NginxServer : IAsyncDisposable
             server {
                 listen 127.0.0.1:{{port}} reuseport;
                 root {{root}};
+                {{(acceptPuts ? "dav_methods PUT; create_full_put_path on; client_max_body_size 64m;" : "")}}
             }
         }
         """;

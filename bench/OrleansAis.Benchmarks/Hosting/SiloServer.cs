@@ -4,16 +4,19 @@ namespace OrleansAis.Benchmarks.Hosting;
 
 /// <summary>
 /// One real OrleansAis silo process (the built silo assembly) on free loopback ports with its own data folder:
-/// development clustering with itself as the primary, so it behaves like one node of a multi-silo deployment.
+/// development clustering, either the primary itself or joining one, so it behaves like one node of a multi-silo
+/// deployment. Transformers run as its child processes (the Process ETL runtime) when an ETL is initialized.
 /// </summary>
 public sealed class SiloServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly ChildProcess _process;
 
-    private SiloServer(ChildProcess process, int gatewayPort, int httpPort)
+    private SiloServer(ChildProcess process, string nodeId, int siloPort, int gatewayPort, int httpPort)
     {
         _process = process;
+        NodeId = nodeId;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpUrl = new Uri($"http://127.0.0.1:{httpPort}");
     }
@@ -21,35 +24,55 @@ public sealed class SiloServer : IAsyncDisposable
     public const string ClusterId = "oais";
     public const string ServiceId = "oais";
 
+    public string NodeId { get; }
+    public int SiloPort { get; }
     public int GatewayPort { get; }
     public Uri HttpUrl { get; }
 
-    public static async Task<SiloServer> StartAsync(string siloAssembly, string directory, CancellationToken ct)
+    /// <summary>A single-silo cluster (the silo is its own primary).</summary>
+    public static async Task<SiloServer> StartAsync(SiloLaunch launch, string directory, CancellationToken ct)
     {
-        if (!File.Exists(siloAssembly))
-            throw new FileNotFoundException($"silo assembly not found: {siloAssembly} (build silo/OrleansAis.Silo in Release first)");
+        var silo = Launch(launch, "n0", directory, primarySiloPort: null, Path.Combine(directory, "cluster-state"));
+        await silo.WaitUntilClusterHasAsync(1, ct);
+        return silo;
+    }
+
+    /// <summary>
+    /// Starts the process; <paramref name="primarySiloPort"/> null makes it the primary. Returns at once: call
+    /// <see cref="WaitUntilClusterHasAsync"/> (it kills the process when the silo does not come up).
+    /// </summary>
+    public static SiloServer Launch(SiloLaunch launch, string nodeId, string directory, int? primarySiloPort, string clusterState)
+    {
+        if (!File.Exists(launch.SiloAssembly))
+            throw new FileNotFoundException($"silo assembly not found: {launch.SiloAssembly} (build silo/OrleansAis.Silo in Release first)");
         var ports = FreePorts.Take(3);
         var (siloPort, gatewayPort, httpPort) = (ports[0], ports[1], ports[2]);
         var data = Directory.CreateDirectory(Path.Combine(directory, "data")).FullName;
-        var clusterState = Directory.CreateDirectory(Path.Combine(directory, "cluster-state")).FullName;
+        Directory.CreateDirectory(clusterState);
         string[] arguments =
         [
-            siloAssembly,
-            "--clustering", "development", "--node-id", "n0", "--data", data,
+            launch.SiloAssembly,
+            "--clustering", "development", "--node-id", nodeId, "--data", data,
             "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http-port", $"{httpPort}",
-            "--primary", $"127.0.0.1:{siloPort}", "--listen", "127.0.0.1", "--advertise", "127.0.0.1",
+            "--primary", $"127.0.0.1:{primarySiloPort ?? siloPort}", "--listen", "127.0.0.1", "--advertise", "127.0.0.1",
             "--cluster-state", clusterState,
+            // The Process ETL runtime: transformers are child processes of the silo, so their CPU counts as the silo's.
+            "--Etl:Runtime=process", $"--Etl:EtlHostCommand=dotnet {launch.EtlHostAssembly}",
         ];
-        var silo = new SiloServer(ChildProcess.Start("silo n0", "dotnet", arguments, data), gatewayPort, httpPort);
+        return new SiloServer(ChildProcess.Start($"silo {nodeId}", "dotnet", arguments, data), nodeId, siloPort, gatewayPort, httpPort);
+    }
+
+    /// <summary>Waits until this silo's HTTP API answers and lists <paramref name="nodes"/> active members; stops it on failure.</summary>
+    public async Task WaitUntilClusterHasAsync(int nodes, CancellationToken ct)
+    {
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await Readiness.WaitAsync(silo._process, () => ListsItselfAsync(http, silo.HttpUrl, ct), StartTimeout, ct);
-            return silo;
+            await Readiness.WaitAsync(_process, () => ListsAsync(http, nodes, ct), StartTimeout, ct);
         }
         catch
         {
-            await silo.DisposeAsync();
+            await DisposeAsync();
             throw;
         }
     }
@@ -61,13 +84,12 @@ public sealed class SiloServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    // Ready once the HTTP API answers and the silo sees itself as an active cluster member.
-    private static async Task<bool> ListsItselfAsync(HttpClient http, Uri silo, CancellationToken ct)
+    private async Task<bool> ListsAsync(HttpClient http, int nodes, CancellationToken ct)
     {
         try
         {
-            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(silo, "/v1/cluster"), ct));
-            return doc.RootElement.GetProperty("nodes").GetArrayLength() == 1;
+            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(HttpUrl, "/v1/cluster"), ct));
+            return doc.RootElement.GetProperty("nodes").GetArrayLength() == nodes;
         }
         catch (Exception e) when ((e is JsonException or KeyNotFoundException or TaskCanceledException) && !ct.IsCancellationRequested)
         {
@@ -75,3 +97,6 @@ public sealed class SiloServer : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What a silo process runs: the built silo, and the built etl-host its Process ETL runtime starts transformers from.</summary>
+public sealed record SiloLaunch(string SiloAssembly, string EtlHostAssembly);

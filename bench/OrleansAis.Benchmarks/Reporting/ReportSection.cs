@@ -20,6 +20,12 @@ public sealed class ReportSection(string title)
         return this;
     }
 
+    public ReportSection Table(TextTable table)
+    {
+        _blocks.Add(table.ToMarkdown().Trim());
+        return this;
+    }
+
     /// <summary>What the report says for a scenario that could not run: the reason, not stale numbers.</summary>
     public static ReportSection Failed(string title, Exception error) =>
         new ReportSection(title).Text($"**Failed in this run:** `{error.GetType().Name}: {FirstLine(error.Message)}`");

@@ -1,0 +1,74 @@
+using OrleansAis.Benchmarks.Harness;
+using OrleansAis.Benchmarks.Hosting;
+using OrleansAis.Benchmarks.Reporting;
+using OrleansAis.Benchmarks.Targets;
+
+namespace OrleansAis.Benchmarks.Scenarios;
+
+/// <summary>
+/// PUT and GET of small and large objects through the AIS-style HTTP API against nginx doing the same over HTTP:
+/// static files for GET, its DAV module for PUT, in the same root on the same disk, all driven by one HttpClient loop.
+/// </summary>
+public sealed class HttpPutGetScenario : IScenario
+{
+    private const int ObjectsPerSize = 256;
+
+    private static readonly (string Label, int Bytes)[] Sizes = [("4 KiB", 4 << 10), ("1 MiB", 1 << 20)];
+    private static readonly string[] Operations = ["PUT", "GET"];
+
+    public string Key => "http-put-get";
+    public string Title => "HTTP PUT and GET, 4 KiB and 1 MiB: OrleansAis vs nginx";
+
+    public async Task<ReportSection> RunAsync(BenchmarkContext context, CancellationToken ct)
+    {
+        var silo = await context.SiloAsync(ct);
+        var nginxRoot = context.Folder("http-put-get-nginx-root");
+        await using var nginx = await NginxServer.StartAsync(context.Settings.NginxBinary, nginxRoot, context.Folder("http-put-get-nginx"), ct,
+            acceptPuts: true);
+        using var http = HttpDownload.CreateLoadClient(context.Workers);
+        var reference = new DavFilesTarget(http, nginx.Url, nginxRoot, $"nginx {nginx.Version}");
+        var oais = new AisHttpTarget(http, silo.HttpUrl, "bench-http-put-get", "OrleansAis `/v1/objects/{bucket}/{name}`");
+        await reference.PrepareAsync(ct);
+        await oais.PrepareAsync(ct);
+
+        var table = new ResultTable(["operation", "size", "server"], "vs nginx");
+        foreach (var operation in Operations)
+        foreach (var (size, bytes) in Sizes)
+        {
+            var objects = new ObjectSet($"obj-{bytes}", ObjectsPerSize, bytes);
+            if (operation == "PUT")
+            {
+                // Seeded by the same requests (unmeasured), so the PUT cells overwrite existing objects on both sides.
+                await objects.SeedAsync(reference, context.Workers, ct);
+                await objects.SeedAsync(oais, context.Workers, ct);
+            }
+            var measured = await context.CompareAsync(
+            [
+                new Cell($"{operation} {size} nginx", operation == "PUT" ? objects.Puts(reference, context.Workers) : objects.Gets(reference), nginx.ProcessId),
+                new Cell($"{operation} {size} OrleansAis", operation == "PUT" ? objects.Puts(oais, context.Workers) : objects.Gets(oais), silo.ProcessId),
+            ], ct);
+            nginx.EnsureRunning();
+            table.AddBaseline([operation, size, $"{reference.Label} ({(operation == "PUT" ? "DAV PUT, no fsync" : "static files")})"], measured[0]);
+            table.Add([operation, size, oais.Label], measured[1], measured[0]);
+        }
+
+        return new ReportSection(Title)
+            .Text($$"""
+                One silo process and one nginx, each with {{ObjectsPerSize}} objects per size on the same disk, driven by the
+                same C# HttpClient load loop ({{context.Workers}} workers, one keep-alive connection each). A PUT overwrites
+                the worker's own objects in turn; a GET reads a random object to its end (byte count checked). Paths:
+
+                - *nginx*: the baseline. GET is nginx serving static files (`sendfile on`, `access_log off`,
+                  `worker_processes auto`, `reuseport`). PUT is nginx's DAV module (`http_dav_module`, compiled into
+                  Debian's nginx: `dav_methods PUT; create_full_put_path on; client_max_body_size 64m`; the body goes
+                  to `client_body_temp_path` on the same disk, then is renamed over the file). nginx does **not** fsync.
+                - *OrleansAis*: `PUT` / `GET /v1/objects/{bucket}/{name}`. A PUT streams into a temp file, computes
+                  the xxhash64 checksum, fsyncs data and a metadata file and renames both, and updates the listing
+                  index, so PUT ratios include durability work nginx skips.
+
+                *Server CPU ms/op* is the CPU time of the server's processes (nginx: master and workers) in the measured
+                window per request.
+                """)
+            .Table(table);
+    }
+}
