@@ -21,7 +21,7 @@ public sealed class EtlSpecParserBadInputTests
     public void A_complex_key_is_refused() => Assert.Contains("keys must be plain names", ProblemOf("? [a, b]\n: value\nname: bad-key\n"));
 
     [Fact]
-    public void A_duplicate_key_is_refused() => Assert.Contains("'name' appears twice", ProblemOf("name: one-name\nname: two-name\n"));
+    public void A_duplicate_key_is_refused() => Assert.Matches("(?i)duplicate key|'name' appears twice", ProblemOf("name: one-name\nname: two-name\n"));
 
     [Fact]
     public void An_alias_bomb_is_refused_before_it_expands()
