@@ -16,15 +16,30 @@ public static class Names
     {
         if (string.IsNullOrEmpty(name)) return "object name is empty";
         if (name.Contains('\0')) return "object name contains a NUL character";
+        // Control characters cannot be written in S3's XML listings or in response headers, and they forge log lines.
+        if (name.FirstOrDefault(IsControl) is var control and not '\0')
+            return $"object name '{Shorten(Visible(name))}' contains the control character {Printable(control)}";
         if (name[0] == '/') return $"object name '{Shorten(name)}' is absolute (starts with '/')";
         var bytes = Encoding.UTF8.GetByteCount(name);
         if (bytes > MaxObjectNameBytes) return $"object name is {bytes} bytes long; the limit is {MaxObjectNameBytes} bytes";
-        foreach (var segment in name.Split('/'))
+        // Names map to hashed file names, so no name reaches the file system; '..' is refused anyway, because clients
+        // that mirror a bucket to disk, or decode a name once more, would follow it. '\\' counts as a separator
+        // (Windows), and so does every percent-decoding of the name ('%2e%2e', '%252e%252e').
+        var decoded = name;
+        for (var depth = 0; depth < 4; depth++)
         {
-            if (segment == "..") return $"object name '{Shorten(name)}' contains a '..' segment";
+            if (decoded.Split('/', '\\').Contains(".."))
+                return $"object name '{Shorten(name)}' contains a '..' segment{(depth > 0 ? " once percent-decoded" : "")}";
+            var next = Uri.UnescapeDataString(decoded);
+            if (next == decoded) break;
+            decoded = next;
         }
         return null;
     }
+
+    private static bool IsControl(char c) => c < ' ' || c == '\u007f';
+
+    private static string Visible(string s) => string.Concat(s.Select(c => IsControl(c) ? Printable(c) : c.ToString()));
 
     /// <summary>Returns null when <paramref name="name"/> is a valid bucket name, else a sentence saying what is wrong.</summary>
     public static string? BucketNameProblem(string? name)
@@ -39,6 +54,15 @@ public static class Names
         }
         return null;
     }
+
+    /// <summary>
+    /// Null when a custom metadata entry can be stored and served back as an HTTP header, else what is wrong: a control
+    /// character would make every later GET of the object fail when its headers are written.
+    /// </summary>
+    public static string? MetadataProblem(string key, string value) =>
+        key.Any(IsControl) || value.Any(IsControl)
+            ? $"metadata '{Visible(key)}' contains the control character {Printable((key + value).First(IsControl))}"
+            : null;
 
     public static void EnsureValidObjectName(string? name)
     {

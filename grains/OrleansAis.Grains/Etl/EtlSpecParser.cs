@@ -116,16 +116,43 @@ public static class EtlSpecParser
         var yaml = new YamlStream();
         try { yaml.Load(new StringReader(text)); }
         catch (YamlDotNet.Core.YamlException e) { throw Invalid($"not valid YAML or JSON (line {e.Start.Line}: {e.Message})"); }
-        return yaml.Documents.Count == 0 ? null : ToJson(yaml.Documents[0].RootNode);
+        // YamlDotNet reports some malformed documents (e.g. an unclosed flow sequence) as an invalid state, not a YamlException.
+        catch (InvalidOperationException e) { throw Invalid($"not valid YAML or JSON ({e.Message})"); }
+        catch (InsufficientExecutionStackException) { throw Invalid($"the YAML is nested deeper than this parser follows"); }
+        if (yaml.Documents.Count == 0) return null;
+        var budget = MaxYamlValues;
+        return ToJson(yaml.Documents[0].RootNode, ref budget, depth: 0);
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    /// <summary>A spec has a few dozen values; aliases can make a few hundred bytes expand to billions ("billion laughs").</summary>
+    private const int MaxYamlValues = 10_000;
+    private const int MaxYamlDepth = 64;
+
+    private static JsonNode? ToJson(YamlNode node, ref int budget, int depth)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => scalar.Value is null ? null : JsonValue.Create(scalar.Value),
-        _ => null,
-    };
+        if (--budget < 0) throw Invalid($"the YAML expands to more than {MaxYamlValues} values (too many aliases or entries)");
+        if (depth > MaxYamlDepth) throw Invalid($"the YAML is nested more than {MaxYamlDepth} levels deep");
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name }) throw Invalid($"line {key.Start.Line}: keys must be plain names, not lists or maps");
+                    if (obj.ContainsKey(name)) throw Invalid($"line {key.Start.Line}: '{name}' appears twice");
+                    obj[name] = ToJson(value, ref budget, depth + 1);
+                }
+                return obj;
+            case YamlSequenceNode seq:
+                var array = new JsonArray();
+                foreach (var item in seq.Children) array.Add(ToJson(item, ref budget, depth + 1));
+                return array;
+            case YamlScalarNode scalar:
+                return scalar.Value is null ? null : JsonValue.Create(scalar.Value);
+            default:
+                return null;
+        }
+    }
 
     // YAML scalars all arrive as strings; JSON may bring numbers and booleans: accept both where it makes sense.
     private static string? Str(JsonObject o, string key, List<string> problems, string path = "")

@@ -69,6 +69,10 @@ public sealed class LocalObjectStore
     {
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
+        foreach (var (key, value) in options.Custom ?? new Dictionary<string, string>())
+        {
+            if (Names.MetadataProblem(key, value) is { } problem) throw new OaisException(OaisErrorCode.InvalidArgument, problem);
+        }
         return new ObjectWriter(this, bucket, name, options);
     }
 

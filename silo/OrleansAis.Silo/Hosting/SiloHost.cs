@@ -67,6 +67,7 @@ public static class SiloHost
         builder.Services.AddOaisHttpApi();
 
         var app = builder.Build();
+        app.UseOaisHttpApi();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOaisHttpApi();

@@ -16,6 +16,23 @@ public static class AisJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>
+    /// Reads a JSON request body whatever its Content-Type says (curl -d sends form encoding), so a bad body gets an
+    /// error naming what is wrong with it instead of an endpoint that does not match.
+    /// </summary>
+    public static async Task<T> ReadBodyAsync<T>(HttpRequest request, string expected) where T : class
+    {
+        try
+        {
+            return await System.Text.Json.JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted)
+                ?? throw new OaisException(OaisErrorCode.InvalidArgument, $"body: expected {expected}, got null");
+        }
+        catch (JsonException e)
+        {
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"body: expected {expected} as JSON ({e.Message})");
+        }
+    }
+
     public static IResult Error(OaisErrorCode code, string message) => Error(ErrorMapping.StatusOf(code), code.ToString(), message);
 
     public static IResult Error(OaisException e) => Error(e.Code, e.Message);

@@ -21,6 +21,8 @@ public static class HttpApiExtensions
             o.SerializerOptions.PropertyNamingPolicy = AisJson.Options.PropertyNamingPolicy;
             o.SerializerOptions.PropertyNameCaseInsensitive = true;
         });
+        // Binding failures throw, so BadRequestMiddleware can answer them with a JSON error naming the parameter.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<OwnerRouting>();
         services.AddSingleton<Etl.InlineTransform>();
         services.AddS3Api();
@@ -34,7 +36,17 @@ public static class HttpApiExtensions
         Ais.ObjectEndpoints.Map(app);
         Etl.EtlEndpoints.Map(app);
         Jobs.JobEndpoints.Map(app);
+        // A /v1 path that names no endpoint (or, after '..' removal, resolves to none) gets an error naming it.
+        app.MapFallback("/v1/{**rest}", context =>
+        {
+            var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value;
+            return AisJson.Error(StatusCodes.Status404NotFound, "NoSuchEndpoint",
+                $"no endpoint for {context.Request.Method} {target} (resolved to {context.Request.Path})").ExecuteAsync(context);
+        });
         app.MapS3Api(); // the fallback route: everything above wins where both match
         return app;
     }
+
+    /// <summary>Middleware of the HTTP API: must run before the endpoints.</summary>
+    public static IApplicationBuilder UseOaisHttpApi(this IApplicationBuilder app) => app.UseMiddleware<BadRequestMiddleware>();
 }

@@ -11,6 +11,9 @@ public sealed class NamesTests
     [InlineData("a//b")]
     [InlineData("./a")]
     [InlineData("..a/b..")]
+    [InlineData("percent%2e%2ename")] // a literal '%' is just a character; only a whole '..' segment is refused
+    [InlineData("a\\b")]
+    [InlineData("100%")]
     public void Valid_object_names_pass(string name) => Assert.Null(Names.ObjectNameProblem(name));
 
     [Theory]
@@ -20,6 +23,15 @@ public sealed class NamesTests
     [InlineData("..", "'..' segment")]
     [InlineData("a/..", "'..' segment")]
     [InlineData("nul\0byte", "NUL")]
+    [InlineData("a\\..\\b", "'..' segment")]
+    [InlineData("..\\etc", "'..' segment")]
+    [InlineData("%2e%2e/etc", "'..' segment once percent-decoded")]
+    [InlineData("%2E%2E%2Fetc", "'..' segment once percent-decoded")]
+    [InlineData("%252e%252e/etc", "'..' segment once percent-decoded")]
+    [InlineData("a\u0001b", "control character \\u0001")]
+    [InlineData("line\r\nX-Injected: 1", "control character \\u000d")]
+    [InlineData("tab\tname", "control character")]
+    [InlineData("del\u007f", "control character \\u007f")]
     public void Invalid_object_names_say_what_is_wrong(string name, string expected) =>
         Assert.Contains(expected, Names.ObjectNameProblem(name));
 
@@ -43,6 +55,14 @@ public sealed class NamesTests
     [InlineData("a b", "contains ' '")]
     public void Invalid_bucket_names_say_what_is_wrong(string name, string expected) =>
         Assert.Contains(expected, Names.BucketNameProblem(name));
+
+    [Fact]
+    public void Metadata_with_control_characters_is_refused_by_name()
+    {
+        Assert.Null(Names.MetadataProblem("note", "plain words, ünïcödé"));
+        Assert.Contains("metadata 'note' contains the control character \\u0001", Names.MetadataProblem("note", "a\u0001b"));
+        Assert.Contains("control character", Names.MetadataProblem("bad\nkey", "v"));
+    }
 
     [Fact]
     public void Ensure_throws_an_invalid_name_error()

@@ -170,7 +170,7 @@ public sealed class LocalObjectStoreTests : IDisposable
     public async Task Long_and_odd_names_map_to_safe_paths()
     {
         var longName = string.Join('/', Enumerable.Repeat("segment-of-forty-characters-long-abcdefg", 25)); // ~1 KiB
-        string[] names = [longName, "a\\b", "%2F..%2F", "名前/データ"];
+        string[] names = [longName, "a\\b", "%2Fetc%2Fpasswd", "名前/データ"]; // ("%2F..%2F" is refused: see NamesTests)
         foreach (var n in names) await Put(n, [7]);
         foreach (var n in names) Assert.Equal(n, Store.Head("b", n)!.Name);
         Assert.All(Directory.EnumerateFiles(_test.Root, "*", SearchOption.AllDirectories), f => Assert.StartsWith(_test.Root, f));

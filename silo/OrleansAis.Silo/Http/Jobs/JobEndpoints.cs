@@ -31,8 +31,9 @@ public static class JobEndpoints
         app.MapPost("/v1/etl/{name}/copy", Copy).AddEndpointFilter<OaisErrorFilter>();
     }
 
-    private static async Task<IResult> Start(JobBody body, IGrainFactory grains)
+    private static async Task<IResult> Start(HttpRequest request, IGrainFactory grains)
     {
+        var body = await AisJson.ReadBodyAsync<JobBody>(request, "a job object such as {\"etl\":...,\"from_bucket\":...}");
         var id = "job-" + Guid.NewGuid().ToString("N")[..12];
         var status = await grains.GetGrain<IEtlJobGrain>(id).Start(body.ToRequest());
         return Results.Json(JobJson.Details(status), AisJson.Options, statusCode: StatusCodes.Status202Accepted);
@@ -52,8 +53,9 @@ public static class JobEndpoints
         return Json(JobJson.Details(status));
     }
 
-    private static async Task<IResult> Copy(string name, CopyBody body, IGrainFactory grains)
+    private static async Task<IResult> Copy(string name, HttpRequest request, IGrainFactory grains)
     {
+        var body = await AisJson.ReadBodyAsync<CopyBody>(request, "{\"from\":\"bucket/object\",\"to\":\"bucket/object\"}");
         EtlSpec.EnsureValidName(name);
         var (srcBucket, srcName) = ObjectKey.Parse(body.From ?? throw Missing("from"));
         var (dstBucket, dstName) = ObjectKey.Parse(body.To ?? throw Missing("to"));

@@ -93,8 +93,10 @@ public sealed class S3Dispatcher(
                 return S3Exception.From(oais);
             case MultipartUploadException upload:
                 return S3Exception.From(upload);
-            case BadHttpRequestException bad:
-                return new S3Exception(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "EntityTooLarge" : "IncompleteBody", bad.Message);
+            // Also when wrapped: a proxied request fails this way when the client cuts its body short.
+            case var _ when BadRequestMiddleware.BadRequestOf(e) is { } bad:
+                return new S3Exception(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "EntityTooLarge" : "IncompleteBody",
+                    BadRequestMiddleware.Describe(bad));
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return null; // the client went away
             case HttpRequestException:

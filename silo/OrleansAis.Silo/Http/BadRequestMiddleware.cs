@@ -1,0 +1,38 @@
+namespace OrleansAis.Silo.Http;
+
+/// <summary>
+/// Gives the AIS-style API's requests that Kestrel or parameter binding refuse (a body shorter than its Content-Length,
+/// JSON that does not bind) the API's JSON error naming the problem, instead of an empty 400 or a 500.
+/// S3 requests get the same treatment as S3 error documents in <see cref="S3.S3Dispatcher"/>.
+/// </summary>
+public sealed class BadRequestMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (BadRequestOf(e) is { } bad && !context.Response.HasStarted)
+        {
+            await AisJson.Error(bad.StatusCode, "BadRequest", Describe(bad)).ExecuteAsync(context);
+        }
+    }
+
+    /// <summary>
+    /// The client's fault behind <paramref name="e"/>, if any: also when it surfaces wrapped, e.g. as the failure of a
+    /// proxied request whose body the client cut short.
+    /// </summary>
+    public static BadHttpRequestException? BadRequestOf(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException bad) return bad;
+        }
+        return null;
+    }
+
+    /// <summary>The message with its cause: binding failures say which parameter, their inner exception says what is wrong.</summary>
+    public static string Describe(BadHttpRequestException e) =>
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} {inner.Message}" : e.Message;
+}
