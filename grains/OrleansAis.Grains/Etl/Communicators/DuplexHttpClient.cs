@@ -106,7 +106,9 @@ internal static class DuplexHttpClient
 
         public Stream Body(Dictionary<string, string> headers)
         {
-            var raw = new PrefixedStream(_buffer.AsMemory(_start, _end - _start), network);
+            // Buffered: chunk-size lines are read a byte at a time, which must not mean a receive call per byte.
+            // Only reads go through the buffer; the request body is written to the socket directly.
+            var raw = new PrefixedStream(_buffer.AsMemory(_start, _end - _start), new BufferedStream(network, 1 << 16));
             if (headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
                 return new ChunkedStream(raw);
             if (headers.TryGetValue("Content-Length", out var cl) && long.TryParse(cl, out var length)) return new LimitedStream(raw, length);
