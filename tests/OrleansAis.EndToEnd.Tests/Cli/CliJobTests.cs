@@ -183,7 +183,7 @@ public sealed class CliJobTests(ThreeSiloProcessEtlCluster cluster)
             Assert.Equal(3, (await OaisCli.RunAsync(Endpoint, "job", "wait", "job-doesnotexist")).ExitCode);
             Assert.Equal(2, (await OaisCli.RunAsync(Endpoint, "job", "wait", id, "--timeout", "soon")).ExitCode);
             var unknownEtl = await OaisCli.RunAsync(Endpoint, "etl", "bucket", "no-such-etl", "cli-slow-src", "cli-slow-dst", "--wait");
-            Assert.NotEqual(0, unknownEtl.ExitCode);
+            Assert.Equal(3, unknownEtl.ExitCode);
             Assert.Contains("no-such-etl", unknownEtl.Stderr);
         }
         finally

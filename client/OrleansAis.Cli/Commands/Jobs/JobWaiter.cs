@@ -21,8 +21,9 @@ internal static class JobWaiter
         {
             while (true)
             {
-                var left = deadline - DateTime.UtcNow;
-                var job = await ctx.Api.GetJobAsync(id, left < poll ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : poll, ctx.Cancellation);
+                // Never wait past the deadline; at it, one last immediate look (wait=0) decides.
+                var left = TimeSpan.FromTicks(Math.Clamp((deadline - DateTime.UtcNow).Ticks, 0, poll.Ticks));
+                var job = await ctx.Api.GetJobAsync(id, left, ctx.Cancellation);
                 show(job);
                 if (job.State != JobReport.Running) return job;
                 if (DateTime.UtcNow >= deadline)
