@@ -12,6 +12,7 @@ internal sealed record CliFailure(int ExitCode, string Code, string Message, int
     public static CliFailure? From(Exception e, CancellationToken ct) => e switch
     {
         UsageException => new CliFailure(ExitCodes.Usage, "UsageError", e.Message),
+        CommandFailedException failed => new CliFailure(ExitCodes.Failed, failed.Code, failed.Message),
         OaisApiException { Status: HttpStatusCode.NotFound } api => new CliFailure(ExitCodes.NotFound, api.Code, api.Message, (int)api.Status),
         OaisApiException api => new CliFailure(ExitCodes.Failed, api.Code, api.Message, (int)api.Status),
         OaisConnectionException => Unreachable(e.Message),

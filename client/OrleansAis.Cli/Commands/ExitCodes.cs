@@ -4,10 +4,13 @@ namespace OrleansAis.Cli.Commands;
 internal static class ExitCodes
 {
     public const int Ok = 0;
-    /// <summary>The server refused the request (its message is printed), or a local file could not be read or written.</summary>
+    /// <summary>
+    /// The server refused the request (its message is printed), a local file could not be read or written, or a job
+    /// ended other than Succeeded (or an inspect found failing objects).
+    /// </summary>
     public const int Failed = 1;
     public const int Usage = 2;
-    /// <summary>The bucket or object does not exist.</summary>
+    /// <summary>The bucket, object, ETL or job does not exist.</summary>
     public const int NotFound = 3;
     /// <summary>The endpoint could not be reached, or the connection broke mid-transfer.</summary>
     public const int ConnectionFailed = 4;
@@ -15,6 +18,6 @@ internal static class ExitCodes
     public const int Interrupted = 130;
 
     public const string Help =
-        "Exit codes: 0 ok; 1 failed (the server's error message is printed, or a local file could not be read/written); " +
-        "2 usage error; 3 bucket or object not found; 4 cannot connect to the endpoint (or the connection broke); 130 interrupted.";
+        "Exit codes: 0 ok; 1 failed (the server's error message is printed, a local file could not be read/written, " +
+        "or a job failed, was aborted or interrupted); 2 usage error; 3 bucket, object, ETL or job not found; 4 cannot connect to the endpoint (or the connection broke); 130 interrupted.";
 }

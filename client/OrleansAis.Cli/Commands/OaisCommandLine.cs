@@ -26,6 +26,8 @@ internal static class OaisCommandLine
             RemoveCommand.Create(runner),
             ObjectCommands.Create(runner),
             ClusterCommands.Create(runner),
+            Etl.EtlCommands.Create(runner),
+            Jobs.JobCommands.Create(runner),
         };
     }
 

@@ -12,7 +12,7 @@ namespace OrleansAis.Cli.Http;
 /// <see cref="OaisApiException"/> (the server said no) or an <see cref="OaisConnectionException"/> (no usable answer).
 /// Object bodies stream both ways; nothing here holds a whole object in memory.
 /// </summary>
-internal sealed class OaisApi : IDisposable
+internal sealed partial class OaisApi : IDisposable
 {
     /// <summary>The API's page size when the request names none (docs/API.md).</summary>
     private const int ServerDefaultPageSize = 1000;

@@ -27,28 +27,7 @@ internal static class ObjectSaver
             throw new ChecksumMismatchException($"{meta.Bucket}/{meta.Name}: received content hashes to {actual}, the server stored {meta.Checksum}");
     }
 
-    /// <summary>
-    /// Saves into a temporary file beside <paramref name="path"/> and renames it over the target only once complete and
-    /// verified, so a failed or interrupted GET never leaves a truncated file under the real name.
-    /// </summary>
-    public static async Task SaveAsync(ObjectDownload download, string path, IProgressSink progress, CancellationToken ct)
-    {
-        var target = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid().ToString("N")[..8]}.oais-partial");
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
-            {
-                await CopyAsync(download, file, progress, ct);
-            }
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    /// <summary>Saves to <paramref name="path"/> only once complete and verified (see <see cref="AtomicFile"/>).</summary>
+    public static Task SaveAsync(ObjectDownload download, string path, IProgressSink progress, CancellationToken ct) =>
+        AtomicFile.WriteAsync(path, file => CopyAsync(download, file, progress, ct));
 }
