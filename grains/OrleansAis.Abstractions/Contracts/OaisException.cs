@@ -21,6 +21,7 @@ public enum OaisErrorCode
     TransformTimeout = 14,
     EtlAlreadyExists = 15,
     NodeNotFound = 16,
+    JobNotFound = 17,
 }
 
 /// <summary>An error the caller can act on; crosses grain boundaries with its code and message intact.</summary>

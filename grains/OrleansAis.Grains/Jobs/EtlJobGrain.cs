@@ -59,7 +59,7 @@ public sealed class EtlJobGrain(
 
     public async Task<EtlJobStatus> Status()
     {
-        var request = state.State.Request ?? throw new OaisException(OaisErrorCode.ObjectNotFound, $"job '{Id}' does not exist");
+        var request = state.State.Request ?? throw new OaisException(OaisErrorCode.JobNotFound, $"job '{Id}' does not exist");
         var active = (await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes()).Select(n => n.NodeId).ToHashSet();
         var statuses = new List<JobNodeStatus>();
         foreach (var (nodeId, finished) in state.State.Nodes)
@@ -91,7 +91,7 @@ public sealed class EtlJobGrain(
 
     public async Task<EtlJobStatus> Abort(string reason)
     {
-        if (state.State.Request is null) throw new OaisException(OaisErrorCode.ObjectNotFound, $"job '{Id}' does not exist");
+        if (state.State.Request is null) throw new OaisException(OaisErrorCode.JobNotFound, $"job '{Id}' does not exist");
         if (state.State.State == JobState.Running) await End(JobState.Aborted, reason);
         return await Status();
     }

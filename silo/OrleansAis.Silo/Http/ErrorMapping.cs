@@ -7,6 +7,7 @@ public static class ErrorMapping
     {
         OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch => StatusCodes.Status400BadRequest,
         OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound or OaisErrorCode.NodeNotFound
+            or OaisErrorCode.JobNotFound
             => StatusCodes.Status404NotFound,
         OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict
             or OaisErrorCode.EtlAlreadyExists or OaisErrorCode.EtlNotRunning => StatusCodes.Status409Conflict,
