@@ -1,8 +1,9 @@
 namespace OrleansAis.Client;
 
 /// <summary>
-/// Retries idempotent grain calls that failed because their target silo was going away (a node leaving or dying
-/// rejects messages until the activation is re-placed). Writes are never retried here: a put is a session of calls.
+/// Retries idempotent grain calls that failed because their target silo was going away: a node leaving or dying
+/// rejects messages until the activation is re-placed, and a request caught in a silo's shutdown can go unanswered
+/// (a timeout). Writes are never retried here: a put is a session of calls.
 /// </summary>
 internal static class TransientRetry
 {
@@ -26,5 +27,5 @@ internal static class TransientRetry
         }
     }
 
-    private static bool IsTransient(Exception e) => e is OrleansMessageRejectionException or SiloUnavailableException;
+    private static bool IsTransient(Exception e) => e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
 }

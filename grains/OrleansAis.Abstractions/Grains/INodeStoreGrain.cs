@@ -34,10 +34,10 @@ public interface INodeStoreGrain : IGrainWithStringKey
     [Alias("Import")] Task<ObjectMeta?> Import(string bucket, string name, string fromNode);
 
     /// <summary>
-    /// Makes this node hold a mirror copy of the object at <paramref name="version"/> from <paramref name="fromNode"/>
-    /// (copied in chunks and verified; the source keeps its copy). Nothing to do when this node already has that version.
+    /// Makes this node hold a mirror copy of the object <paramref name="source"/> describes, from <paramref name="fromNode"/>
+    /// (copied in chunks and verified; the source keeps its copy). Nothing to do when this node already holds that content.
     /// </summary>
-    [Alias("Mirror")] Task Mirror(string bucket, string name, string fromNode, long version);
+    [Alias("Mirror")] Task Mirror(ObjectMeta source, string fromNode);
 
     /// <summary>Deletes this node's copy of the object, whatever its version; false when it had none.</summary>
     [Alias("DropCopy")] Task<bool> DropCopy(string bucket, string name);

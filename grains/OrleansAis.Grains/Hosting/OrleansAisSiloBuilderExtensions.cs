@@ -63,6 +63,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<ClusterMap>();
         services.AddSingleton<BucketCatalog>();
         services.AddSingleton<ObjectMover>();
+        services.AddSingleton<RebalanceMetrics>();
         services.AddSingleton<Rebalancer>();
         services.AddHostedService(sp => sp.GetRequiredService<Rebalancer>());
 

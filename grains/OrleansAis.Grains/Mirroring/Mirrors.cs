@@ -32,7 +32,7 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
         {
             try
             {
-                await grains.GetGrain<INodeStoreGrain>(node.NodeId).Mirror(meta.Bucket, meta.Name, cluster.Local.NodeId, meta.Version);
+                await grains.GetGrain<INodeStoreGrain>(node.NodeId).Mirror(meta, cluster.Local.NodeId);
             }
             catch (Exception e) when (e is not OaisException)
             {

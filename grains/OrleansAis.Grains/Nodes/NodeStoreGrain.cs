@@ -70,10 +70,10 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
         return meta;
     }
 
-    public async Task Mirror(string bucket, string name, string fromNode, long version)
+    public async Task Mirror(ObjectMeta source, string fromNode)
     {
-        if (store.Head(bucket, name) is { } local && local.Version >= version) return;
-        await mover.CopyAsync(bucket, name, fromNode);
+        if (store.Head(source.Bucket, source.Name) is { } local && local.Checksum == source.Checksum && local.Modified == source.Modified) return;
+        await mover.CopyAsync(source.Bucket, source.Name, fromNode);
     }
 
     public Task<bool> DropCopy(string bucket, string name) => store.DeleteAsync(bucket, name);

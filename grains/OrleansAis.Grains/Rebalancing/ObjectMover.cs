@@ -19,13 +19,15 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
         var source = grains.GetGrain<INodeStoreGrain>(fromNode);
         var remote = await source.Find(bucket, name);
         if (remote is null) return store.Head(bucket, name);
-        if (store.Head(bucket, name) is { } local)
+        var local = store.Head(bucket, name);
+        if (local is not null && !IsNewer(remote, local))
         {
-            // Written here after ownership changed: the local copy is the newer one.
+            // Written here after ownership changed (a join), or the source holds an older copy: keep ours.
             await source.Remove(bucket, name, remote.Version);
             return local;
         }
-        await CopyVersionAsync(source, remote, fromNode, ct);
+        // Not here, or the source's copy is newer: e.g. written by a stand-in owner while this node was down.
+        await CopyVersionAsync(source, remote, fromNode, ct, replacing: local);
         await source.Remove(bucket, name, remote.Version);
         log.LogInformation("Moved {Bucket}/{Object} v{Version} from {From} to {To}", bucket, name, remote.Version, fromNode, cluster.Local.NodeId);
         return store.Head(bucket, name);
@@ -39,14 +41,24 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
     {
         var source = grains.GetGrain<INodeStoreGrain>(fromNode);
         if (await source.Find(bucket, name) is not { } remote) return null;
-        await CopyVersionAsync(source, remote, fromNode, ct);
+        await CopyVersionAsync(source, remote, fromNode, ct, replacing: store.Head(bucket, name));
         return remote;
     }
 
-    /// <summary>Streams one version in bounded chunks into a local import that must match the source's checksum.</summary>
-    private async Task CopyVersionAsync(INodeStoreGrain source, ObjectMeta remote, string fromNode, CancellationToken ct)
+    /// <summary>
+    /// Last writer wins across nodes, as in S3: versions count overwrites on one node only, so copies written on two
+    /// nodes (the owner, and a stand-in while the owner was away) are ordered by their modification time.
+    /// </summary>
+    private static bool IsNewer(ObjectMeta candidate, ObjectMeta current) => candidate.Modified > current.Modified;
+
+    /// <summary>
+    /// Streams one version in bounded chunks into a local import that must match the source's checksum. Replacing a
+    /// local copy, the version still goes up (readers never see a version number reused for other content).
+    /// </summary>
+    private async Task CopyVersionAsync(INodeStoreGrain source, ObjectMeta remote, string fromNode, CancellationToken ct, ObjectMeta? replacing = null)
     {
-        await using var writer = store.BeginImport(remote);
+        var version = replacing is null ? remote.Version : Math.Max(remote.Version, replacing.Version + 1);
+        await using var writer = store.BeginImport(remote, version);
         for (long offset = 0; offset < remote.Size;)
         {
             var chunk = await source.ReadChunk(remote.Bucket, remote.Name, remote.Version, offset, Transfer.ChunkBytes);

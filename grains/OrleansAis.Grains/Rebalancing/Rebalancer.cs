@@ -18,7 +18,8 @@ namespace OrleansAis.Rebalancing;
 public sealed class Rebalancer(
     IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, Mirrors mirrors,
     IGrainFactory grains,
-    ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options, ILogger<Rebalancer> log)
+    ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options, RebalanceMetrics metrics,
+    ILogger<Rebalancer> log)
     : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
@@ -212,6 +213,7 @@ public sealed class Rebalancer(
     private async Task<int?> PassAsync(CancellationToken ct)
     {
         await _passGate.WaitAsync(ct);
+        metrics.PassStarted();
         try
         {
             var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
@@ -234,10 +236,12 @@ public sealed class Rebalancer(
                                 // Not ours to keep: the owner takes it (or just drops ours when it has it already).
                                 await grains.GetGrain<INodeStoreGrain>(holders[0].NodeId).Import(bucket, entry.Name, cluster.Local.NodeId);
                                 Interlocked.Increment(ref moved);
+                                metrics.Moved();
                             }
                             else if (copies > 1 && cluster.IsLocal(holders[0]) && store.Head(bucket, entry.Name) is { } meta)
                             {
                                 await mirrors.EnsureMirrorsAsync(meta, holders); // a holder joined, or one was lost
+                                metrics.Mirrored();
                             }
                         });
                     token = page.ContinuationToken;
@@ -248,6 +252,7 @@ public sealed class Rebalancer(
         }
         finally
         {
+            metrics.PassEnded();
             _passGate.Release();
         }
     }

@@ -77,10 +77,10 @@ public sealed class LocalObjectStore
     }
 
     /// <summary>
-    /// Starts writing a copy of an object that lives on another node (rebalancing): the copy must hash to the source's
-    /// checksum and keeps its version, time and metadata.
+    /// Starts writing a copy of an object that lives on another node (rebalancing, mirroring): the copy must hash to the
+    /// source's checksum and keeps its time and metadata, and its version unless <paramref name="version"/> is given.
     /// </summary>
-    public ObjectWriter BeginImport(ObjectMeta source)
+    public ObjectWriter BeginImport(ObjectMeta source, long? version = null)
     {
         var options = new PutOptions
         {
@@ -88,7 +88,7 @@ public sealed class LocalObjectStore
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {
-            Preserved = (source.Version, source.Modified),
+            Preserved = (version ?? source.Version, source.Modified),
         };
     }
 
