@@ -185,13 +185,19 @@ find_silo_dll() {
   head -n1 <<<"$candidates"
 }
 
-ensure_redis_installed() {
-  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return
-  log "installing redis-server (Debian package) ..."
-  [ "$(id -u)" = 0 ] || die "redis-server is missing and installing it needs root: apt-get install redis-server"
+# redis-server for membership, curl for the health checks: Debian packages, installed when missing.
+ensure_tools() {
+  local missing=()
+  if [ "$REDIS_OWNED" = 1 ]; then
+    command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
+  fi
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  [ "$(id -u)" = 0 ] || die "${missing[*]} missing; install with: sudo apt-get install ${missing[*]}"
+  log "installing ${missing[*]} ..."
   apt-get update -qq
   # RUNLEVEL=1: do not start the system service; this script runs its own redis-server in the base folder.
-  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
+  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
 redis_running() { [ "$REDIS_OWNED" = 1 ] && pid_is_ours "$base/redis/redis.pid" "redis-server" && redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
@@ -199,7 +205,6 @@ redis_running() { [ "$REDIS_OWNED" = 1 ] && pid_is_ours "$base/redis/redis.pid" 
 start_redis() {
   [ "$REDIS_OWNED" = 1 ] || return 0
   if redis_running; then return 0; fi
-  ensure_redis_installed
   mkdir -p "$base/redis"
   if [ -z "$REDIS_PORT" ] || port_in_use "$REDIS_PORT"; then
     [ -z "$REDIS_PORT" ] || [ -n "$redis_port" ] || log "redis port $REDIS_PORT is taken now; choosing another"
@@ -210,7 +215,8 @@ start_redis() {
   # Append-only file: membership and the bucket/ETL/job registries survive a stop and start of the cluster.
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$base/redis" --daemonize yes \
     --pidfile "$base/redis/redis.pid" --logfile "$base/redis/redis.log" \
-    --appendonly yes --appendfsync everysec --save "" >/dev/null
+    --appendonly yes --appendfsync everysec --save "" </dev/null >/dev/null 2>>"$base/redis/redis.log" \
+    || die "redis-server did not start; see $base/redis/redis.log"
   local i
   for i in $(seq 1 100); do
     redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && { log "redis-server on $REDIS_CONN (data: $base/redis)"; return 0; }
@@ -249,9 +255,11 @@ start_node() { # $1 = node folder
   )
   rm -f "$dir/silo.pid"
   echo "---- $(date -u +%FT%TZ) start $NODE_ID" >>"$dir/silo.log"
-  # setsid: the silo outlives this script and the terminal; the inner shell writes its own pid, then becomes dotnet.
-  (cd "$dir" && setsid bash -c 'echo $$ >"$0"; exec "$@"' "$dir/silo.pid" \
-    dotnet "$SILO_DLL" "${args[@]}" "${SILO_ARGS[@]+"${SILO_ARGS[@]}"}" </dev/null >>"$dir/silo.log" 2>&1 &)
+  # setsid: the silo outlives this script and the terminal. Every step execs, so no shell lingers holding this
+  # script's output open (a caller reading it to the end would wait for the silo); the inner shell writes its own
+  # pid, which exec makes the silo's.
+  setsid bash -c 'cd "$1" && echo $$ >"$2" && shift 2 && exec "$@"' silo "$dir" "$dir/silo.pid" \
+    dotnet "$SILO_DLL" "${args[@]}" "${SILO_ARGS[@]+"${SILO_ARGS[@]}"}" </dev/null >>"$dir/silo.log" 2>&1 &
   local i
   for i in $(seq 1 50); do [ -s "$dir/silo.pid" ] && break; sleep 0.1; done
   [ -s "$dir/silo.pid" ] || die "$NODE_ID did not start; see $dir/silo.log"
@@ -330,6 +338,7 @@ case "$command" in
       SILO_ARGS=("${extra_args[@]+"${extra_args[@]}"}")
       HTTP_BASE=${http_base:-8080} SILO_BASE=${silo_base:-11111} GATEWAY_BASE=${gateway_base:-30000}
     fi
+    ensure_tools
     SILO_DLL=$(find_silo_dll)
     start_redis
     save_state
