@@ -112,6 +112,55 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
         Assert.Equal(nodes.Count, status.Split('\n').Count(line => line.Contains("running (pid") && line.Contains("healthy") && !line.Contains("unhealthy")));
     }
 
+    /// <summary>
+    /// An overwrite acknowledged by a stand-in owner while the real owner is down must win over the owner's older copy
+    /// when it returns. Fails today: on return the owner keeps its old copy and deletes the newer one (see the skip reason).
+    /// </summary>
+    [RedisFact(Skip = KnownBugs.OverwriteLostOnOwnerReturn)]
+    public async Task Overwrite_acknowledged_while_the_owner_is_down_survives_its_return()
+    {
+        RedisAvailability.EnsureAvailable();
+        await using var cluster = await ScriptedCluster.StartAsync(3, SiloArgs);
+        var nodes = cluster.Nodes;
+        var (victim, survivor) = (nodes[1], nodes[0]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        (await http.PutAsync(new Uri(survivor.HttpUrl, $"/v1/buckets/{Bucket}"), null)).EnsureSuccessStatusCode();
+
+        // Names the victim owns, each written once (seed 1).
+        var names = new List<string>();
+        for (var i = 0; names.Count < 20 && i < 1000; i++)
+        {
+            if (await PutAsync(http, survivor, $"ow/{i}", 1, 1000 + i) == victim.NodeId) names.Add($"ow/{i}");
+        }
+        Assert.Equal(20, names.Count);
+
+        await cluster.KillAsync(victim);
+        await WaitUntilGoneAsync(http, survivor, victim);
+        foreach (var name in names)
+            Assert.NotEqual(victim.NodeId, await PutAsync(http, survivor, name, 2, 3000)); // acknowledged by a stand-in owner
+
+        await cluster.RestartAsync(victim);
+        await Task.Delay(TimeSpan.FromSeconds(10)); // rebalancing hands the stand-in's objects back
+        var stale = new List<string>();
+        foreach (var name in names)
+        {
+            var attempt = new PutAttempt(name, 2, 3000, survivor.HttpUrl, TimeSpan.Zero);
+            if (await ReadBackAsync(http, survivor.HttpUrl, attempt) is { } problem) stale.Add($"{name}: {problem}");
+        }
+        Assert.True(stale.Count == 0, $"{stale.Count} of {names.Count} acknowledged overwrites lost after the owner returned:\n" + string.Join('\n', stale));
+    }
+
+    /// <summary>PUTs PatternStream(size, seed) and returns the node that acknowledged it as owner.</summary>
+    private static async Task<string> PutAsync(HttpClient http, ScriptedNode silo, string name, ulong seed, long size)
+    {
+        using var content = new StreamContent(new PatternStream(size, seed));
+        content.Headers.ContentLength = size;
+        using var response = await http.PutAsync(new Uri(silo.HttpUrl, $"/v1/objects/{Bucket}/{name}"), content);
+        response.EnsureSuccessStatusCode();
+        using var meta = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return meta.RootElement.GetProperty("node").GetString()!;
+    }
+
     /// <summary>How long after the kill <paramref name="survivor"/> stops listing <paramref name="victim"/> as active.</summary>
     private static async Task<TimeSpan> WaitUntilGoneAsync(HttpClient http, ScriptedNode survivor, ScriptedNode victim)
     {
@@ -163,7 +212,7 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
                 {
                     var verifier = new PatternVerifier(attempt.Seed);
                     await using (var body = await response.Content.ReadAsStreamAsync()) await body.CopyToAsync(verifier);
-                    if (verifier.Written != attempt.Size) return $"torn: {verifier.Written} of {attempt.Size} bytes";
+                    if (verifier.Written != attempt.Size) return $"wrong length (torn, or another version): {verifier.Written} bytes, {attempt.Size} written";
                     return verifier.FirstMismatch >= 0 ? $"corrupt: first wrong byte at {verifier.FirstMismatch} of {attempt.Size}" : null;
                 }
                 last = $"HTTP {(int)response.StatusCode}";
@@ -198,4 +247,12 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
 
     private static string Logs(IReadOnlyList<ScriptedNode> nodes) =>
         string.Concat(nodes.Select(n => $"\n---- {n.NodeId} log tail:\n{ScriptedCluster.LogTail(n)}"));
+}
+
+/// <summary>Bugs these tests found and reproduce; their tests are skipped with this reason until fixed.</summary>
+internal static class KnownBugs
+{
+    public const string OverwriteLostOnOwnerReturn =
+        "known bug (20 of 20 overwrites reverted when run): ObjectMover.PullAsync keeps the returning owner's local (older) copy and removes the stand-in's newer, " +
+        "acknowledged version ('the local copy is the newer one' holds after a join, not after a return); remove this skip once fixed";
 }
