@@ -19,6 +19,9 @@ namespace OrleansAis.Silo.Hosting;
 /// <summary>Builds the silo process: one Kestrel app hosting the Orleans silo, the HTTP API, dashboard and metrics.</summary>
 public static class SiloHost
 {
+    /// <summary>Configuration section bound to Orleans' <see cref="ClusterMembershipOptions"/>.</summary>
+    public const string MembershipSection = "Membership";
+
     public static WebApplication Build(string[] args)
     {
         var (rest, mountpaths) = CommandLine.ExtractMountpaths(args);
@@ -51,6 +54,9 @@ public static class SiloHost
                 o.ServiceId = host.ServiceId;
             });
             ConfigureClustering(silo, host);
+            // Failure detection (e.g. --Membership:ProbeTimeout=00:00:02): production keeps Orleans' defaults, fault
+            // tests shorten them so a killed silo is declared dead within seconds instead of tens of seconds.
+            silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(MembershipSection));
             silo.AddOrleansAis(node =>
             {
                 node.Id = nodeId;

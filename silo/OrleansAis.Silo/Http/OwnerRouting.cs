@@ -55,7 +55,19 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         message.Headers.TryAddWithoutValidation(ForwardedHeader, Local.NodeId);
 
         var client = httpClients.CreateClient(HttpClientName);
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException e)
+        {
+            // The owner crashed or is unreachable and membership has not yet handed its objects to another silo:
+            // nothing was stored, and a retry may succeed, so this is 503 rather than an internal error.
+            log.LogWarning("Owner {Owner} did not answer {Method} {Path}: {Error}", owner.NodeId, request.Method, request.Path, e.Message);
+            throw new OaisException(OaisErrorCode.Unavailable, $"node {owner.NodeId}, which owns this object, did not answer; retry shortly");
+        }
+        using var _ = response;
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
