@@ -25,7 +25,9 @@ internal sealed record ObjectMetadata(
 
 internal sealed record ClusterInfo(string Node, IReadOnlyList<NodeInfo> Nodes);
 
-internal sealed record NodeInfo(string NodeId, string SiloAddress, string HttpUrl, long ObjectCount, long ObjectBytes, IReadOnlyList<MountpathInfo> Mountpaths);
+internal sealed record NodeInfo(
+    string NodeId, string SiloAddress, string HttpUrl, string State, long ObjectCount, long ObjectBytes, long DrainedObjects, string? DrainError,
+    IReadOnlyList<MountpathInfo> Mountpaths);
 
 internal sealed record MountpathInfo(string Path, long TotalBytes, long AvailableBytes);
 

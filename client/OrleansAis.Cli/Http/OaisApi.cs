@@ -134,6 +134,14 @@ internal sealed partial class OaisApi : IDisposable
 
     public Task<ClusterInfo> GetClusterAsync(CancellationToken ct) => GetJsonAsync<ClusterInfo>(ObjectUrls.Cluster, ct);
 
+    public async Task<NodeInfo> DecommissionAsync(string nodeId, bool shutdown, CancellationToken ct)
+    {
+        var path = $"{ObjectUrls.Cluster}/nodes/{Uri.EscapeDataString(nodeId)}/decommission" + (shutdown ? "?shutdown=true" : "");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        using var response = await SendAsync(request, ct);
+        return await ReadJsonAsync<NodeInfo>(response, ct);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> GetJsonAsync<T>(string path, CancellationToken ct)
