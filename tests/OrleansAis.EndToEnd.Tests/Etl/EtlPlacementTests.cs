@@ -2,7 +2,10 @@ using System.Net;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
-/// <summary>Every silo runs its own transformer and transforms only the objects it owns; a later silo catches up.</summary>
+/// <summary>
+/// Every silo runs its own transformer and transforms only the objects it owns; a later silo catches up, and a silo
+/// that leaves takes its transformer with it.
+/// </summary>
 public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : IClassFixture<ThreeSiloProcessEtlCluster>
 {
     private const string Name = "whoami-etl";
@@ -41,11 +44,44 @@ public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : ICla
             }
             var afterJoin = await TransformAllAsync(names, retryWhileMoving: true);
             Assert.True(afterJoin.GetValueOrDefault(joined.NodeId) > 0, "the joined silo transformed none of its objects");
+
+            // It leaves again (decommissioned, then stopped): its transformer goes with it, and the ETL carries on.
+            Assert.True(TransformerProcesses.RunningOn(Name, joined.NodeId), "the joined silo runs no transformer");
+            using (var decommission = await cluster.Http.PostAsync(new Uri(cluster.Endpoint, $"/v1/cluster/nodes/{joined.NodeId}/decommission"), null))
+                Assert.Equal(HttpStatusCode.Accepted, decommission.StatusCode);
+            deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await NodeStateAsync(joined.NodeId) != "drained")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the joined silo did not drain within 60 s");
+                await Task.Delay(250);
+            }
+            await joined.StopAsync(TimeSpan.FromSeconds(60));
+            Assert.False(TransformerProcesses.RunningOn(Name, joined.NodeId), "the stopped silo left its transformer running");
+            deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                view = await _etl.ViewAsync(Name);
+                if (view.GetProperty("nodes").GetArrayLength() == 3 && view.GetProperty("stage").GetString() == "Running") break;
+                Assert.True(DateTime.UtcNow < deadline, $"the ETL did not settle on the remaining silos: {view}");
+                await Task.Delay(250);
+            }
+            var afterLeave = await TransformAllAsync(names, retryWhileMoving: true);
+            Assert.Equal(names.Count, afterLeave.Values.Sum());
+            Assert.DoesNotContain(joined.NodeId, afterLeave.Keys);
         }
         finally
         {
             await _etl.DeleteAsync(Name);
         }
+    }
+
+    private async Task<string?> NodeStateAsync(string nodeId)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, "/v1/cluster")));
+        return doc.RootElement.GetProperty("nodes").EnumerateArray()
+            .FirstOrDefault(n => n.GetProperty("node_id").GetString() == nodeId) is { ValueKind: System.Text.Json.JsonValueKind.Object } node
+            ? node.GetProperty("state").GetString()
+            : null;
     }
 
     /// <summary>Transforms every object; the whoami transformer answers with its silo's node id, which must be the owner.</summary>

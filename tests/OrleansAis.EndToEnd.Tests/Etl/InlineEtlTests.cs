@@ -356,7 +356,10 @@ internal static class TransformerProcesses
 
     public static bool Running(string etlName) => Find(etlName).Any();
 
-    private static IEnumerable<int> Find(string etlName)
+    /// <summary>Whether a transformer of the ETL started by node <paramref name="nodeId"/> is running.</summary>
+    public static bool RunningOn(string etlName, string nodeId) => Find(etlName, "OAIS_NODE_ID=" + nodeId).Any();
+
+    private static IEnumerable<int> Find(string etlName, string? alsoInEnvironment = null)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -370,7 +373,8 @@ internal static class TransformerProcesses
             {
                 continue; // gone meanwhile, or not ours to read
             }
-            if (environ.Split('\0').Contains("ETL_NAME=" + etlName)) yield return pid;
+            var variables = environ.Split('\0');
+            if (variables.Contains("ETL_NAME=" + etlName) && (alsoInEnvironment is null || variables.Contains(alsoInEnvironment))) yield return pid;
         }
     }
 }
