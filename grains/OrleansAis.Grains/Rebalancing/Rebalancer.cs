@@ -110,7 +110,7 @@ public sealed class Rebalancer(
         if (!cluster.Active().Any(n => !cluster.IsLocal(n.Node)))
             throw new InvalidOperationException("this is the only node: nobody can take its objects");
         await AnnounceLeavingAsync();
-        for (var pass = 1; ; pass++)
+        while (true)
         {
             // The whole cluster is stopping (every node announced its leave): nobody is left to take the objects.
             if (cluster.Owners().All(n => leaving.Contains(n.Node.NodeId)))
@@ -195,9 +195,10 @@ public sealed class Rebalancer(
     {
         try
         {
-            await foreach (var _ in membership.MembershipUpdates.WithCancellation(ct))
+            await foreach (var update in membership.MembershipUpdates.WithCancellation(ct))
             {
                 Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
+                if (cluster.LocalIsLeaving) _ = AnnounceCoreAsync(); // a node that joined since must not count us as an owner
                 Nudge();
             }
         }
