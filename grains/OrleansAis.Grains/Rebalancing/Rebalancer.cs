@@ -17,9 +17,8 @@ namespace OrleansAis.Rebalancing;
 /// </summary>
 public sealed class Rebalancer(
     IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, Mirrors mirrors,
-    IGrainFactory grains,
-    ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options, RebalanceMetrics metrics,
-    ILogger<Rebalancer> log)
+    IGrainFactory grains, ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options,
+    RebalanceMetrics metrics, ILogger<Rebalancer> log)
     : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
