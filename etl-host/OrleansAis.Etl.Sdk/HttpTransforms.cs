@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Sdk;
 
@@ -11,8 +12,6 @@ namespace OrleansAis.Etl.Sdk;
 /// </summary>
 internal static class HttpTransforms
 {
-    public const string NodeUrlHeader = "Ais-Node-Url";
-    public const string DirectPutLengthHeader = "Ais-Direct-Put-Length";
 
     public static Task PushAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log) =>
         HandleAsync(context, dispatcher, log, (_, _, _) => Task.FromResult(ObjectInput.Borrowed(context.Request.Body)));
@@ -32,11 +31,11 @@ internal static class HttpTransforms
             var fqn = Query(context, "etl_fqn");
             input = fqn is null ? await openBytes(bucket, name, ct) : ObjectInput.OpenFile(fqn);
             var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = Query(context, "etl_args"), Fqn = fqn };
-            if (context.Request.Headers[NodeUrlHeader] is { Count: > 0 } destination)
+            if (context.Request.Headers[TransformerHeaders.NodeUrl] is { Count: > 0 } destination)
             {
                 var length = await dispatcher.RunToDestinationAsync(request, destination.ToString(), ct);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
-                context.Response.Headers[DirectPutLengthHeader] = length.ToString();
+                context.Response.Headers[TransformerHeaders.DirectPutLength] = length.ToString();
                 return;
             }
             context.Response.ContentType = "application/octet-stream";

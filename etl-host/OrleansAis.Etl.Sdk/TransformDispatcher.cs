@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Sdk;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Sdk;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Communicators;
 
@@ -15,7 +16,7 @@ public sealed class HpushCommunicator(CommunicatorContext context) : IEtlCommuni
         var fqn = context.Spec.UsesFqn;
         var uri = TransformerHttp.ObjectUri(context.Endpoint!, job, fqn);
         var headers = new Dictionary<string, string> { ["Content-Type"] = "application/octet-stream" };
-        if (job.DirectPutUrl is { } destination) headers[TransformerHttp.NodeUrlHeader] = destination;
+        if (job.DirectPutUrl is { } destination) headers[TransformerHeaders.NodeUrl] = destination;
         // In fqn mode the transformer reads the file itself; otherwise the bytes stream from the local disk.
         await using var body = fqn ? Stream.Null : job.Source.OpenContent();
         DuplexResponse response;
@@ -38,7 +39,7 @@ public sealed class HpushCommunicator(CommunicatorContext context) : IEtlCommuni
                     throw new OaisException(OaisErrorCode.TransformFailed,
                         $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} answered {response.Status}: {Encoding.UTF8.GetString(buffer, 0, n).Trim()}");
                 }
-                if (response.Headers.TryGetValue(TransformerHttp.DirectPutLengthHeader, out var put) && long.TryParse(put, out var putLength))
+                if (response.Headers.TryGetValue(TransformerHeaders.DirectPutLength, out var put) && long.TryParse(put, out var putLength))
                     return new TransformOutcome(putLength, DirectPut: true);
                 var counting = new CountingStream(output);
                 await response.Body.CopyToAsync(counting, 1 << 16, ct);

@@ -1,3 +1,5 @@
+using OrleansAis.Etl.Protocol;
+
 namespace OrleansAis.Etl.Communicators;
 
 /// <summary>

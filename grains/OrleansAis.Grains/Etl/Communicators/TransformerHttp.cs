@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Communicators;
 
 /// <summary>The HTTP side of the transformer protocol, shared by hpush, hpull and hrev.</summary>
 internal static class TransformerHttp
 {
-    public const string NodeUrlHeader = "Ais-Node-Url";
-    public const string DirectPutLengthHeader = "Ais-Direct-Put-Length";
-
     public static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
@@ -30,7 +28,7 @@ internal static class TransformerHttp
 
     public static void AddDirectPut(HttpRequestMessage request, TransformJob job)
     {
-        if (job.DirectPutUrl is { } url) request.Headers.TryAddWithoutValidation(NodeUrlHeader, url);
+        if (job.DirectPutUrl is { } url) request.Headers.TryAddWithoutValidation(TransformerHeaders.NodeUrl, url);
     }
 
     /// <summary>Sends, and turns transport failures and non-success answers into transform errors naming the transformer's words.</summary>
@@ -59,7 +57,7 @@ internal static class TransformerHttp
     {
         using (response)
         {
-            if (response.Headers.TryGetValues(DirectPutLengthHeader, out var values) && long.TryParse(values.First(), out var length))
+            if (response.Headers.TryGetValues(TransformerHeaders.DirectPutLength, out var values) && long.TryParse(values.First(), out var length))
                 return new TransformOutcome(length, DirectPut: true);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             var counting = new CountingStream(output);
@@ -76,37 +74,4 @@ internal static class TransformerHttp
         var text = Encoding.UTF8.GetString(buffer, 0, n).Trim();
         return text.Length == 0 ? response.ReasonPhrase ?? "(no message)" : text;
     }
-}
-
-/// <summary>Counts what passes through to the wrapped stream.</summary>
-internal sealed class CountingStream(Stream inner) : Stream
-{
-    public long Written { get; private set; }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => Written;
-    public override long Position { get => Written; set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        inner.Write(buffer, offset, count);
-        Written += count;
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
-    {
-        await inner.WriteAsync(buffer, ct);
-        Written += buffer.Length;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override void Flush() => inner.Flush();
-    public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Communicators;
 
@@ -157,21 +157,5 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
         while (_idle.TryTake(out var socket)) socket.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    internal sealed record WsControl(
-        [property: JsonPropertyName("id")] long Id,
-        [property: JsonPropertyName("path")] string Path,
-        [property: JsonPropertyName("etl_args")] string? EtlArgs,
-        [property: JsonPropertyName("fqn")] string? Fqn,
-        [property: JsonPropertyName("dst_url")] string? DstUrl);
-
-    internal sealed record WsReply(
-        [property: JsonPropertyName("id")] long Id,
-        [property: JsonPropertyName("status")] string Status,
-        [property: JsonPropertyName("message")] string? Message,
-        [property: JsonPropertyName("direct_put_length")] long? DirectPutLength);
 }
 
-[JsonSerializable(typeof(WsCommunicator.WsControl))]
-[JsonSerializable(typeof(WsCommunicator.WsReply))]
-internal sealed partial class WsJson : JsonSerializerContext;

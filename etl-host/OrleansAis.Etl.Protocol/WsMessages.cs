@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace OrleansAis.Etl.Sdk;
+namespace OrleansAis.Etl.Protocol;
 
 /// <summary>ws control message, one per object: which object, its args, and where its bytes and result go.</summary>
-internal sealed record WsControl(
+public sealed record WsControl(
     [property: JsonPropertyName("id"), JsonRequired] long Id,
     [property: JsonPropertyName("path"), JsonRequired] string Path,
     [property: JsonPropertyName("etl_args")] string? EtlArgs,
@@ -11,7 +11,7 @@ internal sealed record WsControl(
     [property: JsonPropertyName("dst_url")] string? DstUrl);
 
 /// <summary>ws status message, one per object: always says "ok" or "error" (AIStore takes any text for success).</summary>
-internal sealed record WsReply(
+public sealed record WsReply(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("message")] string? Message,
@@ -23,7 +23,4 @@ internal sealed record WsReply(
 
 [JsonSerializable(typeof(WsControl))]
 [JsonSerializable(typeof(WsReply))]
-internal sealed partial class WsJson : JsonSerializerContext;
-
-/// <summary>The peer broke the ws framing (wrong message type, bad control JSON): the connection is closed.</summary>
-internal sealed class WsProtocolException(string message) : Exception(message);
+public sealed partial class WsJson : JsonSerializerContext;

@@ -1,7 +1,7 @@
-namespace OrleansAis.Etl.Sdk;
+namespace OrleansAis.Etl.Protocol;
 
-/// <summary>A write-only pass-through that counts the bytes written (the length a direct put reports).</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+/// <summary>A write-only pass-through that counts the bytes written (the length a result or a direct put reports).</summary>
+public sealed class CountingStream(Stream inner) : Stream
 {
     public long Written { get; private set; }
 

@@ -1,0 +1,11 @@
+namespace OrleansAis.Etl.Protocol;
+
+/// <summary>HTTP headers of the silo-transformer protocol (names as in AIStore).</summary>
+public static class TransformerHeaders
+{
+    /// <summary>On a request: PUT the result to this URL (direct put) instead of answering with it.</summary>
+    public const string NodeUrl = "Ais-Node-Url";
+
+    /// <summary>On the answer to a direct put: how many bytes were delivered to the destination.</summary>
+    public const string DirectPutLength = "Ais-Direct-Put-Length";
+}
