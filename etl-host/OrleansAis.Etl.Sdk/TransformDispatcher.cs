@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
 using OrleansAis.Etl.Protocol;
+using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Sdk;
 
@@ -12,11 +13,8 @@ namespace OrleansAis.Etl.Sdk;
 /// </summary>
 internal sealed class TransformDispatcher(ITransformer transformer, TransformerServerOptions options)
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-    })
+    // Raw objects and direct puts to this transformer's own silo go over its Unix socket when it has one.
+    private readonly HttpClient _http = new(LocalSockets.Handler(options.TargetSocket, options.TargetUrl is { } url ? new Uri(url) : null))
     {
         Timeout = Timeout.InfiniteTimeSpan, // objects can be large; the silo's obj_timeout bounds a transform
     };
@@ -45,7 +43,7 @@ internal sealed class TransformDispatcher(ITransformer transformer, TransformerS
         HttpResponseMessage response;
         try
         {
-            response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (HttpRequestException e)
         {
@@ -75,7 +73,7 @@ internal sealed class TransformDispatcher(ITransformer transformer, TransformerS
             put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             try
             {
-                response = await Http.SendAsync(put, ct);
+                response = await _http.SendAsync(put, ct);
             }
             catch (Exception e)
             {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Connections;
+using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Sdk;
 
@@ -43,13 +45,22 @@ public static class TransformerServer
     public static WebApplication Build(ITransformer transformer, TransformerServerOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
-        // Objects can be any size; they stream through, never into memory.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // TCP for health checks and hpull clients; the silo's own requests take the Unix socket when it asked for one.
+        string[] urls = options.SocketPath is { } socket ? [$"http://0.0.0.0:{options.Port}", $"http://unix:{socket}"] : [$"http://0.0.0.0:{options.Port}"];
+        if (options.SocketPath is { } stale) File.Delete(stale); // a crashed predecessor's socket would fail the bind
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Objects can be any size; they stream through, never into memory.
+            kestrel.Limits.MaxRequestBodySize = null;
+            // A result is written in large pieces; a 64 KiB response buffer would stall each one on the socket.
+            kestrel.Limits.MaxResponseBufferSize = 1 << 20;
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         // The transformer's log (the silo shows it per ETL) keeps its own lines; ASP.NET's chatter only from warnings up.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory());
         builder.Services.AddSingleton(new TransformDispatcher(transformer, options));
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl-host");

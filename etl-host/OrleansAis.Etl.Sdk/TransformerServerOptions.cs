@@ -1,3 +1,5 @@
+using OrleansAis.Etl.Protocol;
+
 namespace OrleansAis.Etl.Sdk;
 
 /// <summary>How the host serves: port, stdio mode, concurrency, the silo to fetch objects from, and leftover arguments.</summary>
@@ -13,13 +15,17 @@ public sealed class TransformerServerOptions
     public int MaxConcurrency { get; init; } = Environment.ProcessorCount * 2;
     /// <summary>The silo's raw-object endpoint for this ETL (AIS_TARGET_URL): hpull/hrev fetch objects from it.</summary>
     public string? TargetUrl { get; init; }
+    /// <summary>A Unix socket to listen on besides the port (OAIS_ETL_SOCKET): the silo's own requests use it.</summary>
+    public string? SocketPath { get; init; }
+    /// <summary>The silo's Unix socket (OAIS_TARGET_SOCKET): requests to AIS_TARGET_URL's host go over it.</summary>
+    public string? TargetSocket { get; init; }
     /// <summary>Arguments that are not options, and everything after <c>--</c> (e.g. a command for the exec transformer).</summary>
     public IReadOnlyList<string> Rest { get; init; } = [];
 
     /// <summary>Command-line options over environment variables over defaults.</summary>
     public static TransformerServerOptions Parse(IReadOnlyList<string> args)
     {
-        var port = PositiveOrNull(Environment.GetEnvironmentVariable("PORT")) ?? DefaultPort;
+        var port = PositiveOrNull(Environment.GetEnvironmentVariable(TransformerEnvironment.Port)) ?? DefaultPort;
         var concurrency = PositiveOrNull(Environment.GetEnvironmentVariable("MAX_CONCURRENCY")) ?? Environment.ProcessorCount * 2;
         var stdio = false;
         var rest = new List<string>();
@@ -48,9 +54,13 @@ public sealed class TransformerServerOptions
         return new TransformerServerOptions
         {
             Port = port, Stdio = stdio, MaxConcurrency = concurrency, Rest = rest,
-            TargetUrl = Environment.GetEnvironmentVariable("AIS_TARGET_URL"),
+            TargetUrl = Environment.GetEnvironmentVariable(TransformerEnvironment.TargetUrl),
+            SocketPath = NonEmpty(Environment.GetEnvironmentVariable(TransformerEnvironment.ListenSocket)),
+            TargetSocket = NonEmpty(Environment.GetEnvironmentVariable(TransformerEnvironment.TargetSocket)),
         };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int? PositiveOrNull(string? value) => int.TryParse(value, out var n) && n > 0 ? n : null;
 

@@ -23,6 +23,7 @@ public sealed class EtlNodeHost(
     LocalObjectStore store,
     ClusterMap cluster,
     EtlMetrics metrics,
+    LocalSocketDirectory sockets,
     IGrainFactory grains,
     IOptions<EtlOptions> options,
     ILogger<EtlNodeHost> log) : IAsyncDisposable
@@ -175,23 +176,34 @@ public sealed class EtlNodeHost(
     {
         etl.Stage = EtlStage.Initializing;
         etl.Port = FreePort();
+        var listenSocket = sockets.TransformerSocket(etl.Spec.Name);
+        if (listenSocket is not null) File.Delete(listenSocket); // so that only the new transformer can make it exist
         var launch = new TransformerLaunch
         {
             Spec = etl.Spec, NodeId = NodeId, Port = etl.Port,
             TargetUrl = TargetUrl(etl.Spec.Name, etl.Secret, cluster.Local),
             Mountpaths = store.Mountpaths,
+            ListenSocket = listenSocket,
+            // Only offered while the silo's HTTP server listens on it (not in hosts without HTTP, e.g. test clusters).
+            TargetSocket = sockets.SiloSocket is { } silo && File.Exists(silo) ? silo : null,
+            SocketDirectory = sockets.Enabled ? sockets.Path : null,
         };
         var instance = await runtime.StartAsync(launch, ct);
         etl.Instance = instance;
         var endpoint = new Uri($"http://127.0.0.1:{etl.Port}");
         etl.PublicEndpoint = new Uri($"http://{PublicHost()}:{etl.Port}");
         if (launch.ServesHttp) await WaitHealthyAsync(etl, instance, endpoint, ct);
-        etl.Communicator = CommunicatorFactory.Create(new CommunicatorContext { Spec = etl.Spec, NodeId = NodeId, Endpoint = endpoint, Instance = instance });
+        // A transformer that took up the socket offer has bound it before its /health answered.
+        etl.Socket = listenSocket is not null && launch.ServesHttp && File.Exists(listenSocket) ? listenSocket : null;
+        etl.Communicator = CommunicatorFactory.Create(new CommunicatorContext
+        {
+            Spec = etl.Spec, NodeId = NodeId, Endpoint = endpoint, Socket = etl.Socket, Instance = instance,
+        });
         etl.Stage = EtlStage.Running;
         etl.Error = null;
         _ = WatchAsync(etl, instance);
-        log.LogInformation("ETL {Etl} running on {Node} ({Runtime}, {Communication}, port {Port})",
-            etl.Spec.Name, NodeId, runtime.Kind, etl.Spec.Communication.ToScheme(), etl.Port);
+        log.LogInformation("ETL {Etl} running on {Node} ({Runtime}, {Communication}, port {Port}, {Transport})",
+            etl.Spec.Name, NodeId, runtime.Kind, etl.Spec.Communication.ToScheme(), etl.Port, etl.Socket is null ? "TCP" : "Unix socket " + etl.Socket);
     }
 
     private static async Task WaitHealthyAsync(RunningEtl etl, ITransformerInstance instance, Uri endpoint, CancellationToken ct)

@@ -27,6 +27,15 @@ public sealed class EtlOptions
     /// <summary>How often a crashed transformer is restarted before the ETL is aborted.</summary>
     public int MaxRestarts { get; set; } = 3;
 
+    /// <summary>
+    /// Talk to transformers on this host over Unix sockets (when the transformer listens on the one it is offered;
+    /// loopback TCP otherwise). Off: loopback TCP always.
+    /// </summary>
+    public bool UnixSockets { get; set; } = true;
+
+    /// <summary>Folder for those sockets; default: a new private folder under the temp directory.</summary>
+    public string? SocketDirectory { get; set; }
+
     /// <summary>Lines of transformer output kept for <c>logs</c>.</summary>
     public int LogLines { get; set; } = 1000;
 }

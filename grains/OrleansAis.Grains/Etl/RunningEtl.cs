@@ -18,6 +18,8 @@ internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind
     /// <summary>Set while a stop or delete is in progress or done: an exit is then not a crash.</summary>
     public bool Stopping { get; set; }
     public int Port { get; set; }
+    /// <summary>The transformer's Unix socket when it listens on one (the silo's requests go there), else null.</summary>
+    public string? Socket { get; set; }
     public ITransformerInstance? Instance { get; set; }
     public IEtlCommunicator? Communicator { get; set; }
     /// <summary>The transformer's address as HTTP clients outside this silo reach it (hpull redirects).</summary>

@@ -69,6 +69,7 @@ public static class OrleansAisSiloBuilderExtensions
 
         services.AddSingleton<EtlMetrics>();
         services.AddSingleton<IEtlRuntime>(CreateEtlRuntime);
+        services.TryAddSingleton<LocalSocketDirectory>(); // the silo host may have made it first, to listen on its socket
         services.AddSingleton<EtlNodeHost>();
         services.AddSingleton<EtlCopier>();
         services.AddSingleton<NodeJobRunner>();

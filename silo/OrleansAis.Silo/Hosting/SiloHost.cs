@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
@@ -6,6 +8,7 @@ using OpenTelemetry.Resources;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
+using OrleansAis.Etl.Protocol.Transport;
 using OrleansAis.Hosting;
 using OrleansAis.Rebalancing;
 using OrleansAis.Silo.Configuration;
@@ -40,7 +43,16 @@ public static class SiloHost
             .Enrich.WithProperty("silo", nodeId)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {silo} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
 
-        builder.WebHost.UseUrls($"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}");
+        // Transformers on this host reach the silo over a Unix socket besides TCP (raw objects, direct puts).
+        var sockets = new LocalSocketDirectory(Options.Create(builder.Configuration.GetSection(EtlOptions.Section).Get<EtlOptions>() ?? new EtlOptions()));
+        builder.Services.AddSingleton(_ => sockets); // from a factory, so that the container disposes it (removing the folder)
+        var http = $"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}";
+        builder.WebHost.UseUrls(sockets.SiloSocket is { } socket ? [http, $"http://unix:{socket}"] : [http]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            // Responses are written in large pieces (object bytes); a 64 KiB buffer would stall each write on the socket.
+            kestrel.Limits.MaxResponseBufferSize = 1 << 20);
+        // Socket reads of 64 KiB instead of Kestrel's 4 KiB blocks.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory());
         // A graceful stop first hands this node's objects to the others (Rebalance:DrainTimeout), then stops the silo.
         var drain = builder.Configuration.GetSection(RebalanceOptions.Section).Get<RebalanceOptions>() ?? new RebalanceOptions();
         builder.Services.Configure<HostOptions>(o =>

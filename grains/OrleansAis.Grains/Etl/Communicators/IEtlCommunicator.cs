@@ -40,5 +40,7 @@ public sealed class CommunicatorContext
     public required string NodeId { get; init; }
     /// <summary>Base URL of the transformer's server (none for io://).</summary>
     public Uri? Endpoint { get; init; }
+    /// <summary>The transformer's Unix socket: requests to <see cref="Endpoint"/> go over it when set.</summary>
+    public string? Socket { get; init; }
     public required Runtimes.ITransformerInstance Instance { get; init; }
 }

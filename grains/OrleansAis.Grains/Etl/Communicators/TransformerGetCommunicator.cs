@@ -3,7 +3,7 @@ namespace OrleansAis.Etl.Communicators;
 /// <summary>The silo's side of hpull and hrev: GET the object from the transformer, which fetches the raw bytes itself.</summary>
 public abstract class TransformerGetCommunicator(CommunicatorContext context) : IEtlCommunicator
 {
-    private readonly HttpClient _http = TransformerHttp.CreateClient();
+    private readonly HttpClient _http = TransformerHttp.CreateClient(context);
 
     protected CommunicatorContext Context => context;
 

@@ -1,20 +1,15 @@
-using System.Net;
 using System.Text;
 using OrleansAis.Etl.Protocol;
+using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Communicators;
 
 /// <summary>The HTTP side of the transformer protocol, shared by hpush, hpull and hrev.</summary>
 internal static class TransformerHttp
 {
-    public static HttpClient CreateClient() => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        MaxConnectionsPerServer = 256,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-    })
-    { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>A client for the transformer's server: over its Unix socket when it has one, else loopback TCP.</summary>
+    public static HttpClient CreateClient(CommunicatorContext context) =>
+        new(LocalSockets.Handler(context.Socket, context.Endpoint)) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary><c>{endpoint}/{bucket}/{object}?etl_args=..&amp;etl_fqn=..</c>, each path segment escaped.</summary>
     public static Uri ObjectUri(Uri endpoint, TransformJob job, bool fqn)

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
 using OrleansAis.Etl.Protocol;
+using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Communicators;
 
@@ -18,6 +19,8 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
     private const int ChunkBytes = 1 << 16;
     private readonly ConcurrentBag<ClientWebSocket> _idle = [];
     private readonly SemaphoreSlim _slots = new(maxConnections, maxConnections);
+    // Connections go over the transformer's Unix socket when it has one.
+    private readonly HttpMessageInvoker _invoker = new(LocalSockets.Handler(context.Socket, context.Endpoint));
     private long _nextId;
 
     public EtlCommunication Kind => EtlCommunication.Ws;
@@ -51,7 +54,7 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
         var endpoint = context.Endpoint!;
         try
         {
-            await socket.ConnectAsync(new Uri($"ws://{endpoint.Host}:{endpoint.Port}/ws"), ct);
+            await socket.ConnectAsync(new Uri($"ws://{endpoint.Host}:{endpoint.Port}/ws"), _invoker, ct);
             return socket;
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException)
@@ -155,6 +158,7 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
     public ValueTask DisposeAsync()
     {
         while (_idle.TryTake(out var socket)) socket.Dispose();
+        _invoker.Dispose();
         return ValueTask.CompletedTask;
     }
 }

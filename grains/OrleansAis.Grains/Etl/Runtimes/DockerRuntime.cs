@@ -133,7 +133,9 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
                 Mounts = [.. launch.Mountpaths.Select(Path.GetFullPath).Distinct().Select(path => new Mount
                 {
                     Type = "bind", Source = path, Target = path, ReadOnly = true,
-                })],
+                }),
+                // The silo's and the transformer's Unix sockets, at the same paths as on the host.
+                .. launch.SocketDirectory is { } sockets ? [new Mount { Type = "bind", Source = sockets, Target = sockets }] : Array.Empty<Mount>()],
             },
         };
 

@@ -1,3 +1,5 @@
+using OrleansAis.Etl.Protocol;
+
 namespace OrleansAis.Etl.Runtimes;
 
 /// <summary>Starts transformers of one kind (Docker containers, local processes). One instance per silo.</summary>
@@ -44,6 +46,12 @@ public sealed class TransformerLaunch
     public required int Port { get; init; }
     /// <summary>AIS_TARGET_URL: this node's guarded raw-object endpoint for this ETL.</summary>
     public required string TargetUrl { get; init; }
+    /// <summary>The Unix socket the transformer is asked to listen on besides its port (none: TCP only).</summary>
+    public string? ListenSocket { get; init; }
+    /// <summary>The silo's own Unix socket for the transformer's requests to <see cref="TargetUrl"/> (none: TCP).</summary>
+    public string? TargetSocket { get; init; }
+    /// <summary>The folder holding both sockets (bind-mounted read-write into containers).</summary>
+    public string? SocketDirectory { get; init; }
     /// <summary>Mountpaths the transformer may read in fqn mode (mounted read-only into containers).</summary>
     public IReadOnlyList<string> Mountpaths { get; init; } = [];
 
@@ -56,11 +64,13 @@ public sealed class TransformerLaunch
         var env = new Dictionary<string, string>();
         foreach (var (k, v) in Spec.Runtime.Env) env[k] = v;
         foreach (var (k, v) in Spec.Env) env[k] = v;
-        env["AIS_TARGET_URL"] = TargetUrl;
-        env["DIRECT_PUT"] = Spec.SupportDirectPut ? "true" : "false";
-        env["PORT"] = Port.ToString();
-        env["ETL_NAME"] = Spec.Name;
-        env["OAIS_NODE_ID"] = NodeId;
+        env[TransformerEnvironment.TargetUrl] = TargetUrl;
+        env[TransformerEnvironment.DirectPut] = Spec.SupportDirectPut ? "true" : "false";
+        env[TransformerEnvironment.Port] = Port.ToString();
+        env[TransformerEnvironment.EtlName] = Spec.Name;
+        env[TransformerEnvironment.NodeId] = NodeId;
+        if (ListenSocket is { } listen) env[TransformerEnvironment.ListenSocket] = listen;
+        if (TargetSocket is { } target) env[TransformerEnvironment.TargetSocket] = target;
         return env;
     }
 }

@@ -1,3 +1,4 @@
+using OrleansAis.Etl.Protocol;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -116,7 +117,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         try
         {
             var environ = File.ReadAllText($"/proc/{pid}/environ");
-            return environ.Split('\0').Contains("ETL_NAME=" + etl);
+            return environ.Split('\0').Contains($"{TransformerEnvironment.EtlName}={etl}");
         }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
