@@ -1,207 +1,324 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Communicators;
 
 /// <summary>
-/// An HTTP/1.1 PUT that reads the response while the request body is still being sent. HttpClient sends the whole
-/// body before it reads anything, which deadlocks against a streaming transformer (its output backs up, so it stops
-/// reading input) as soon as an object outgrows the socket buffers. One connection per request.
+/// HTTP/1.1 PUTs to one transformer that read the response while the request body is still being sent. HttpClient
+/// sends the whole body before it reads anything, which deadlocks against a streaming transformer (its output backs
+/// up, so it stops reading input) as soon as an object outgrows the socket buffers.
+/// Connections are kept alive and reused (over the transformer's Unix socket when it has one, else TCP): a connection
+/// goes back to the pool only when its request was sent whole and its response read to the end. A pooled connection
+/// the transformer closed meanwhile (idle timeout, restart) fails before any answer arrives, and the request is then
+/// sent once more on a new connection.
 /// </summary>
-internal static class DuplexHttpClient
+internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyncDisposable
 {
-    private const int MaxHeadBytes = 64 << 10;
+    private const int MaxIdleConnections = 64;
+    private readonly ConcurrentQueue<DuplexConnection> _idle = new();
+    private volatile bool _disposed;
 
-    public static async Task<DuplexResponse> PutAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> headers, Stream body, long length, CancellationToken ct)
+    /// <summary>Connections opened so far (tests check that they are reused).</summary>
+    public int Opened => _opened;
+    private int _opened;
+
+    /// <param name="openBody">Opens the request body; called again when the request is resent on a new connection.</param>
+    public async Task<DuplexResponse> PutAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, Func<Stream> openBody, long length,
+        CancellationToken ct)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        var head = Head(pathAndQuery, headers, length);
+        while (true)
         {
-            await socket.ConnectAsync(uri.Host, uri.Port, ct);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new HttpRequestException($"connecting to {uri.Authority} failed: {e.Message}", e);
-        }
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        var head = new StringBuilder()
-            .Append("PUT ").Append(uri.PathAndQuery).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(uri.Authority).Append("\r\n")
-            .Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n")
-            .Append("Connection: close\r\n");
-        foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
-        head.Append("\r\n");
-        try
-        {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), ct);
-        }
-        catch (IOException e)
-        {
-            await stream.DisposeAsync();
-            throw new HttpRequestException($"sending to {uri.Authority} failed: {e.Message}", e);
-        }
-        var sending = SendBodyAsync(body, stream, ct);
-        var reader = new ResponseReader(stream);
-        try
-        {
-            var (status, responseHeaders) = await reader.ReadHeadAsync(ct);
-            return new DuplexResponse(status, responseHeaders, reader.Body(responseHeaders), sending, stream);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            await stream.DisposeAsync();
-            throw new HttpRequestException($"reading the answer of {uri.Authority} failed: {e.Message}", e);
-        }
-    }
-
-    private static async Task SendBodyAsync(Stream body, Stream network, CancellationToken ct)
-    {
-        await Task.Yield();
-        await body.CopyToAsync(network, 1 << 16, ct);
-        await network.FlushAsync(ct);
-    }
-
-    /// <summary>Reads the status line and headers, then hands out the body (Content-Length, chunked, or until close).</summary>
-    private sealed class ResponseReader(Stream network)
-    {
-        private readonly byte[] _buffer = new byte[MaxHeadBytes];
-        private int _start, _end;
-
-        public async Task<(int Status, Dictionary<string, string> Headers)> ReadHeadAsync(CancellationToken ct)
-        {
-            while (true)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var reused = _idle.TryDequeue(out var connection);
+            connection ??= await ConnectAsync(ct);
+            var body = openBody();
+            Task sending = Task.CompletedTask;
+            try
             {
-                var terminator = _buffer.AsSpan(0, _end).IndexOf("\r\n\r\n"u8);
-                if (terminator >= 0)
-                {
-                    var lines = Encoding.ASCII.GetString(_buffer, 0, terminator).Split("\r\n");
-                    _start = terminator + 4;
-                    var statusParts = lines[0].Split(' ', 3);
-                    if (statusParts.Length < 2 || !statusParts[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || !int.TryParse(statusParts[1], out var status))
-                        throw new InvalidDataException($"bad status line '{lines[0]}'");
-                    var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                    foreach (var line in lines.Skip(1))
-                    {
-                        var colon = line.IndexOf(':');
-                        if (colon > 0) headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
-                    }
-                    if (status == 100) // an interim answer: the real one follows
-                    {
-                        Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                        _end -= _start;
-                        _start = 0;
-                        continue;
-                    }
-                    return (status, headers);
-                }
-                if (_end == _buffer.Length) throw new InvalidDataException("response head over 64 KiB");
-                var n = await network.ReadAsync(_buffer.AsMemory(_end), ct);
-                if (n == 0) throw new IOException("connection closed before the response head");
-                _end += n;
+                connection.StartRequest();
+                await connection.SendAsync(head, ct);
+                sending = SendBodyAsync(body, connection, ct);
+                var (status, responseHeaders) = await connection.ReadHeadAsync(ct);
+                return new DuplexResponse(this, connection, status, responseHeaders, body, sending);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong (cancellation too), the connection is in an unknown state: close it, so the
+                // transformer is never left writing an answer nobody reads.
+                await connection.DisposeAsync();
+                await body.DisposeAsync();
+                await Quietly(sending);
+                if (e is not (IOException or SocketException or InvalidDataException or ObjectDisposedException)) throw;
+                if (reused && !connection.ReceivedAny && !ct.IsCancellationRequested) continue;
+                throw new HttpRequestException($"PUT to {endpoint.Authority} failed: {e.Message}", e);
             }
         }
+    }
 
-        public Stream Body(Dictionary<string, string> headers)
+    private async Task<DuplexConnection> ConnectAsync(CancellationToken ct)
+    {
+        var socket = socketPath is null
+            ? await LocalSockets.ConnectTcpAsync(endpoint.Host, endpoint.Port, ct)
+            : await LocalSockets.ConnectAsync(socketPath, ct);
+        Interlocked.Increment(ref _opened);
+        return new DuplexConnection(socket);
+    }
+
+    private byte[] Head(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, long length)
+    {
+        var head = new StringBuilder(256)
+            .Append("PUT ").Append(pathAndQuery).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(endpoint.Authority).Append("\r\n")
+            .Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
+        return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
+    }
+
+    private static async Task SendBodyAsync(Stream body, DuplexConnection connection, CancellationToken ct)
+    {
+        await Task.Yield();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DuplexConnection.BufferBytes);
+        try
         {
-            // Buffered: chunk-size lines are read a byte at a time, which must not mean a receive call per byte.
-            // Only reads go through the buffer; the request body is written to the socket directly.
-            var raw = new PrefixedStream(_buffer.AsMemory(_start, _end - _start), new BufferedStream(network, 1 << 16));
-            if (headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
-                return new ChunkedStream(raw);
-            if (headers.TryGetValue("Content-Length", out var cl) && long.TryParse(cl, out var length)) return new LimitedStream(raw, length);
-            return raw;
+            // Object files are read synchronously: from the page cache that is a memory copy, cheaper than a thread hop.
+            int n;
+            while ((n = body.Read(buffer, 0, DuplexConnection.BufferBytes)) > 0) await connection.SendAsync(buffer.AsMemory(0, n), ct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-}
 
-/// <summary>The answer of a <see cref="DuplexHttpClient"/> PUT; disposing closes the connection.</summary>
-internal sealed class DuplexResponse(int status, Dictionary<string, string> headers, Stream body, Task sending, Stream connection) : IAsyncDisposable
-{
-    public int Status => status;
-    public IReadOnlyDictionary<string, string> Headers => headers;
-    public Stream Body => body;
-    /// <summary>Completes when the whole request body was sent (faults if the server stopped reading it).</summary>
-    public Task Sending => sending;
+    internal async ValueTask ReleaseAsync(DuplexConnection connection, bool reusable)
+    {
+        if (reusable && !_disposed && _idle.Count < MaxIdleConnections)
+        {
+            _idle.Enqueue(connection);
+            return;
+        }
+        await connection.DisposeAsync();
+    }
+
+    internal static async Task Quietly(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await connection.DisposeAsync();
-        try { await sending; } catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException) { }
+        _disposed = true;
+        while (_idle.TryDequeue(out var connection)) await connection.DisposeAsync();
     }
 }
 
-/// <summary>Bytes already buffered, then the rest of the connection.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
+/// <summary>The answer of a <see cref="DuplexHttpClient"/> PUT; disposing returns the connection to the pool if it can be reused.</summary>
+internal sealed class DuplexResponse : IAsyncDisposable
 {
-    private ReadOnlyMemory<byte> _prefix = prefix;
+    private readonly DuplexHttpClient _client;
+    private readonly DuplexConnection _connection;
+    private readonly Stream _requestBody;
+    private readonly ResponseBody _body;
+    private readonly bool _keepAlive;
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    public DuplexResponse(DuplexHttpClient client, DuplexConnection connection, int status, Dictionary<string, string> headers, Stream requestBody, Task sending)
     {
-        if (_prefix.Length == 0) return await inner.ReadAsync(buffer, ct);
-        var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix[..n].CopyTo(buffer);
-        _prefix = _prefix[n..];
-        return n;
+        _client = client;
+        _connection = connection;
+        _requestBody = requestBody;
+        Status = status;
+        Headers = headers;
+        Sending = sending;
+        _keepAlive = !(headers.TryGetValue("Connection", out var c) && c.Contains("close", StringComparison.OrdinalIgnoreCase));
+        // RFC 9112 6.3: a 204 or 304 answer has no body, whatever its headers say (a direct-put acknowledgement is a 204).
+        _body = status is 204 or 304 ? new ContentLengthBody(connection, 0)
+            : headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase)
+            ? new ChunkedBody(connection)
+            : headers.TryGetValue("Content-Length", out var cl) && long.TryParse(cl, out var length)
+                ? new ContentLengthBody(connection, length)
+                : new UntilCloseBody(connection);
+    }
+
+    public int Status { get; }
+    public IReadOnlyDictionary<string, string> Headers { get; }
+    public Stream Body => _body;
+    /// <summary>Completes when the whole request body was sent (faults if the server stopped reading it).</summary>
+    public Task Sending { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Reusable only in a known state: the request sent whole, the answer read to its end, nothing left over.
+        var reusable = _keepAlive && _body.Complete && Sending.IsCompletedSuccessfully && _connection.Buffered == 0;
+        if (!reusable) await _connection.DisposeAsync(); // also stops a send still in progress
+        await DuplexHttpClient.Quietly(Sending);
+        await _requestBody.DisposeAsync();
+        await _client.ReleaseAsync(_connection, reusable);
     }
 }
 
-/// <summary>Exactly <c>length</c> bytes of the inner stream.</summary>
-internal sealed class LimitedStream(Stream inner, long length) : ReadOnlyStream
+/// <summary>One connection: a socket and the bytes read ahead of what was consumed.</summary>
+internal sealed class DuplexConnection(Socket socket) : IAsyncDisposable
+{
+    public const int BufferBytes = 64 << 10;
+    private const int MaxHeadBytes = 64 << 10;
+    private readonly byte[] _buffer = new byte[BufferBytes];
+    private int _start, _end;
+    private int _disposed;
+
+    /// <summary>False until the first byte of an answer arrived on this connection.</summary>
+    public bool ReceivedAny { get; private set; }
+
+    public int Buffered => _end - _start;
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (data.Length > 0) data = data[await socket.SendAsync(data, SocketFlags.None, ct)..];
+    }
+
+    public void StartRequest() => ReceivedAny = false;
+
+    public async Task<(int Status, Dictionary<string, string> Headers)> ReadHeadAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var terminator = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
+            if (terminator >= 0)
+            {
+                var lines = Encoding.ASCII.GetString(_buffer, _start, terminator).Split("\r\n");
+                _start += terminator + 4;
+                var statusParts = lines[0].Split(' ', 3);
+                if (statusParts.Length < 2 || !statusParts[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || !int.TryParse(statusParts[1], out var status))
+                    throw new InvalidDataException($"bad status line '{lines[0]}'");
+                var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var line in lines.AsSpan(1))
+                {
+                    var colon = line.IndexOf(':');
+                    if (colon > 0) headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                }
+                if (status == 100) continue; // an interim answer: the real one follows
+                return (status, headers);
+            }
+            Compact();
+            if (_end == MaxHeadBytes) throw new InvalidDataException("response head over 64 KiB");
+            var n = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+            if (n == 0) throw new IOException("connection closed before the response head");
+            ReceivedAny = true;
+            _end += n;
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="destination"/>'s length: buffered bytes first, then straight from the socket.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        if (_end > _start)
+        {
+            var n = Math.Min(destination.Length, _end - _start);
+            _buffer.AsMemory(_start, n).CopyTo(destination);
+            _start += n;
+            return n;
+        }
+        return await socket.ReceiveAsync(destination, SocketFlags.None, ct);
+    }
+
+    /// <summary>One CRLF-terminated line (chunk sizes, trailers), without the CRLF.</summary>
+    public async ValueTask<string> ReadLineAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var line = Encoding.ASCII.GetString(_buffer, _start, newline).TrimEnd('\r');
+                _start += newline + 1;
+                return line;
+            }
+            if (_end - _start > 4096) throw new InvalidDataException("chunk header line too long");
+            Compact();
+            var n = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+            if (n == 0) throw new IOException("connection closed before the last chunk: the result is incomplete");
+            _end += n;
+        }
+    }
+
+    private void Compact()
+    {
+        if (_start == 0) return;
+        Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+        _end -= _start;
+        _start = 0;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A response body; <see cref="Complete"/> once it was read to its end.</summary>
+internal abstract class ResponseBody : ReadOnlyStream
+{
+    public bool Complete { get; protected set; }
+}
+
+/// <summary>Exactly <c>length</c> bytes.</summary>
+internal sealed class ContentLengthBody(DuplexConnection connection, long length) : ResponseBody
 {
     private long _left = length;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        if (_left == 0) return 0;
-        var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], ct);
+        if (_left == 0 || buffer.Length == 0)
+        {
+            Complete = _left == 0;
+            return 0;
+        }
+        var n = await connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], ct);
         if (n == 0) throw new IOException($"connection closed with {_left} body bytes missing");
         _left -= n;
+        Complete = _left == 0;
         return n;
     }
 }
 
+/// <summary>Everything until the peer closes (an HTTP/1.0-style answer); the connection cannot be reused.</summary>
+internal sealed class UntilCloseBody(DuplexConnection connection) : ResponseBody
+{
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => connection.ReadAsync(buffer, ct);
+}
+
 /// <summary>Decodes a chunked body; a connection that ends before the last chunk is an error, never a short result.</summary>
-internal sealed class ChunkedStream(Stream inner) : ReadOnlyStream
+internal sealed class ChunkedBody(DuplexConnection connection) : ResponseBody
 {
     private long _chunkLeft;
-    private bool _done;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        if (_done || buffer.Length == 0) return 0;
+        if (Complete || buffer.Length == 0) return 0;
         if (_chunkLeft == 0)
         {
-            var line = await ReadLineAsync(ct);
-            if (!long.TryParse(line.Split(';')[0].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _chunkLeft))
+            var line = await connection.ReadLineAsync(ct);
+            var size = line.AsSpan();
+            if (size.IndexOf(';') is var semicolon and >= 0) size = size[..semicolon];
+            if (!long.TryParse(size.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _chunkLeft) || _chunkLeft < 0)
                 throw new InvalidDataException($"bad chunk size '{line}'");
             if (_chunkLeft == 0)
             {
-                while ((await ReadLineAsync(ct)).Length > 0) { } // trailers
-                _done = true;
+                while ((await connection.ReadLineAsync(ct)).Length > 0) { } // trailers
+                Complete = true;
                 return 0;
             }
         }
-        var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _chunkLeft)], ct);
+        var n = await connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _chunkLeft)], ct);
         if (n == 0) throw new IOException("connection closed inside a chunk: the result is incomplete");
         _chunkLeft -= n;
-        if (_chunkLeft == 0 && (await ReadLineAsync(ct)).Length != 0) throw new InvalidDataException("chunk not followed by CRLF");
+        if (_chunkLeft == 0 && (await connection.ReadLineAsync(ct)).Length != 0) throw new InvalidDataException("chunk not followed by CRLF");
         return n;
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken ct)
-    {
-        var line = new StringBuilder();
-        var one = new byte[1];
-        while (true)
-        {
-            if (await inner.ReadAsync(one, ct) == 0) throw new IOException("connection closed before the last chunk: the result is incomplete");
-            if (one[0] == '\n') return line.ToString().TrimEnd('\r');
-            line.Append((char)one[0]);
-            if (line.Length > 4096) throw new InvalidDataException("chunk header line too long");
-        }
     }
 }
 
