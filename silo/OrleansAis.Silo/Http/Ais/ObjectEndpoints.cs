@@ -16,7 +16,6 @@ namespace OrleansAis.Silo.Http.Ais;
 public static class ObjectEndpoints
 {
     private const string ProxyHeader = "X-Oais-Proxy";
-    private const int CopyBufferBytes = 256 << 10;
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -67,8 +66,7 @@ public static class ObjectEndpoints
         }
         context.Response.ContentLength = length;
         if (HttpMethods.IsHead(context.Request.Method)) return;
-        await using var content = reader.OpenRange(offset, length);
-        await content.CopyToAsync(context.Response.Body, CopyBufferBytes, context.RequestAborted);
+        await ObjectBody.WriteAsync(reader, offset, length, context.Response, context.RequestAborted);
     }
 
     /// <summary>The Range header's range; a bad one fails with 416 and, as RFC 9110 asks, <c>Content-Range: bytes */size</c>.</summary>

@@ -80,8 +80,7 @@ public static class EtlEndpoints
         }
         context.Response.ContentType = reader.Meta.ContentType;
         context.Response.ContentLength = reader.Meta.Size;
-        await using var content = reader.OpenContent();
-        await content.CopyToAsync(context.Response.Body, 1 << 16, context.RequestAborted);
+        await ObjectBody.WriteAsync(reader, 0, reader.Meta.Size, context.Response, context.RequestAborted);
     }
 
     /// <summary>PUT by a transformer (direct put): the result lands atomically on this node, which owns the destination.</summary>

@@ -36,7 +36,7 @@ public sealed class JobBody
         {
             Etl = Etl ?? "", SourceBucket = FromBucket ?? "", DestinationBucket = ToBucket, Prefix = Prefix ?? "",
             Names = Names, Template = Template, ExtensionMap = Ext ?? [], Prepend = Prepend ?? "",
-            NumWorkers = NumWorkers ?? 4, Mode = mode, ContinueOnError = ContinueOnError ?? false,
+            NumWorkers = NumWorkers ?? EtlJobRequest.AutoWorkers, Mode = mode, ContinueOnError = ContinueOnError ?? false,
             CreateDestination = CreateDestination ?? false, Incremental = Incremental ?? false, EtlArgs = EtlArgs,
         };
         request.EnsureValid();

@@ -12,7 +12,6 @@ namespace OrleansAis.Silo.Http.S3;
 /// </summary>
 public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, IGrainFactory grains)
 {
-    private const int CopyBufferBytes = 256 << 10;
 
     public async Task PutAsync(S3Request request)
     {
@@ -63,8 +62,7 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
         }
         request.Response.ContentLength = length;
         if (HttpMethods.IsHead(request.Http.Method)) return;
-        await using var content = reader.OpenRange(offset, length);
-        await content.CopyToAsync(request.Response.Body, CopyBufferBytes, request.Aborted);
+        await ObjectBody.WriteAsync(reader, offset, length, request.Response, request.Aborted);
     }
 
     /// <summary>Deletes the object; like S3, succeeds whether or not it existed.</summary>
