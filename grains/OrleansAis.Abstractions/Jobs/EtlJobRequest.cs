@@ -22,6 +22,19 @@ public sealed class EtlJobRequest
 {
     public const int MaxWorkers = 64;
 
+    /// <summary>num_workers 0 (the default): <see cref="WorkersFor"/> this silo's cores.</summary>
+    public const int AutoWorkers = 0;
+
+    /// <summary>
+    /// The default parallelism of a silo with <paramref name="cores"/> cores: four objects per core. A transform waits on
+    /// the transformer, the disk (two fsyncs per result) and the network more than it computes, so one per core
+    /// leaves the cores idle; the transformer's own concurrency limit bounds what runs at once.
+    /// </summary>
+    public static int WorkersFor(int cores) => Math.Clamp(4 * cores, 4, MaxWorkers);
+
+    /// <summary>The parallelism on a silo with <paramref name="cores"/> cores.</summary>
+    public int EffectiveWorkers(int cores) => NumWorkers == AutoWorkers ? WorkersFor(cores) : NumWorkers;
+
     [Id(0)] public required string Etl { get; init; }
     [Id(1)] public required string SourceBucket { get; init; }
     /// <summary>Required for <see cref="JobMode.Transform"/>; ignored otherwise.</summary>
@@ -34,8 +47,8 @@ public sealed class EtlJobRequest
     /// <summary>Extension renames, e.g. flac -> wav turns <c>a.flac</c> into <c>a.wav</c>.</summary>
     [Id(6)] public IReadOnlyDictionary<string, string> ExtensionMap { get; init; } = new Dictionary<string, string>();
     [Id(7)] public string Prepend { get; init; } = "";
-    /// <summary>Objects transformed at once on each silo.</summary>
-    [Id(8)] public int NumWorkers { get; init; } = 4;
+    /// <summary>Objects transformed at once on each silo; <see cref="AutoWorkers"/>: each silo sizes it from its cores.</summary>
+    [Id(8)] public int NumWorkers { get; init; } = AutoWorkers;
     [Id(9)] public JobMode Mode { get; init; } = JobMode.Transform;
     [Id(10)] public bool ContinueOnError { get; init; }
     [Id(11)] public bool CreateDestination { get; init; }
@@ -58,7 +71,7 @@ public sealed class EtlJobRequest
         if (this.Names is { Count: 0 }) problems.Add("list: is empty");
         foreach (var name in this.Names ?? []) if (Naming.Names.ObjectNameProblem(name) is { } p) problems.Add("list: " + p);
         if (Template is not null && NameTemplate.Problem(Template) is { } t) problems.Add("template: " + t);
-        if (NumWorkers is < 1 or > MaxWorkers) problems.Add($"num_workers: {NumWorkers} is not 1..{MaxWorkers}");
+        if (NumWorkers is < AutoWorkers or > MaxWorkers) problems.Add($"num_workers: {NumWorkers} is not 1..{MaxWorkers} (or 0, sized from each silo's cores)");
         foreach (var (from, to) in ExtensionMap)
         {
             if (from.Length == 0 || to.Length == 0 || from.Contains('.') || to.Contains('.') || from.Contains('/') || to.Contains('/'))

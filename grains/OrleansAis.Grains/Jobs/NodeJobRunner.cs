@@ -49,7 +49,7 @@ public sealed class NodeJobRunner(
         {
             if (request.Mode != JobMode.DryRun && etls.Status(request.Etl)?.Stage != EtlStage.Running)
                 throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{request.Etl}' is not running on node {cluster.Local.NodeId}");
-            await Parallel.ForEachAsync(Select(request), new ParallelOptions { MaxDegreeOfParallelism = request.NumWorkers, CancellationToken = job.Cancellation },
+            await Parallel.ForEachAsync(Select(request), new ParallelOptions { MaxDegreeOfParallelism = request.EffectiveWorkers(Environment.ProcessorCount), CancellationToken = job.Cancellation },
                 async (name, ct) =>
                 {
                     try

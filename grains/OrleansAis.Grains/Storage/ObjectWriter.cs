@@ -29,6 +29,8 @@ public sealed class ObjectWriter : IAsyncDisposable
         _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
     }
 
+    private string MetaTempPath => _tempPath + ".meta";
+
     public string Bucket { get; }
     public string Name { get; }
     public long BytesWritten { get; private set; }
@@ -80,18 +82,28 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Version = Preserved?.Version ?? (previous?.Version ?? 0) + 1,
                 Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
             };
-            file.Flush(flushToDisk: true);
+            // Both files must be durable before the renames; their two fsyncs run at once (one journal commit, usually),
+            // so a put waits for the disk about once instead of twice.
+            var metaTemp = MetaTempPath;
+            var metaWritten = Task.Run(() =>
+            {
+                using var metaFile = new FileStream(metaTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+                metaFile.Write(ObjectFile.Serialize(stored));
+                metaFile.Flush(flushToDisk: true);
+            }, CancellationToken.None);
+            try
+            {
+                file.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                await metaWritten.ContinueWith(_ => { }, TaskScheduler.Default); // never leave it running behind a failure
+            }
+            await metaWritten;
             await file.DisposeAsync();
             _file = null;
             Directory.CreateDirectory(Path.GetDirectoryName(_metaPath)!);
             File.Move(_tempPath, ObjectFile.DataPath(_metaPath, stored.Version), overwrite: true);
-
-            var metaTemp = _tempPath + ".meta";
-            await using (var metaFile = new FileStream(metaTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
-            {
-                metaFile.Write(ObjectFile.Serialize(stored));
-                metaFile.Flush(flushToDisk: true);
-            }
             var meta = _store.ToMeta(Bucket, stored);
             _store.Publish(meta, () => File.Move(metaTemp, _metaPath, overwrite: true)); // the commit point
             _done = true;
@@ -119,7 +131,12 @@ public sealed class ObjectWriter : IAsyncDisposable
         _done = true;
         _file?.Dispose();
         _file = null;
-        try { File.Delete(_tempPath); } catch (IOException) { /* removed at next start with the rest of .tmp */ }
+        try
+        {
+            File.Delete(_tempPath);
+            File.Delete(MetaTempPath);
+        }
+        catch (IOException) { /* removed at next start with the rest of .tmp */ }
     }
 
     public ValueTask DisposeAsync()
