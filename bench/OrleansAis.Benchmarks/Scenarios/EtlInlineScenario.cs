@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using OrleansAis.Benchmarks.Harness;
 using OrleansAis.Benchmarks.Reporting;
 using OrleansAis.Benchmarks.Targets;
@@ -6,19 +7,42 @@ using OrleansAis.Benchmarks.Targets;
 namespace OrleansAis.Benchmarks.Scenarios;
 
 /// <summary>
-/// The overhead of each ETL communicator over a plain GET: one echo ETL per communicator on one silo (transformers as
-/// its child processes), inline reads of the same objects through each, compared with plain reads in the same run.
+/// The overhead of each ETL communicator over a plain GET: ETLs on one silo (transformers as its child processes),
+/// inline reads of the same objects through each, compared with plain reads in the same run. Echo shows the
+/// plumbing alone; md5 a real transform; fqn the paths where the transformer reads the object's file itself.
 /// </summary>
 public sealed class EtlInlineScenario : IScenario
 {
     private const int ObjectsPerSize = 64;
     private const string Bucket = "bench-etl-inline";
+    private const int Mebibyte = 1 << 20;
 
-    private static readonly (string Label, int Bytes)[] Sizes = [("1 MiB", 1 << 20), ("4 KiB", 4 << 10)];
-    private static readonly string[] Communicators = ["hpush://", "hpull://", "hrev://", "ws://", "io://"];
+    private static readonly (string Label, int Bytes)[] Sizes = [("1 MiB", Mebibyte), ("4 KiB", 4 << 10)];
 
-    // io:// starts a .NET process per object (most of a second of CPU on a busy 2-core machine): with the short
-    // default window too few of its requests would complete inside it to count.
+    /// <summary>What one row reads through. <c>MaxRatio</c>: the performance contract's CPU goal at 1 MiB (DESIGN.md §8).</summary>
+    private sealed record Variant(string Name, string Label, string Communicator, string[] Command, bool Fqn = false, bool Md5 = false, double? CpuGoal = null,
+        double? ThroughputGoal1M = null, double? ThroughputGoal4K = null)
+    {
+        public bool PerObjectProcess => Communicator == "io://";
+    }
+
+    private static readonly Variant[] Variants =
+    [
+        new("bench-hpush-echo", "`hpush://` echo", "hpush://", ["etl-host", "echo"], CpuGoal: 3, ThroughputGoal1M: 0.35, ThroughputGoal4K: 0.5),
+        new("bench-hrev-echo", "`hrev://` echo", "hrev://", ["etl-host", "echo"], CpuGoal: 3, ThroughputGoal1M: 0.35, ThroughputGoal4K: 0.5),
+        new("bench-ws-echo", "`ws://` echo", "ws://", ["etl-host", "echo"], CpuGoal: 3, ThroughputGoal1M: 0.35, ThroughputGoal4K: 0.5),
+        new("bench-hpull-echo", "`hpull://` echo", "hpull://", ["etl-host", "echo"]),
+        new("bench-hpush-fqn-echo", "`hpush://` + fqn echo", "hpush://", ["etl-host", "echo"], Fqn: true, CpuGoal: 2),
+        new("bench-ws-fqn-echo", "`ws://` + fqn echo", "ws://", ["etl-host", "echo"], Fqn: true, CpuGoal: 2),
+        new("bench-hpull-fqn-echo", "`hpull://` + fqn echo", "hpull://", ["etl-host", "echo"], Fqn: true, CpuGoal: 1.5, ThroughputGoal1M: 0.6),
+        new("bench-hpush-md5", "`hpush://` md5", "hpush://", ["etl-host", "md5"], Md5: true),
+        new("bench-ws-md5", "`ws://` md5", "ws://", ["etl-host", "md5"], Md5: true),
+        new("bench-io-cat", "`io://` cat", "io://", ["cat"]),
+        new("bench-io-echo", "`io://` echo (.NET `etl-host --stdio`)", "io://", ["etl-host", "echo", "--stdio"]),
+    ];
+
+    // io:// starts a process per object (a .NET one takes most of a second of CPU on a busy 2-core machine): with the
+    // short default window too few of its requests would complete inside it to count.
     private static readonly TimeSpan IoWindow = TimeSpan.FromSeconds(8);
 
     public string Key => "etl-inline";
@@ -30,86 +54,100 @@ public sealed class EtlInlineScenario : IScenario
         using var http = HttpDownload.CreateLoadClient(context.Workers);
         var admin = new OaisAdmin(http, silo.HttpUrl);
         var plain = new AisHttpTarget(http, silo.HttpUrl, Bucket, "plain GET (baseline)");
-        var etls = Communicators.Select(c => (Communicator: c, Name: EtlName(c))).ToList();
         var throughput = new ResultTable(["size", "path"], "vs plain GET");
-        var cpu = new TextTable(["size", "communicator", "server CPU ms/op", "extra CPU ms/op over plain GET", "CPU vs plain GET"], 2);
+        var cpu = new TextTable(["size", "path", "server CPU ms/op", "extra CPU ms/op over plain GET", "CPU vs plain GET"], 2);
+        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
         await plain.PrepareAsync(ct);
         try
         {
-            foreach (var (communicator, name) in etls)
+            foreach (var v in Variants)
             {
-                BenchmarkContext.Log($"init echo ETL {name} ({communicator})");
-                await admin.DeleteEtlAsync(name, ct); // a leftover of an interrupted run would make the init a 409
-                await admin.InitEchoAsync(name, communicator, supportDirectPut: false, ct);
+                BenchmarkContext.Log($"init ETL {v.Name} ({v.Communicator}{(v.Fqn ? " + fqn" : "")})");
+                await admin.DeleteEtlAsync(v.Name, ct); // a leftover of an interrupted run would make the init a 409
+                await admin.InitAsync(v.Name, v.Communicator, v.Command, v.Fqn, supportDirectPut: false, ct);
             }
-            var targets = etls.Select(e => new EtlReadTarget(http, plain, e.Name, $"`{e.Communicator}` echo")).ToList();
+            var targets = Variants.Select(v => new EtlReadTarget(http, plain, v.Name, v.Label)).ToList();
 
             foreach (var (size, bytes) in Sizes)
             {
                 var objects = new ObjectSet($"obj-{bytes}", ObjectsPerSize, bytes);
                 await objects.SeedAsync(plain, context.Workers, ct);
-                foreach (var target in targets) await VerifyEchoAsync(http, plain, target, objects.Name(0), ct);
+                for (var i = 0; i < targets.Count; i++) await VerifyAsync(http, plain, targets[i], Variants[i], objects.Name(0), ct);
 
                 var cells = new List<Cell> { new($"GET {size} {plain.Label}", objects.Gets(plain), silo.ProcessId) };
                 cells.AddRange(targets.Select((t, i) => new Cell($"GET {size} {t.Label}", objects.Gets(t), silo.ProcessId,
-                    etls[i].Communicator == "io://" ? IoWindow : null)));
+                    Variants[i].PerObjectProcess ? IoWindow : null)));
                 var measured = await context.CompareAsync(cells, ct);
 
-                throughput.AddBaseline([size, plain.Label], measured[0]);
+                var baseline = measured[0];
+                throughput.AddBaseline([size, plain.Label], baseline);
                 for (var i = 0; i < targets.Count; i++)
                 {
-                    throughput.Add([size, targets[i].Label], measured[i + 1], measured[0]);
-                    cpu.Add(size, $"`{etls[i].Communicator}`", Ms(measured[i + 1].ServerCpuPerOperation),
-                        Ms(measured[i + 1].ServerCpuPerOperation - measured[0].ServerCpuPerOperation),
-                        Ratio(measured[i + 1].ServerCpuPerOperation, measured[0].ServerCpuPerOperation));
+                    var v = Variants[i];
+                    var m = measured[i + 1];
+                    throughput.Add([size, v.Label], m, baseline);
+                    var cpuRatio = m.ServerCpuPerOperation / baseline.ServerCpuPerOperation;
+                    cpu.Add(size, v.Label, Ms(m.ServerCpuPerOperation), Ms(m.ServerCpuPerOperation - baseline.ServerCpuPerOperation), Times(cpuRatio));
+                    var opsRatio = m.OperationsPerSecond / baseline.OperationsPerSecond;
+                    if (bytes == Mebibyte && v.CpuGoal is { } cpuGoal) goals.Add($"{size} {v.Label}: CPU vs plain GET", $"≤ {cpuGoal:0.#}x", Times(cpuRatio), Met(cpuRatio <= cpuGoal));
+                    var throughputGoal = bytes == Mebibyte ? v.ThroughputGoal1M : v.ThroughputGoal4K;
+                    if (throughputGoal is { } tg) goals.Add($"{size} {v.Label}: throughput vs plain GET", $"≥ {tg:0.0#}", Ratio(opsRatio), Met(opsRatio >= tg));
                 }
             }
         }
         finally
         {
-            foreach (var (_, name) in etls) await admin.DeleteEtlAsync(name, CancellationToken.None);
+            foreach (var v in Variants) await admin.DeleteEtlAsync(v.Name, CancellationToken.None);
         }
 
         return new ReportSection(Title)
             .Text($"""
-                One silo process with the Process ETL runtime: each transformer is the built-in `etl-host echo` (returns the
-                object byte for byte) running as a child process of the silo, one ETL per communicator, initialized with
-                `PUT /v1/etl` before and deleted after. {ObjectsPerSize} objects per size in one bucket; every worker
-                ({context.Workers}, one keep-alive connection each) GETs a random object to its end, either plainly (the
-                baseline) or with `?etl_name=N`. Before the measurement one object per ETL is read whole and compared
-                byte for byte with the plain GET; every measured read checks the byte count. Paths:
+                One silo process with the Process ETL runtime: each transformer is the built-in `etl-host` (`echo` returns the
+                object byte for byte, `md5` its digest) or `cat`, running as a child process of the silo, one ETL per row,
+                initialized with `PUT /v1/etl` before and deleted after. The silo reaches its transformers over Unix sockets
+                (`Etl:UnixSockets`, on by default), and they reach the silo over its own. {ObjectsPerSize} objects per size in one
+                bucket; every worker ({context.Workers}, one keep-alive connection each) GETs a random object to its end, either
+                plainly (the baseline) or with `?etl_name=N`. Before the measurement one object per ETL is read whole and
+                compared with the plain GET (byte for byte, or with its MD5); every measured read checks the byte count. Paths:
 
-                - `hpush://`: the silo PUTs the object to the transformer's HTTP server and streams the answer back.
+                - `hpush://`: the silo PUTs the object to the transformer's HTTP server (kept-alive connections) and streams the answer back.
                 - `hpull://`: the silo answers 307 to the transformer; the client (HttpClient follows redirects, as
                   `curl -L` would) GETs from the transformer, which GETs the raw object from the silo.
                 - `hrev://`: the silo forwards the GET to the transformer, which GETs the raw object from the silo.
                 - `ws://`: the silo sends the object over a pooled WebSocket and gets the result back on it.
-                - `io://`: the silo runs `etl-host echo --stdio` per object (a new .NET process each time), object on stdin.
+                - `+ fqn`: the spec's `argument: fqn`; instead of receiving the bytes the transformer reads the object's file
+                  (with `hpull://` it then answers the client itself: the silo only redirects).
+                - `io://`: the silo runs a command per object, object on stdin: `cat`, or a new .NET process
+                  (`etl-host echo --stdio`), which shows what .NET start-up costs apart from the communicator.
 
                 *Server CPU ms/op* is the CPU time of the silo's process tree per request: the silo, the transformer
                 processes, and for `io://` the per-object processes (counted once they exit). A 4 KiB row shows what a
                 communicator costs per request, a 1 MiB row what it costs per byte moved. `io://` cells are measured
                 over at least {IoWindow.TotalSeconds:0} s per round (longer than the others' {context.RoundWindow.TotalSeconds:0} s), so that enough of its
-                slow requests complete inside the window.
+                slow requests complete inside the window. Throughput ratios are per object (a digest answers with 32 bytes).
                 """)
             .Table(throughput)
             .Text("Server CPU per request, the same measurements (steadier than throughput when the load generator shares the cores):")
-            .Table(cpu);
+            .Table(cpu)
+            .Text("The performance contract's inline figures (DESIGN.md §8), from the tables above:")
+            .Table(goals);
     }
 
-    private static string EtlName(string communicator) => $"bench-echo-{communicator[..^3]}";
-
     // An echo that returned other bytes of the right length would pass the byte count of the load loop; check once in full.
-    private static async Task VerifyEchoAsync(HttpClient http, AisHttpTarget plain, EtlReadTarget etl, string name, CancellationToken ct)
+    private static async Task VerifyAsync(HttpClient http, AisHttpTarget plain, EtlReadTarget etl, Variant variant, string name, CancellationToken ct)
     {
-        var expected = await http.GetByteArrayAsync(plain.ObjectUrl(name), ct);
+        var raw = await http.GetByteArrayAsync(plain.ObjectUrl(name), ct);
+        var expected = variant.Md5 ? System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(MD5.HashData(raw))) : raw;
         var actual = await http.GetByteArrayAsync(etl.ObjectUrl(name), ct);
         if (!expected.AsSpan().SequenceEqual(actual))
-            throw new InvalidDataException($"{etl.Label}: '{name}' came back as {actual.Length} bytes that differ from the object ({expected.Length} bytes)");
+            throw new InvalidDataException($"{etl.Label}: '{name}' came back as {actual.Length} bytes that differ from the expected {expected.Length} bytes");
     }
 
     private static string Ms(TimeSpan? t) => t is { } v ? v.TotalMilliseconds.ToString(v.TotalMilliseconds < 1 ? "F3" : "F2", CultureInfo.InvariantCulture) : "-";
 
-    private static string Ratio(TimeSpan? value, TimeSpan? baseline) =>
-        value is { } v && baseline is { Ticks: > 0 } b ? $"**{(v / b).ToString("F2", CultureInfo.InvariantCulture)}x**" : "-";
+    private static string Times(double? ratio) => ratio is { } r && double.IsFinite(r) ? $"**{r.ToString("F2", CultureInfo.InvariantCulture)}x**" : "-";
+
+    private static string Ratio(double ratio) => $"**{ratio.ToString("F2", CultureInfo.InvariantCulture)}**";
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
 }

@@ -15,13 +15,16 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
     public Uri Endpoint => endpoint;
 
     /// <summary>Initializes the built-in echo transformer on every silo; <c>io://</c> runs it once per object with <c>--stdio</c>.</summary>
-    public async Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct)
+    public Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct) =>
+        InitAsync(name, communicator, communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"], fqn: false, supportDirectPut, ct);
+
+    /// <summary>Initializes an ETL running <paramref name="command"/> on every silo (fqn: the transformer reads the object's file).</summary>
+    public async Task InitAsync(string name, string communicator, IReadOnlyList<string> command, bool fqn, bool supportDirectPut, CancellationToken ct)
     {
-        string[] command = communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"];
         var spec = new Dictionary<string, object>
         {
             ["name"] = name, ["communication"] = communicator, ["runtime"] = new { command }, ["init_timeout"] = "90s",
-            ["support_direct_put"] = supportDirectPut,
+            ["support_direct_put"] = supportDirectPut, ["argument"] = fqn ? "fqn" : "",
         };
         using var response = await http.PutAsJsonAsync(new Uri(endpoint, "/v1/etl"), spec, ct);
         await EnsureSuccessAsync(response, $"init ETL {name} ({communicator})", ct);
