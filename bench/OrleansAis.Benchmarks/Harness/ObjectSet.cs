@@ -46,11 +46,13 @@ public sealed class ObjectSet
         };
     }
 
-    public Operation Gets(IObjectTarget target) => async (_, ct) =>
+    /// <summary>Reads random objects whole; each answer must have <paramref name="answerBytes"/> bytes (default: the object's size).</summary>
+    public Operation Gets(IObjectTarget target, long? answerBytes = null) => async (_, ct) =>
     {
         var name = Name(Random.Shared.Next(Count));
         var read = await target.GetAsync(name, ct);
-        return read == Size ? read : throw new InvalidDataException($"{target.Label}: read {read} bytes of '{name}', expected {Size}");
+        var expected = answerBytes ?? Size;
+        return read == expected ? read : throw new InvalidDataException($"{target.Label}: read {read} bytes of '{name}', expected {expected}");
     };
 
     private IEnumerable<int> Owned(int worker, int workers) => Enumerable.Range(0, Count).Where(i => i % workers == worker);

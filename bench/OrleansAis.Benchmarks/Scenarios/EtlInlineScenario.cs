@@ -16,6 +16,7 @@ public sealed class EtlInlineScenario : IScenario
     private const int ObjectsPerSize = 64;
     private const string Bucket = "bench-etl-inline";
     private const int Mebibyte = 1 << 20;
+    private const int Md5HexBytes = 32;
 
     private static readonly (string Label, int Bytes)[] Sizes = [("1 MiB", Mebibyte), ("4 KiB", 4 << 10)];
 
@@ -75,7 +76,7 @@ public sealed class EtlInlineScenario : IScenario
                 for (var i = 0; i < targets.Count; i++) await VerifyAsync(http, plain, targets[i], Variants[i], objects.Name(0), ct);
 
                 var cells = new List<Cell> { new($"GET {size} {plain.Label}", objects.Gets(plain), silo.ProcessId) };
-                cells.AddRange(targets.Select((t, i) => new Cell($"GET {size} {t.Label}", objects.Gets(t), silo.ProcessId,
+                cells.AddRange(targets.Select((t, i) => new Cell($"GET {size} {t.Label}", objects.Gets(t, Variants[i].Md5 ? Md5HexBytes : null), silo.ProcessId,
                     Variants[i].PerObjectProcess ? IoWindow : null)));
                 var measured = await context.CompareAsync(cells, ct);
 

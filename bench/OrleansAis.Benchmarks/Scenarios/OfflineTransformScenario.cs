@@ -4,6 +4,7 @@ using OrleansAis.Benchmarks.Harness;
 using OrleansAis.Benchmarks.Hosting;
 using OrleansAis.Benchmarks.Reporting;
 using OrleansAis.Benchmarks.Targets;
+using OrleansAis.Jobs;
 
 namespace OrleansAis.Benchmarks.Scenarios;
 
@@ -15,7 +16,8 @@ namespace OrleansAis.Benchmarks.Scenarios;
 public sealed class OfflineTransformScenario : IScenario
 {
     private const int ObjectBytes = 1 << 20;
-    private const int WorkersPerSilo = 4; // the job's default num_workers
+    // What a job does by default on each silo (num_workers absent); every path moves this many objects at a time per silo.
+    private static readonly int WorkersPerSilo = EtlJobRequest.WorkersFor(Environment.ProcessorCount);
     private const string SourceBucket = "bench-offline-src";
     private const string DirectEtl = "bench-offline-direct";
     private const string ForwardEtl = "bench-offline-forward";
@@ -91,7 +93,7 @@ public sealed class OfflineTransformScenario : IScenario
     /// <summary>Starts the job and waits for it; the job's own count must match before its output is even listed.</summary>
     private static async Task RunJobAsync(OaisAdmin admin, string etl, string destination, int objects, CancellationToken ct)
     {
-        var status = await admin.RunJobAsync(etl, SourceBucket, destination, WorkersPerSilo, ct);
+        var status = await admin.RunJobAsync(etl, SourceBucket, destination, workersPerSilo: null, ct);
         var transformed = status.GetProperty("objects").GetInt64();
         if (transformed != objects) throw new InvalidDataException($"job {etl} transformed {transformed} objects, expected {objects}: {status}");
     }
@@ -181,7 +183,7 @@ public sealed class OfflineTransformScenario : IScenario
 
                 - *plain file copy*: the baseline, the same bytes as {settings.Objects} files, copied into a new folder on
                   the same disk ({parallel(settings)} files at a time, read + write + **fsync per file**, as the store fsyncs each object).
-                - *job*: `POST /v1/jobs/etl` (`num_workers: {WorkersPerSilo}` per silo, `create_destination`) with the
+                - *job*: `POST /v1/jobs/etl` (`create_destination`, `num_workers` left to its default: {WorkersPerSilo} per silo here) with the
                   built-in `echo` on `hpush://`, one transformer process per silo; timed from the POST until
                   `GET /v1/jobs/ID?wait=30` reports it finished. With `support_direct_put: true` the transformer PUTs each
                   result straight to the destination object's owner; with `false` the source silo receives it and forwards it.

@@ -71,9 +71,10 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
 
     /// <summary>
     /// Runs an offline transform of the whole <paramref name="from"/> bucket into <paramref name="to"/> (created by the
-    /// job) and waits for it; returns its final status, and throws unless it succeeded.
+    /// job) and waits for it; returns its final status, and throws unless it succeeded. A null <paramref name="workersPerSilo"/>
+    /// leaves num_workers to the silos' default.
     /// </summary>
-    public async Task<JsonElement> RunJobAsync(string etl, string from, string to, int workersPerSilo, CancellationToken ct)
+    public async Task<JsonElement> RunJobAsync(string etl, string from, string to, int? workersPerSilo, CancellationToken ct)
     {
         var body = new { etl, from_bucket = from, to_bucket = to, create_destination = true, num_workers = workersPerSilo };
         using var start = await http.PostAsJsonAsync(new Uri(endpoint, "/v1/jobs/etl"), body, ct);
