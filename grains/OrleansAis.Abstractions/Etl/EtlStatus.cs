@@ -21,6 +21,8 @@ public sealed class EtlNodeStatus
     [Id(4)] public string? Endpoint { get; init; }
     [Id(5)] public EtlCounters Counters { get; init; } = new();
     [Id(6)] public int Restarts { get; init; }
+    /// <summary>How this node reaches its transformer: "unix" (its Unix socket), "tcp" (loopback), or none for io://.</summary>
+    [Id(7)] public string? Transport { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlCounters")]

@@ -38,6 +38,7 @@ internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind
     {
         NodeId = nodeId, Stage = Stage, Error = Error, Runtime = RuntimeKind, Restarts = Restarts,
         Endpoint = Spec.Communication == EtlCommunication.Io ? null : PublicEndpoint?.ToString(),
+        Transport = Spec.Communication == EtlCommunication.Io || Communicator is null ? null : Socket is null ? "tcp" : "unix",
         Counters = new EtlCounters
         {
             Objects = Interlocked.Read(ref _objects), BytesIn = Interlocked.Read(ref _bytesIn),
