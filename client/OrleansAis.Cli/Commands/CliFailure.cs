@@ -1,6 +1,6 @@
 using System.Net;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Transfers;
 
 namespace OrleansAis.Cli.Commands;

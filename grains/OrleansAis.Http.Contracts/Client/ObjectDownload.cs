@@ -18,8 +18,8 @@ public sealed class ObjectDownload(HttpResponseMessage response, Stream content,
     /// <summary>The body: the whole object, the requested range of it (<see cref="IsPartial"/>), or a transform's output.</summary>
     public Stream Content { get; } = content;
 
-    /// <summary>Bytes in <see cref="Content"/>, when the server said.</summary>
-    public long? ContentLength => Response.Content.Headers.ContentLength;
+    /// <summary>Bytes in <see cref="Content"/>: the Content-Length, else the size the headers give.</summary>
+    public long ContentLength => Response.Content.Headers.ContentLength ?? Metadata.Size;
 
     public bool IsPartial => Response.StatusCode == HttpStatusCode.PartialContent;
 
