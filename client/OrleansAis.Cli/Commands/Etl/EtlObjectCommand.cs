@@ -1,8 +1,8 @@
-using OrleansAis.Http.Contracts;
 using System.CommandLine;
 using OrleansAis.Cli.Arguments;
 using OrleansAis.Cli.Output;
 using OrleansAis.Cli.Transfers;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Commands.Etl;
 

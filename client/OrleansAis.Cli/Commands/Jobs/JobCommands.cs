@@ -1,8 +1,8 @@
-using OrleansAis.Http.Contracts;
 using System.CommandLine;
 using System.Globalization;
 using OrleansAis.Cli.Arguments;
 using OrleansAis.Cli.Output;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Commands.Jobs;
 
