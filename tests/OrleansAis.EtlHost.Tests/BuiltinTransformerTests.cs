@@ -4,6 +4,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>Every built-in transformer behind the real server, over hpush (PUT).</summary>
+[Trait("Category", "Fast")]
 public sealed class BuiltinTransformerTests
 {
     private static readonly byte[] Text = "Hello, wörld! ß and ünïcode 😀 — streamed"u8.ToArray();

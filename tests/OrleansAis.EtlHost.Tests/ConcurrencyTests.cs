@@ -1,6 +1,7 @@
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>At most MaxConcurrency transforms run at once, whatever the communicator; the others wait their turn.</summary>
+[Trait("Category", "Fast")]
 public sealed class ConcurrencyTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>fqn mode: the transformer reads the object from a local path (<c>etl_fqn</c>) instead of receiving it.</summary>
+[Trait("Category", "Fast")]
 public sealed class FqnTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("oais-fqn-").FullName;

@@ -4,6 +4,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>hpush: <c>PUT /{bucket}/{object}</c>, the object as the body, the result as the answer.</summary>
+[Trait("Category", "Fast")]
 public sealed class HttpPushTests
 {
     [Fact]

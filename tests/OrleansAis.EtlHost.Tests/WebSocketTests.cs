@@ -5,6 +5,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>ws://: many objects per connection; per object control + bytes in, result + explicit ok/error status out.</summary>
+[Trait("Category", "Fast")]
 public sealed class WebSocketTests
 {
     [Fact]

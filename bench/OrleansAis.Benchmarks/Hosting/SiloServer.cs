@@ -1,4 +1,4 @@
-using System.Text.Json;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Benchmarks.Hosting;
 
@@ -88,10 +88,9 @@ public sealed class SiloServer : IAsyncDisposable
     {
         try
         {
-            using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(HttpUrl, "/v1/cluster"), ct));
-            return doc.RootElement.GetProperty("nodes").GetArrayLength() == nodes;
+            return (await new OaisHttpClient(http, HttpUrl).GetClusterAsync(ct)).Nodes.Count == nodes;
         }
-        catch (Exception e) when ((e is JsonException or KeyNotFoundException or TaskCanceledException) && !ct.IsCancellationRequested)
+        catch (Exception e) when ((e is OaisApiException or TaskCanceledException) && !ct.IsCancellationRequested)
         {
             return false;
         }

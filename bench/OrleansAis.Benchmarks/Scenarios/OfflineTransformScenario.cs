@@ -94,7 +94,7 @@ public sealed class OfflineTransformScenario : IScenario
     private static async Task RunJobAsync(OaisAdmin admin, string etl, string destination, int objects, CancellationToken ct)
     {
         var status = await admin.RunJobAsync(etl, SourceBucket, destination, workersPerSilo: null, ct);
-        var transformed = status.GetProperty("objects").GetInt64();
+        var transformed = status.Objects;
         if (transformed != objects) throw new InvalidDataException($"job {etl} transformed {transformed} objects, expected {objects}: {status}");
     }
 

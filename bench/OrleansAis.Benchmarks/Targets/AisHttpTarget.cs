@@ -1,15 +1,19 @@
 using System.Net;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Benchmarks.Targets;
 
-/// <summary>A bucket through the AIS-style HTTP API (<c>/v1/buckets</c>, <c>/v1/objects</c>) with a plain HttpClient.</summary>
+/// <summary>
+/// A bucket through the AIS-style HTTP API (<c>/v1/buckets</c>, <c>/v1/objects</c>) with a plain HttpClient: what is
+/// measured is the HTTP exchange alone, so only the contract's paths are used, not its typed client.
+/// </summary>
 public sealed class AisHttpTarget(HttpClient http, Uri endpoint, string bucket, string label) : IHttpObjectTarget
 {
     public string Label => label;
 
     public async Task PrepareAsync(CancellationToken ct)
     {
-        using var response = await http.PutAsync(new Uri(endpoint, $"/v1/buckets/{bucket}"), content: null, ct);
+        using var response = await http.PutAsync(new Uri(endpoint, OaisRoutes.BucketPath(bucket)), content: null, ct);
         if (response.StatusCode != HttpStatusCode.Conflict) await EnsureSuccessAsync(response, ct); // 409: it exists already
     }
 
@@ -21,7 +25,7 @@ public sealed class AisHttpTarget(HttpClient http, Uri endpoint, string bucket, 
 
     public Task<long> GetAsync(string name, CancellationToken ct) => HttpDownload.ReadToEndAsync(http, ObjectUrl(name), ct);
 
-    public Uri ObjectUrl(string name) => new(endpoint, $"/v1/objects/{bucket}/{Uri.EscapeDataString(name)}");
+    public Uri ObjectUrl(string name) => new(endpoint, OaisRoutes.ObjectPath(bucket, name));
 
     // The API explains failures in a JSON body; keep it in the error so a broken run says why.
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)

@@ -1,3 +1,5 @@
+using OrleansAis.Http.Contracts;
+
 namespace OrleansAis.Benchmarks.Targets;
 
 /// <summary>
@@ -14,5 +16,5 @@ public sealed class EtlReadTarget(HttpClient http, AisHttpTarget raw, string etl
 
     public Task<long> GetAsync(string name, CancellationToken ct) => HttpDownload.ReadToEndAsync(http, ObjectUrl(name), ct);
 
-    public Uri ObjectUrl(string name) => new(raw.ObjectUrl(name) + $"?etl_name={Uri.EscapeDataString(etlName)}");
+    public Uri ObjectUrl(string name) => new(OaisRoutes.WithQuery(raw.ObjectUrl(name).AbsoluteUri, (OaisQuery.EtlName, etlName)));
 }

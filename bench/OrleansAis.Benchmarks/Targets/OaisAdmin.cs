@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Benchmarks.Targets;
 
@@ -12,6 +12,11 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long one long poll of a running job may wait for its end.</summary>
+    private static readonly TimeSpan JobPoll = TimeSpan.FromSeconds(30);
+
+    private readonly OaisHttpClient _api = new(http, endpoint);
+
     public Uri Endpoint => endpoint;
 
     /// <summary>Initializes the built-in echo transformer on every silo; <c>io://</c> runs it once per object with <c>--stdio</c>.</summary>
@@ -19,53 +24,38 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
         InitAsync(name, communicator, communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"], fqn: false, supportDirectPut, ct);
 
     /// <summary>Initializes an ETL running <paramref name="command"/> on every silo (fqn: the transformer reads the object's file).</summary>
-    public async Task InitAsync(string name, string communicator, IReadOnlyList<string> command, bool fqn, bool supportDirectPut, CancellationToken ct)
+    public Task InitAsync(string name, string communicator, IReadOnlyList<string> command, bool fqn, bool supportDirectPut, CancellationToken ct)
     {
+        // Only what differs from the server's defaults: the spec is parsed as a user would write it.
         var spec = new Dictionary<string, object>
         {
-            ["name"] = name, ["communication"] = communicator, ["runtime"] = new { command }, ["init_timeout"] = "90s",
-            ["support_direct_put"] = supportDirectPut, ["argument"] = fqn ? "fqn" : "",
+            ["name"] = name, ["communication"] = communicator, ["runtime"] = new Dictionary<string, object> { ["command"] = command },
+            ["init_timeout"] = "90s", ["support_direct_put"] = supportDirectPut,
         };
-        using var response = await http.PutAsJsonAsync(new Uri(endpoint, "/v1/etl"), spec, ct);
-        await EnsureSuccessAsync(response, $"init ETL {name} ({communicator})", ct);
+        if (fqn) spec["argument"] = "fqn";
+        return Described($"init ETL {name} ({communicator})", () => _api.InitEtlAsync(JsonSerializer.Serialize(spec, OaisJson.Options), ct));
     }
 
     /// <summary>Stops and removes an ETL; one that does not exist (any more) is fine.</summary>
-    public async Task DeleteEtlAsync(string name, CancellationToken ct)
-    {
-        using var response = await http.DeleteAsync(new Uri(endpoint, $"/v1/etl/{name}"), ct);
-        if (response.StatusCode != HttpStatusCode.NotFound) await EnsureSuccessAsync(response, $"delete ETL {name}", ct);
-    }
+    public Task DeleteEtlAsync(string name, CancellationToken ct) =>
+        Described($"delete ETL {name}", () => _api.DeleteEtlAsync(name, ct), HttpStatusCode.NotFound);
 
-    public async Task CreateBucketAsync(string bucket, CancellationToken ct)
-    {
-        using var response = await http.PutAsync(new Uri(endpoint, $"/v1/buckets/{bucket}"), content: null, ct);
-        if (response.StatusCode != HttpStatusCode.Conflict) await EnsureSuccessAsync(response, $"create bucket {bucket}", ct);
-    }
+    public Task CreateBucketAsync(string bucket, CancellationToken ct) =>
+        Described($"create bucket {bucket}", () => _api.CreateBucketAsync(bucket, properties: null, ct), HttpStatusCode.Conflict);
 
     /// <summary>Deletes a bucket with its objects on every silo; a missing bucket is fine.</summary>
-    public async Task DropBucketAsync(string bucket, CancellationToken ct)
-    {
-        using var response = await http.DeleteAsync(new Uri(endpoint, $"/v1/buckets/{bucket}?force=true"), ct);
-        if (response.StatusCode != HttpStatusCode.NotFound) await EnsureSuccessAsync(response, $"delete bucket {bucket}", ct);
-    }
+    public Task DropBucketAsync(string bucket, CancellationToken ct) =>
+        Described($"delete bucket {bucket}", () => _api.DeleteBucketAsync(bucket, force: true, ct), HttpStatusCode.NotFound);
 
     /// <summary>How many objects the bucket lists and their total size, across all silos.</summary>
     public async Task<(long Objects, long Bytes)> CountAsync(string bucket, CancellationToken ct)
     {
         long objects = 0, bytes = 0;
-        string? token = null;
-        do
+        await foreach (var entry in _api.ListObjectsAsync(bucket, prefix: null, OaisQuery.MaxPageSize, limit: null, ct))
         {
-            var url = $"/v1/buckets/{bucket}?page_size=10000" + (token is null ? "" : "&continuation_token=" + Uri.EscapeDataString(token));
-            using var page = JsonDocument.Parse(await http.GetStringAsync(new Uri(endpoint, url), ct));
-            foreach (var entry in page.RootElement.GetProperty("entries").EnumerateArray())
-            {
-                objects++;
-                bytes += entry.GetProperty("size").GetInt64();
-            }
-            token = page.RootElement.GetProperty("continuation_token").GetString();
-        } while (token is not null);
+            objects++;
+            bytes += entry.Size;
+        }
         return (objects, bytes);
     }
 
@@ -74,27 +64,36 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
     /// job) and waits for it; returns its final status, and throws unless it succeeded. A null <paramref name="workersPerSilo"/>
     /// leaves num_workers to the silos' default.
     /// </summary>
-    public async Task<JsonElement> RunJobAsync(string etl, string from, string to, int? workersPerSilo, CancellationToken ct)
+    public async Task<JobDetailsDto> RunJobAsync(string etl, string from, string to, int? workersPerSilo, CancellationToken ct)
     {
-        var body = new { etl, from_bucket = from, to_bucket = to, create_destination = true, num_workers = workersPerSilo };
-        using var start = await http.PostAsJsonAsync(new Uri(endpoint, "/v1/jobs/etl"), body, ct);
-        await EnsureSuccessAsync(start, $"start job {etl} {from} -> {to}", ct);
-        var id = JsonDocument.Parse(await start.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetString()!;
+        var request = new JobStartRequest { Etl = etl, FromBucket = from, ToBucket = to, CreateDestination = true, NumWorkers = workersPerSilo };
+        var id = "";
+        await Described($"start job {etl} {from} -> {to}", async () => id = (await _api.StartJobAsync(request, ct)).Id);
         var deadline = DateTime.UtcNow + JobTimeout;
         while (true)
         {
             // Long poll: the silo answers as soon as the job is no longer running (or after the wait).
-            var status = JsonDocument.Parse(await http.GetStringAsync(new Uri(endpoint, $"/v1/jobs/{id}?wait=30"), ct)).RootElement;
-            var state = status.GetProperty("state").GetString();
-            if (state == "Succeeded") return status;
-            if (state != "Running") throw new InvalidOperationException($"job {id} ({etl}) ended {state}: {status}");
+            var status = await _api.GetJobAsync(id, JobPoll, ct);
+            if (status.State == "Succeeded") return status;
+            if (status.State != "Running") throw new InvalidOperationException($"job {id} ({etl}) ended {status.State}: {status.Reason}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {id} ({etl}) still running after {JobTimeout}");
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    /// <summary>Runs the call; an answer with <paramref name="acceptable"/> counts as done, any other error names the call.</summary>
+    private static async Task Described(string what, Func<Task> call, HttpStatusCode? acceptable = null)
     {
-        if (response.IsSuccessStatusCode) return;
-        throw new HttpRequestException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}", null, response.StatusCode);
+        try
+        {
+            await call();
+        }
+        catch (OaisApiException e) when (e.Status != acceptable)
+        {
+            throw new HttpRequestException($"{what}: {(int)e.Status} {e.Code}: {e.Message}", e, e.Status);
+        }
+        catch (OaisApiException)
+        {
+            // The state the call wanted is already there.
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands;
@@ -16,7 +16,7 @@ internal static class BucketCommands
     };
 
     /// <summary>The bucket table (or {"buckets":[...]}), shared with <c>oais ls</c> without a bucket.</summary>
-    public static void WriteBuckets(CommandOutput output, IReadOnlyList<BucketInfo> buckets) => output.Write(new BucketList(buckets), writer =>
+    public static void WriteBuckets(CommandOutput output, IReadOnlyList<BucketDto> buckets) => output.Write(new BucketListDto(buckets), writer =>
     {
         var table = new TextTable(new("NAME"), new("CREATED"), new("PROPERTIES"));
         foreach (var b in buckets)
@@ -32,9 +32,9 @@ internal static class BucketCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var properties = KeyValueArguments.Parse(ctx.Value(props), "--prop");
-            var created = new List<BucketInfo>();
+            var created = new List<BucketDto>();
             foreach (var bucket in ctx.Value(buckets)!) created.Add(await ctx.Api.CreateBucketAsync(bucket, properties, ctx.Cancellation));
-            ctx.Output.Write(new BucketList(created), writer => created.ForEach(b => writer.WriteLine($"created bucket {b.Name}")));
+            ctx.Output.Write(new BucketListDto(created), writer => created.ForEach(b => writer.WriteLine($"created bucket {b.Name}")));
         }));
         return command;
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Transfers;
 
 namespace OrleansAis.Cli.Commands;
@@ -17,7 +17,7 @@ internal sealed record CliFailure(int ExitCode, string Code, string Message, int
         OaisApiException api => new CliFailure(ExitCodes.Failed, api.Code, api.Message, (int)api.Status),
         OaisConnectionException => Unreachable(e.Message),
         HttpIOException or HttpRequestException => Unreachable($"connection lost: {e.Message}"),
-        ChecksumMismatchException => new CliFailure(ExitCodes.Failed, "ChecksumMismatch", e.Message),
+        ChecksumMismatchException => new CliFailure(ExitCodes.Failed, nameof(OaisErrorCode.ChecksumMismatch), e.Message),
         IOException or UnauthorizedAccessException => new CliFailure(ExitCodes.Failed, "LocalFileError", e.Message),
         OperationCanceledException when ct.IsCancellationRequested => new CliFailure(ExitCodes.Interrupted, "Interrupted", "interrupted"),
         _ => null,

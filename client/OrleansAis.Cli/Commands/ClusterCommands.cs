@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands;
@@ -68,7 +68,7 @@ internal static class ClusterCommands
         return command;
     }
 
-    private static async Task<NodeInfo> WaitDrainedAsync(CommandContext ctx, string id, NodeInfo state, TimeSpan? limit, bool shutdown)
+    private static async Task<ClusterNodeDto> WaitDrainedAsync(CommandContext ctx, string id, ClusterNodeDto state, TimeSpan? limit, bool shutdown)
     {
         var deadline = limit is { } l ? DateTime.UtcNow + l : DateTime.MaxValue;
         while (state.State == Draining)

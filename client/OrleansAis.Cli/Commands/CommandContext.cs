@@ -1,13 +1,13 @@
 using System.CommandLine;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands;
 
 /// <summary>What a running command works with: its parsed arguments, the API, the output, whether bars may show, Ctrl+C.</summary>
-internal sealed class CommandContext(ParseResult parse, OaisApi api, CommandOutput output, bool progressAllowed, CancellationToken cancellation)
+internal sealed class CommandContext(ParseResult parse, OaisHttpClient api, CommandOutput output, bool progressAllowed, CancellationToken cancellation)
 {
-    public OaisApi Api { get; } = api;
+    public OaisHttpClient Api { get; } = api;
     public CommandOutput Output { get; } = output;
     /// <summary>Progress bars go to stderr, so only when it is a terminal and the output is not --json.</summary>
     public bool ProgressAllowed { get; } = progressAllowed;

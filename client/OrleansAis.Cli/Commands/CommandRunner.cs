@@ -1,6 +1,6 @@
 using System.CommandLine;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands;
@@ -30,8 +30,8 @@ internal sealed class CommandRunner
         try
         {
             var endpoint = EndpointArgument.Resolve(parse.GetValue(Endpoint), Environment.GetEnvironmentVariable(EndpointArgument.EnvironmentVariable));
-            using var api = new OaisApi(endpoint);
-            await body(new CommandContext(parse, api, output, !output.Json && !Console.IsErrorRedirected, ct));
+            using var http = CreateHttpClient();
+            await body(new CommandContext(parse, new OaisHttpClient(http, endpoint), output, !output.Json && !Console.IsErrorRedirected, ct));
             return ExitCodes.Ok;
         }
         catch (Exception e) when (CliFailure.From(e, ct) is { } failure)
@@ -39,5 +39,16 @@ internal sealed class CommandRunner
             output.WriteFailure(failure);
             return failure.ExitCode;
         }
+    };
+
+    private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        // A GET or HEAD to a silo that does not own the object is answered with a 307 to the owner: follow it.
+        AllowAutoRedirect = true,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    })
+    {
+        // Transfers of large objects take as long as they take; a dead peer is caught by the connect timeout and resets.
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 }

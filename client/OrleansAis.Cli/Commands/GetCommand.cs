@@ -43,7 +43,8 @@ internal static class GetCommand
     {
         // Resolved before the request so a usage problem (e.g. a name ending in '/') costs no transfer.
         var file = destination == StandardOutput ? null : DownloadPaths.ForObject(name, destination, Directory.Exists);
-        await using var download = await ctx.Api.GetObjectAsync(bucket, name, range, ctx.Cancellation);
+        await using var download = await ctx.Api.GetObjectAsync(bucket, name,
+            range is null ? null : new System.Net.Http.Headers.RangeHeaderValue(range.First, range.Last), ctx.Cancellation);
         await TransferProgress.RunAsync(ctx.ProgressAllowed, "GET", 1, download.ContentLength, async progress =>
         {
             if (file is null)

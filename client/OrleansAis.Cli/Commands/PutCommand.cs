@@ -1,6 +1,6 @@
 using System.CommandLine;
 using OrleansAis.Cli.Arguments;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 using OrleansAis.Cli.Transfers;
 
@@ -28,7 +28,8 @@ internal static class PutCommand
             if (type is not null && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out _))
                 throw new UsageException($"--content-type '{type}' is not a media type");
             // A missing bucket fails here, before any bytes are sent.
-            await ctx.Api.RequireBucketAsync(target.Bucket, ctx.Cancellation);
+            if (!await ctx.Api.BucketExistsAsync(target.Bucket, ctx.Cancellation))
+                throw new OaisApiException(System.Net.HttpStatusCode.NotFound, nameof(OaisErrorCode.BucketNotFound), $"bucket '{target.Bucket}' does not exist");
             var uploader = new Uploader(ctx.Api, ctx.Value(workers));
             var stored = await TransferProgress.RunAsync(ctx.ProgressAllowed, "PUT", items.Count, items.Sum(i => i.Length ?? 0),
                 progress => uploader.PutAsync(target.Bucket, items, type, custom, progress, ctx.Cancellation));
@@ -37,7 +38,7 @@ internal static class PutCommand
         return command;
     }
 
-    private static void WriteText(TextWriter writer, IReadOnlyList<UploadItem> items, IReadOnlyList<ObjectMetadata> stored)
+    private static void WriteText(TextWriter writer, IReadOnlyList<UploadItem> items, IReadOnlyList<ObjectMetaDto> stored)
     {
         if (stored.Count == 1)
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OrleansAis.Cli.Commands;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Output;
 
@@ -21,12 +21,12 @@ internal sealed class CommandOutput(bool json, TextWriter stdout, TextWriter std
         else writeText(Out);
     }
 
-    public void WriteJson<T>(T document) => Out.WriteLine(JsonSerializer.Serialize(document, ApiJson.Options));
+    public void WriteJson<T>(T document) => Out.WriteLine(JsonSerializer.Serialize(document, OaisJson.Options));
 
     public void WriteFailure(CliFailure failure)
     {
         if (Json)
-            stderr.WriteLine(JsonSerializer.Serialize(new { error = new { code = failure.Code, message = failure.Message, status = failure.HttpStatus } }, ApiJson.Options));
+            stderr.WriteLine(JsonSerializer.Serialize(new ErrorDocument(new ErrorDto(failure.Code, failure.Message, failure.HttpStatus)), OaisJson.Options));
         else
             stderr.WriteLine($"error: {failure.Message}");
     }

@@ -1,25 +1,21 @@
-using System.Text.Json;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Output;
 
 /// <summary>Short descriptions of an ETL for tables and messages.</summary>
 internal static class EtlText
 {
-    public static string Communication(EtlDetails etl) =>
-        etl.Spec.ValueKind == JsonValueKind.Object && etl.Spec.TryGetProperty("communication", out var c) && c.ValueKind == JsonValueKind.String
-            ? c.GetString()!
-            : "?";
+    public static string Communication(EtlDetailsDto etl) => etl.Spec.Communication is { Length: > 0 } communication ? communication : "?";
 
     /// <summary>The runtimes the silos use (normally one: "process" or "docker").</summary>
-    public static string Runtimes(EtlDetails etl)
+    public static string Runtimes(EtlDetailsDto etl)
     {
         var runtimes = etl.Nodes.Select(n => n.Runtime).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return runtimes.Count > 0 ? string.Join(",", runtimes) : "-";
     }
 
     /// <summary>How many silos are in each stage: <c>3/3 Running</c>, or <c>2 Running, 1 Aborted</c>.</summary>
-    public static string NodeStages(EtlDetails etl)
+    public static string NodeStages(EtlDetailsDto etl)
     {
         var stages = etl.Nodes.GroupBy(n => n.Stage, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         return stages switch

@@ -1,5 +1,5 @@
 using System.Globalization;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -24,7 +24,7 @@ internal static class JobProgress
 {
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<JobDetails> RunAsync(JobProgressDisplay display, TextWriter stderr, Func<Action<JobDetails>, Task<JobDetails>> wait)
+    public static async Task<JobDetailsDto> RunAsync(JobProgressDisplay display, TextWriter stderr, Func<Action<JobDetailsDto>, Task<JobDetailsDto>> wait)
     {
         switch (display)
         {
@@ -39,7 +39,7 @@ internal static class JobProgress
     }
 
     /// <summary>E.g. <c>job-1a2b: 120 objects, 1.2 MiB in, 0 errors; silos running 2/3</c>.</summary>
-    public static string Describe(JobDetails job)
+    public static string Describe(JobDetailsDto job)
     {
         var running = job.Nodes.Count(n => n.State == JobReport.Running);
         return $"{job.Id}: {job.Objects.ToString(CultureInfo.InvariantCulture)} objects, {Sizes.Format(job.BytesIn)} in, " +
@@ -47,7 +47,7 @@ internal static class JobProgress
             $"silos running {running}/{job.Nodes.Count}";
     }
 
-    private static async Task<JobDetails> WithBarAsync(TextWriter stderr, Func<Action<JobDetails>, Task<JobDetails>> wait)
+    private static async Task<JobDetailsDto> WithBarAsync(TextWriter stderr, Func<Action<JobDetailsDto>, Task<JobDetailsDto>> wait)
     {
         // As for transfers: bars are only asked for when stderr is a terminal, which Spectre would judge by stdout.
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr), Interactive = InteractionSupport.Yes });
@@ -71,7 +71,7 @@ internal static class JobProgress
     }
 
     /// <summary>Short enough to leave the bar room on an 80-column terminal: <c>45% 120 done, 1.2 MiB, 0 errors, 2/3 silos busy</c>.</summary>
-    private static string Counts(JobDetails job, int? total)
+    private static string Counts(JobDetailsDto job, int? total)
     {
         var processed = job.Objects + job.Skipped + job.Errors;
         var percent = total is > 0 ? $"{Math.Min(100, processed * 100 / total.Value)}% " : "";
@@ -94,7 +94,7 @@ internal static class JobProgress
         private DateTime _last = DateTime.MinValue;
         private string? _lastText;
 
-        public void Show(JobDetails job)
+        public void Show(JobDetailsDto job)
         {
             var text = Describe(job);
             var final = job.State != JobReport.Running;

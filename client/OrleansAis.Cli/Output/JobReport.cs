@@ -1,5 +1,5 @@
 using System.Globalization;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Output;
 
@@ -12,20 +12,20 @@ internal static class JobReport
     public static TimeSpan Elapsed(DateTimeOffset started, DateTimeOffset? finished) => (finished ?? DateTimeOffset.Now) - started;
 
     /// <summary>E.g. <c>job job-1a2b Succeeded in 4.2s: 1000 objects (1.2 MiB in, 1.1 MiB out), 0 skipped, 0 errors</c>.</summary>
-    public static string Summary(JobDetails job) =>
+    public static string Summary(JobDetailsDto job) =>
         $"job {job.Id} {job.State} {(job.State == Running ? "for" : "in")} {Times.FormatDuration(Elapsed(job.Started, job.Finished))}: " +
         $"{Count(job.Objects)} objects ({Sizes.Format(job.BytesIn)} in, {Sizes.Format(job.BytesOut)} out), " +
         $"{Count(job.Skipped)} skipped, {Count(job.Errors)} errors";
 
     /// <summary>The summary, the reason it ended (if not a success) and every failed object the silos listed.</summary>
-    public static void WriteOutcome(TextWriter writer, JobDetails job)
+    public static void WriteOutcome(TextWriter writer, JobDetailsDto job)
     {
         writer.WriteLine(Summary(job));
         if (job.Reason is { Length: > 0 } reason) writer.WriteLine($"reason: {reason}");
         WriteFailedObjects(writer, job);
     }
 
-    public static void WriteDetails(TextWriter writer, JobDetails job)
+    public static void WriteDetails(TextWriter writer, JobDetailsDto job)
     {
         var r = job.Request;
         var properties = new TextTable(new("PROPERTY"), new("VALUE"));
@@ -56,7 +56,7 @@ internal static class JobReport
     }
 
     /// <summary>Failed objects in name order; a silo lists at most its first thousand, the rest are counted.</summary>
-    public static void WriteFailedObjects(TextWriter writer, JobDetails job)
+    public static void WriteFailedObjects(TextWriter writer, JobDetailsDto job)
     {
         if (job.Errors == 0) return;
         writer.WriteLine("failed objects:");
@@ -66,10 +66,10 @@ internal static class JobReport
             writer.WriteLine($"  ... and {Count(n.ErrorCount - n.Errors.Count)} more on node {n.Node}");
     }
 
-    private static string Selection(JobRequestView r) =>
+    private static string Selection(JobRequestDto r) =>
         r.Names is { } names ? $" (list of {names.Count})" : r.Template is { } t ? $" (template {t})" : r.Prefix.Length > 0 ? $" (prefix {r.Prefix})" : "";
 
-    private static string Renames(JobRequestView r)
+    private static string Renames(JobRequestDto r)
     {
         var parts = new List<string>();
         if (r.Ext.Count > 0) parts.Add("ext {" + string.Join(",", r.Ext.Select(e => $"{e.Key}:{e.Value}")) + "}");

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Output;
 
@@ -18,12 +18,12 @@ internal sealed class ObjectListingWriter(CommandOutput output)
         else output.Out.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, TextRow, "MODIFIED", "SIZE", "NAME"));
     }
 
-    public void Write(ObjectEntry entry)
+    public void Write(ObjectEntryDto entry)
     {
         if (output.Json)
         {
             if (_written > 0) output.Out.Write(',');
-            output.Out.Write(JsonSerializer.Serialize(entry, ApiJson.Options));
+            output.Out.Write(JsonSerializer.Serialize(entry, OaisJson.Options));
         }
         else
         {

@@ -1,4 +1,4 @@
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Transfers;
@@ -7,7 +7,7 @@ namespace OrleansAis.Cli.Transfers;
 internal sealed record SavedObject(string Bucket, string Name, long Size, string Checksum, string File);
 
 /// <summary>Saves many objects to local files, up to <c>workers</c> at a time; the first failure stops the rest.</summary>
-internal sealed class Downloader(OaisApi api, int workers)
+internal sealed class Downloader(OaisHttpClient api, int workers)
 {
     public async Task<IReadOnlyList<SavedObject>> SaveAllAsync(string bucket, IReadOnlyList<(string Name, string File)> objects,
         IProgressSink progress, CancellationToken ct)

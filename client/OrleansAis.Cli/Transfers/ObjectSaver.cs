@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Transfers;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Loader.Http;
 
@@ -11,18 +11,17 @@ internal static class ErrorKinds
     public const string Aborted = "Aborted";
     public const string WrongContent = "WrongContent";
 
-    /// <summary><c>HTTP 404 ObjectNotFound</c>, or <c>HTTP 502</c> when the body is not the API's error JSON.</summary>
-    public static (string Kind, string Detail) FromResponse(HttpStatusCode status, string body)
+    /// <summary><c>HTTP 404 ObjectNotFound</c>, or <c>HTTP 502</c> when the answer was not the API's error document.</summary>
+    public static (string Kind, string Detail) FromApiError(OaisApiException e)
     {
-        var (code, message) = ApiError(body);
-        var kind = code is null ? $"HTTP {(int)status}" : $"HTTP {(int)status} {code}";
-        var detail = message ?? (body.Length > 300 ? body[..300] + "..." : body);
-        return (kind, string.IsNullOrWhiteSpace(detail) ? status.ToString() : detail);
+        var kind = e.ServerCode is null ? $"HTTP {(int)e.Status}" : $"HTTP {(int)e.Status} {e.ServerCode}";
+        return (kind, string.IsNullOrWhiteSpace(e.Message) ? e.Status.ToString() : e.Message);
     }
 
     /// <summary>The socket error (ConnectionRefused, ConnectionReset), else the HTTP failure (ResponseEnded), else the exception type.</summary>
     public static string FromException(Exception e)
     {
+        e = Unwrapped(e);
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
             if (inner is SocketException socket) return socket.SocketErrorCode.ToString();
@@ -42,6 +41,7 @@ internal static class ErrorKinds
 
     public static string Describe(Exception e)
     {
+        e = Unwrapped(e);
         var messages = new List<string>();
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
@@ -50,21 +50,6 @@ internal static class ErrorKinds
         return string.Join(" -> ", messages);
     }
 
-    private static (string? Code, string? Message) ApiError(string body)
-    {
-        if (!body.TrimStart().StartsWith('{')) return (null, null);
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-            {
-                return (error.TryGetProperty("code", out var c) ? c.GetString() : null,
-                    error.TryGetProperty("message", out var m) ? m.GetString() : null);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return (null, null);
-    }
+    /// <summary>The cause behind the API client's "cannot reach" wrapper, which the endpoint column already says.</summary>
+    private static Exception Unwrapped(Exception e) => e is OaisConnectionException { InnerException: { } cause } ? cause : e;
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Loader.Http;
 
@@ -6,75 +6,61 @@ namespace OrleansAis.Loader.Http;
 /// PUT, GET and DELETE of objects of one bucket, each on the next endpoint, each bounded by the request timeout,
 /// each turned into a <see cref="RequestOutcome{T}"/>. Bodies stream both ways.
 /// </summary>
-internal sealed class ObjectClient(HttpClient http, EndpointRotation endpoints, string bucket, TimeSpan timeout)
+internal sealed class ObjectClient(EndpointRotation endpoints, string bucket, TimeSpan timeout)
 {
     /// <summary>Reads a GET's body from the stream; returns the bytes read and what it found.</summary>
     public delegate Task<(long Bytes, T Value)> BodyReader<T>(HttpResponseMessage response, Stream body, CancellationToken ct);
 
-    public Task<RequestOutcome<bool>> PutAsync(string name, HttpContent content, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken abort) =>
-        SendAsync<bool>(HttpMethod.Put, ApiPaths.Object(bucket, name), content, headers, reader: null, abort);
+    public Task<RequestOutcome<bool>> PutAsync(string name, HttpContent content, IReadOnlyDictionary<string, string> custom, string expectedChecksum,
+        CancellationToken abort) =>
+        SendAsync(async (api, ct) =>
+        {
+            await api.PutObjectAsync(bucket, name, content, custom, expectedChecksum, ct);
+            return (content.Headers.ContentLength ?? 0, true);
+        }, abort);
 
     public Task<RequestOutcome<T>> GetAsync<T>(string name, string? etlName, BodyReader<T> reader, CancellationToken abort) =>
-        SendAsync(HttpMethod.Get, ApiPaths.Object(bucket, name, etlName), content: null, headers: [], reader, abort);
+        SendAsync(async (api, ct) =>
+        {
+            await using var download = etlName is null
+                ? await api.GetObjectAsync(bucket, name, range: null, ct)
+                : await api.GetTransformedAsync(etlName, bucket, name, etlArgs: null, ct);
+            return await reader(download.Response, download.Content, ct);
+        }, abort);
 
     public Task<RequestOutcome<bool>> DeleteAsync(string name, CancellationToken abort) =>
-        SendAsync<bool>(HttpMethod.Delete, ApiPaths.Object(bucket, name), content: null, headers: [], reader: null, abort);
+        SendAsync(async (api, ct) =>
+        {
+            await api.DeleteObjectAsync(bucket, name, ct);
+            return (0L, true);
+        }, abort);
 
-    private async Task<RequestOutcome<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content,
-        IEnumerable<KeyValuePair<string, string>> headers, BodyReader<T>? reader, CancellationToken abort)
+    private async Task<RequestOutcome<T>> SendAsync<T>(Func<OaisHttpClient, CancellationToken, Task<(long Bytes, T Value)>> request, CancellationToken abort)
     {
-        var endpoint = endpoints.Next();
+        var api = endpoints.Next();
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(abort);
         timeoutSource.CancelAfter(timeout);
-        var ct = timeoutSource.Token;
         try
         {
-            using var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = content };
-            foreach (var header in headers) request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                var (kind, detail) = ErrorKinds.FromResponse(response.StatusCode, await ReadSomeAsync(response, ct));
-                return RequestOutcome<T>.Failure(kind, detail, endpoint);
-            }
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            if (reader is null)
-            {
-                await body.CopyToAsync(Stream.Null, ct); // drain the small answer so the connection is reused
-                return RequestOutcome<T>.Success(content?.Headers.ContentLength ?? 0, default, endpoint);
-            }
-            var (bytes, value) = await reader(response, body, ct);
-            return RequestOutcome<T>.Success(bytes, value, endpoint);
+            var (bytes, value) = await request(api, timeoutSource.Token);
+            return RequestOutcome<T>.Success(bytes, value, api.Endpoint);
+        }
+        catch (OaisApiException e)
+        {
+            var (kind, detail) = ErrorKinds.FromApiError(e);
+            return RequestOutcome<T>.Failure(kind, detail, api.Endpoint);
         }
         catch (OperationCanceledException) when (!abort.IsCancellationRequested)
         {
-            return RequestOutcome<T>.Failure(ErrorKinds.Timeout, $"no complete answer within {timeout.TotalSeconds:0.#}s", endpoint);
+            return RequestOutcome<T>.Failure(ErrorKinds.Timeout, $"no complete answer within {timeout.TotalSeconds:0.#}s", api.Endpoint);
         }
         catch (OperationCanceledException)
         {
-            return RequestOutcome<T>.Failure(ErrorKinds.Aborted, "the run was interrupted", endpoint);
+            return RequestOutcome<T>.Failure(ErrorKinds.Aborted, "the run was interrupted", api.Endpoint);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return RequestOutcome<T>.Failure(ErrorKinds.FromException(e), ErrorKinds.Describe(e), endpoint);
-        }
-    }
-
-    /// <summary>The start of an error answer (error bodies are small JSON; never read a large one whole).</summary>
-    private static async Task<string> ReadSomeAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            var buffer = new byte[4096];
-            var total = 0;
-            int n;
-            while (total < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(total), ct)) > 0) total += n;
-            return Encoding.UTF8.GetString(buffer, 0, total);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return "";
+            return RequestOutcome<T>.Failure(ErrorKinds.FromException(e), ErrorKinds.Describe(e), api.Endpoint);
         }
     }
 }

@@ -61,8 +61,8 @@ internal sealed class EtlSession(ClusterApi api, EtlSelection etl, TextWriter lo
         while (true)
         {
             var status = await api.EtlStatusAsync(etl.Name, ct) ?? throw new ApiException($"ETL '{etl.Name}' does not exist");
-            if (status.IsRunning) return;
-            if (status.IsAborted) throw new ApiException($"ETL '{etl.Name}' is Aborted: {status.AbortReason ?? "no reason given"}");
+            if (status.Stage.Equals("Running", StringComparison.OrdinalIgnoreCase)) return;
+            if (status.Stage.Equals("Aborted", StringComparison.OrdinalIgnoreCase)) throw new ApiException($"ETL '{etl.Name}' is Aborted: {status.AbortReason ?? "no reason given"}");
             if (DateTime.UtcNow > deadline) throw new ApiException($"ETL '{etl.Name}' not Running after {RunningWait.TotalMinutes:0} minutes (stage {status.Stage})");
             await Task.Delay(Poll, ct);
         }

@@ -37,12 +37,12 @@ internal sealed class LoadRun
         _stats = new RunStats(options.MaxListedFailures);
         _objects = new ObjectSet(options.Prefix, options.Objects, options.MinSize, options.MaxSize, options.Seed);
         _catalog = new ObjectCatalog(options.Objects);
-        var endpoints = new EndpointRotation(options.Endpoints);
-        _api = new ClusterApi(http, endpoints, options.RequestTimeout > MinimumSetupTimeout ? options.RequestTimeout : MinimumSetupTimeout);
+        var endpoints = new EndpointRotation(http, options.Endpoints);
+        _api = new ClusterApi(endpoints, options.RequestTimeout > MinimumSetupTimeout ? options.RequestTimeout : MinimumSetupTimeout);
         var (md5, sha256) = ReadVerifiers.DigestsNeeded(options);
         var fingerprints = new FingerprintCache(_objects, md5, sha256);
         _verifier = ReadVerifiers.For(options, new ExpectedContent(_catalog, fingerprints));
-        _operations = new ObjectOperations(new ObjectClient(http, endpoints, options.Bucket, options.RequestTimeout),
+        _operations = new ObjectOperations(new ObjectClient(endpoints, options.Bucket, options.RequestTimeout),
             _objects, fingerprints, _catalog, _verifier, options.Etl?.Name, _stats);
         _budget = new RunBudget(options.Duration, options.MaxOps, interrupt.Stopping);
         _etl = options.Etl is { } etl ? new EtlSession(_api, etl, log) : null;

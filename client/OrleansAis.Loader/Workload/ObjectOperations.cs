@@ -25,13 +25,9 @@ internal sealed class ObjectOperations(
         var name = objects.NameOf(index);
         // Outside the timing: the checksum is computed once per name (generating the content), not per PUT.
         var fingerprint = fingerprints.Get(index);
-        KeyValuePair<string, string>[] headers =
-        [
-            new(LoaderMetadata.ChecksumHeader, fingerprint.Xxh64),
-            new(LoaderMetadata.ExpectedChecksumHeader, fingerprint.Xxh64),
-        ];
+        var custom = new Dictionary<string, string> { [LoaderMetadata.ChecksumKey] = fingerprint.Xxh64 };
         var start = Stopwatch.GetTimestamp();
-        var outcome = await client.PutAsync(name, new GeneratedContent(objects.ContentSeed(index), fingerprint.Size), headers, abort);
+        var outcome = await client.PutAsync(name, new GeneratedContent(objects.ContentSeed(index), fingerprint.Size), custom, expectedChecksum: fingerprint.Xxh64, abort);
         var elapsed = Stopwatch.GetElapsedTime(start);
         if (!outcome.Succeeded)
         {

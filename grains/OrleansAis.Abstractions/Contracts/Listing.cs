@@ -24,8 +24,8 @@ public sealed class ObjectListPage
 [GenerateSerializer, Immutable, Alias("oais.ListRequest")]
 public sealed class ListRequest
 {
-    public const int DefaultPageSize = 1000;
-    public const int MaxPageSize = 10_000;
+    public const int DefaultPageSize = Http.Contracts.OaisQuery.DefaultPageSize;
+    public const int MaxPageSize = Http.Contracts.OaisQuery.MaxPageSize;
 
     [Id(0)] public string Prefix { get; init; } = "";
     [Id(1)] public int PageSize { get; init; } = DefaultPageSize;

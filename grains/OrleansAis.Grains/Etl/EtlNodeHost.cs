@@ -114,12 +114,13 @@ public sealed class EtlNodeHost(
         CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(etl.Secret), System.Text.Encoding.ASCII.GetBytes(secret));
 
     /// <summary>The base of a node's guarded raw-object / direct-put endpoint for the ETL (AIS_TARGET_URL on that node).</summary>
-    public static string TargetUrl(string name, string secret, NodeInfo node) => $"{node.HttpUrl.TrimEnd('/')}/v1/etl/_object/{name}/{secret}";
+    public static string TargetUrl(string name, string secret, NodeInfo node) =>
+        $"{node.HttpUrl.TrimEnd('/')}/{Http.Contracts.OaisRoutes.TransformerObjectBase(name, secret)}";
 
     /// <summary>Where the ETL's transformer may PUT a result for <c>bucket/name</c> on <paramref name="owner"/> (direct put).</summary>
     public string? DirectPutUrl(string etlName, NodeInfo owner, string bucket, string objectName) =>
         _etls.TryGetValue(etlName, out var etl)
-            ? TargetUrl(etlName, etl.Secret, owner) + "/" + Uri.EscapeDataString(bucket) + "/" + string.Join('/', objectName.Split('/').Select(Uri.EscapeDataString))
+            ? TargetUrl(etlName, etl.Secret, owner) + "/" + Http.Contracts.OaisRoutes.ObjectTarget(bucket, objectName)
             : null;
 
     /// <summary>The running ETL's hpull communicator and its public endpoint, for redirecting HTTP clients.</summary>

@@ -1,21 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Silo.Http;
 
-/// <summary>JSON conventions of the AIS-style API: snake_case names, errors as {"error":{code,message,status}}.</summary>
+/// <summary>The AIS-style API's answers as ASP.NET results: the contract's documents in <see cref="OaisJson.Options"/>.</summary>
 public static class AisJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter() },
-        // Object names and messages are shown to people: keep quotes and non-ASCII readable.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>
     /// Reads a JSON request body whatever its Content-Type says (curl -d sends form encoding), so a bad body gets an
     /// error naming what is wrong with it instead of an endpoint that does not match.
@@ -24,7 +14,7 @@ public static class AisJson
     {
         try
         {
-            return await System.Text.Json.JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted)
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, OaisJson.Options, request.HttpContext.RequestAborted)
                 ?? throw new OaisException(OaisErrorCode.InvalidArgument, $"body: expected {expected}, got null");
         }
         catch (JsonException e)
@@ -33,10 +23,14 @@ public static class AisJson
         }
     }
 
-    public static IResult Error(OaisErrorCode code, string message) => Error(ErrorMapping.StatusOf(code), code.ToString(), message);
+    public static IResult Json<T>(T document, int statusCode = StatusCodes.Status200OK) =>
+        Results.Json(document, OaisJson.Options, statusCode: statusCode);
+
+    public static IResult Error(OaisErrorCode code, string message) => Error(ErrorMapping.StatusOf(code), code, message);
 
     public static IResult Error(OaisException e) => Error(e.Code, e.Message);
 
-    public static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error = new { code, message, status } }, Options, statusCode: status);
+    /// <summary>An error whose status is not the code's usual one (a refused request body says its own).</summary>
+    public static IResult Error(int status, OaisErrorCode code, string message) =>
+        Json(new ErrorDocument(new ErrorDto(code.ToString(), message, status)), status);
 }

@@ -15,7 +15,7 @@ public sealed class BadRequestMiddleware(RequestDelegate next)
         }
         catch (Exception e) when (BadRequestOf(e) is { } bad && !context.Response.HasStarted)
         {
-            await AisJson.Error(bad.StatusCode, "BadRequest", Describe(bad)).ExecuteAsync(context);
+            await AisJson.Error(bad.StatusCode, OaisErrorCode.BadRequest, Describe(bad)).ExecuteAsync(context);
         }
     }
 

@@ -5,9 +5,11 @@ public static class ErrorMapping
 {
     public static int StatusOf(OaisErrorCode code) => code switch
     {
-        OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch => StatusCodes.Status400BadRequest,
+        OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName or OaisErrorCode.ChecksumMismatch or OaisErrorCode.BadRequest
+            => StatusCodes.Status400BadRequest,
+        OaisErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound or OaisErrorCode.NodeNotFound
-            or OaisErrorCode.JobNotFound
+            or OaisErrorCode.JobNotFound or OaisErrorCode.NoSuchEndpoint
             => StatusCodes.Status404NotFound,
         OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict
             or OaisErrorCode.EtlAlreadyExists or OaisErrorCode.EtlNotRunning => StatusCodes.Status409Conflict,

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Silo.Http.S3;
 
 namespace OrleansAis.Silo.Http;
@@ -18,7 +19,7 @@ public static class HttpApiExtensions
         // Request bodies bound by minimal APIs use the same snake_case names as the responses.
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.PropertyNamingPolicy = AisJson.Options.PropertyNamingPolicy;
+            o.SerializerOptions.PropertyNamingPolicy = OaisJson.Options.PropertyNamingPolicy;
             o.SerializerOptions.PropertyNameCaseInsensitive = true;
         });
         // Binding failures throw, so BadRequestMiddleware can answer them with a JSON error naming the parameter.
@@ -37,10 +38,10 @@ public static class HttpApiExtensions
         Etl.EtlEndpoints.Map(app);
         Jobs.JobEndpoints.Map(app);
         // A /v1 path that names no endpoint (or, after '..' removal, resolves to none) gets an error naming it.
-        app.MapFallback("/v1/{**rest}", context =>
+        app.MapFallback(OaisRoutes.Unmatched, context =>
         {
             var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value;
-            return AisJson.Error(StatusCodes.Status404NotFound, "NoSuchEndpoint",
+            return AisJson.Error(OaisErrorCode.NoSuchEndpoint,
                 $"no endpoint for {context.Request.Method} {target} (resolved to {context.Request.Path})").ExecuteAsync(context);
         });
         app.MapS3Api(); // the fallback route: everything above wins where both match

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using OrleansAis.Cluster;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Silo.Http;
 
@@ -9,8 +10,6 @@ namespace OrleansAis.Silo.Http;
 /// </summary>
 public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClients, ILogger<OwnerRouting> log)
 {
-    /// <summary>Marks a request one silo forwarded to another; the receiver serves it itself (no forwarding loops).</summary>
-    public const string ForwardedHeader = "X-Oais-Forwarded";
     public const string HttpClientName = "oais-owner-proxy";
 
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
@@ -23,7 +22,7 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
     /// <summary>The owner of the object, or null when this silo should serve the request itself.</summary>
     public NodeInfo? RemoteOwner(HttpContext context, string bucket, string name)
     {
-        if (context.Request.Headers.ContainsKey(ForwardedHeader)) return null;
+        if (context.Request.Headers.ContainsKey(OaisHeaders.Forwarded)) return null;
         var owner = cluster.OwnerOf(bucket, name);
         return cluster.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
     }
@@ -52,7 +51,7 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
                 message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
         message.Headers.Host = request.Host.Value;
-        message.Headers.TryAddWithoutValidation(ForwardedHeader, Local.NodeId);
+        message.Headers.TryAddWithoutValidation(OaisHeaders.Forwarded, Local.NodeId);
 
         var client = httpClients.CreateClient(HttpClientName);
         HttpResponseMessage response;

@@ -3,6 +3,7 @@ using OrleansAis.Cli.Arguments;
 namespace OrleansAis.EndToEnd.Tests.Cli;
 
 /// <summary>The CLI's pure parts: BUCKET/NAME, --range, KEY=VALUE, the endpoint, and local/object naming.</summary>
+[Trait("Category", "Fast")]
 public sealed class CliArgumentTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using OrleansAis.Cli.Arguments;
 namespace OrleansAis.EndToEnd.Tests.Cli;
 
 /// <summary>The pure parts of the ETL and job commands: --timeout durations, the --ext map, and specs from flags.</summary>
+[Trait("Category", "Fast")]
 public sealed class CliEtlArgumentTests
 {
     [Theory]

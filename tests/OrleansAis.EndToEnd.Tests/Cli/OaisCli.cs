@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Cli;
 
@@ -46,6 +47,19 @@ public static class OaisCli
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start oais");
+        RunRegistry.Track(process);
+        try
+        {
+            return await WaitAsync(process, args, stdin);
+        }
+        finally
+        {
+            RunRegistry.Forget(process);
+        }
+    }
+
+    private static async Task<CliRun> WaitAsync(Process process, IEnumerable<string> args, byte[]? stdin)
+    {
         var stdout = new MemoryStream();
         var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var readErr = process.StandardError.ReadToEndAsync();

@@ -6,6 +6,7 @@ using OrleansAis.Client;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
 using OrleansAis.Etl;
 using OrleansAis.Tests;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -28,18 +29,12 @@ public sealed class EtlLifecycleTests(ProcessEtlCluster cluster) : IClassFixture
             silo.Start(["--Etl:Runtime=process", $"--Etl:EtlHostCommand=dotnet {RepoPaths.BuiltAssembly("etl-host/OrleansAis.EtlHost", "etl-host")}"]);
             await cluster.WaitForClusterAsync(silo, 1);
 
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
+            var (status, body) = await Waiting.WaitUntil(async () =>
             {
                 using var response = await _etl.GetTransformedAsync("etl-restart", "o", "upper-survives");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    Assert.Equal("ABC", await response.Content.ReadAsStringAsync());
-                    break;
-                }
-                Assert.True(DateTime.UtcNow < deadline, $"ETL not back after restart: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                await Task.Delay(250);
-            }
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            }, r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), r => $"ETL not back after restart: {(int)r.StatusCode} {r.Item2}");
+            Assert.Equal("ABC", body);
         }
         finally
         {
@@ -50,7 +45,14 @@ public sealed class EtlLifecycleTests(ProcessEtlCluster cluster) : IClassFixture
     /// <summary>A killed silo's transformer may outlive it for a moment; the restarted silo kills orphans anyway.</summary>
     private static async Task TransformerProcessesGone(string etl)
     {
-        for (var i = 0; i < 20 && TransformerProcesses.Running(etl); i++) await Task.Delay(100);
+        try
+        {
+            await Waiting.WaitUntil(() => !TransformerProcesses.Running(etl), TimeSpan.FromSeconds(2), () => "", TimeSpan.FromMilliseconds(100));
+        }
+        catch (TimeoutException)
+        {
+            // an orphan the restarted silo will kill
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -33,15 +34,9 @@ public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : ICla
 
             // A fourth silo joins: it starts the running ETL by itself and transforms its new share.
             var joined = await cluster.AddSiloAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                view = await _etl.ViewAsync(Name);
-                var nodes = view.GetProperty("nodes").EnumerateArray().ToList();
-                if (nodes.Count == 4 && view.GetProperty("stage").GetString() == "Running") break;
-                Assert.True(DateTime.UtcNow < deadline, $"joined silo did not start the ETL: {view}");
-                await Task.Delay(250);
-            }
+            await Waiting.WaitUntil(() => _etl.ViewAsync(Name),
+                v => v.GetProperty("nodes").GetArrayLength() == 4 && v.GetProperty("stage").GetString() == "Running",
+                TimeSpan.FromSeconds(60), v => $"joined silo did not start the ETL: {v}");
             var afterJoin = await TransformAllAsync(names, retryWhileMoving: true);
             Assert.True(afterJoin.GetValueOrDefault(joined.NodeId) > 0, "the joined silo transformed none of its objects");
 
@@ -49,22 +44,13 @@ public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : ICla
             Assert.True(TransformerProcesses.RunningOn(Name, joined.NodeId), "the joined silo runs no transformer");
             using (var decommission = await cluster.Http.PostAsync(new Uri(cluster.Endpoint, $"/v1/cluster/nodes/{joined.NodeId}/decommission"), null))
                 Assert.Equal(HttpStatusCode.Accepted, decommission.StatusCode);
-            deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await NodeStateAsync(joined.NodeId) != "drained")
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the joined silo did not drain within 60 s");
-                await Task.Delay(250);
-            }
+            await Waiting.WaitUntil(async () => await NodeStateAsync(joined.NodeId) == "drained", TimeSpan.FromSeconds(60),
+                () => "the joined silo did not drain");
             await joined.StopAsync(TimeSpan.FromSeconds(60));
             Assert.False(TransformerProcesses.RunningOn(Name, joined.NodeId), "the stopped silo left its transformer running");
-            deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                view = await _etl.ViewAsync(Name);
-                if (view.GetProperty("nodes").GetArrayLength() == 3 && view.GetProperty("stage").GetString() == "Running") break;
-                Assert.True(DateTime.UtcNow < deadline, $"the ETL did not settle on the remaining silos: {view}");
-                await Task.Delay(250);
-            }
+            await Waiting.WaitUntil(() => _etl.ViewAsync(Name),
+                v => v.GetProperty("nodes").GetArrayLength() == 3 && v.GetProperty("stage").GetString() == "Running",
+                TimeSpan.FromSeconds(60), v => $"the ETL did not settle on the remaining silos: {v}");
             var afterLeave = await TransformAllAsync(names, retryWhileMoving: true);
             Assert.Equal(names.Count, afterLeave.Values.Sum());
             Assert.DoesNotContain(joined.NodeId, afterLeave.Keys);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -47,9 +48,9 @@ public sealed class EtlTransportTests(ThreeSiloProcessEtlCluster cluster) : ICla
 
             // A restarted transformer: the connections pooled to the old one are dropped, and reads work as before.
             await TransformerProcesses.KillAsync("tr-hpush");
-            await Wait.UntilAsync(async () => (await _etl.ViewAsync("tr-hpush")).GetProperty("nodes").EnumerateArray()
+            await Waiting.WaitUntil(async () => (await _etl.ViewAsync("tr-hpush")).GetProperty("nodes").EnumerateArray()
                 .All(n => n.GetProperty("stage").GetString() == "Running" && n.GetProperty("restarts").GetInt32() >= 1),
-                TimeSpan.FromSeconds(60), "every node restarts its killed transformer");
+                TimeSpan.FromSeconds(60), () => "every node restarts its killed transformer");
             await ReadAllAsync("tr-hpush", objects);
         }
         finally

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -27,14 +28,16 @@ public sealed class OfflineEtlTests(ThreeSiloProcessEtlCluster cluster) : IClass
         var text = await start.Content.ReadAsStringAsync();
         Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"job start: {(int)start.StatusCode} {text}");
         var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var status = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}?wait=20"))).RootElement;
-            if (status.GetProperty("state").GetString() != "Running") return status;
-            Assert.True(DateTime.UtcNow < deadline, "job still running after 3 minutes");
-        }
+        // Each probe is a long poll: the silo answers as soon as the job ends, so the wait needs no pause of its own.
+        return await Waiting.WaitUntil(() => JobStatusAsync(id, "?wait=20"), s => s.GetProperty("state").GetString() != "Running",
+            TimeSpan.FromMinutes(3), s => $"job still running: {s}", poll: TimeSpan.Zero);
     }
+
+    private async Task<JsonElement> JobStatusAsync(string id, string query = "") =>
+        JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}{query}"))).RootElement;
+
+    private static bool AnyNodeRunning(JsonElement status) =>
+        status.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("state").GetString() == "Running");
 
     private async Task<List<string>> ListAsync(string bucket)
     {
@@ -182,23 +185,21 @@ public sealed class OfflineEtlTests(ThreeSiloProcessEtlCluster cluster) : IClass
             using var start = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Endpoint, "/v1/jobs/etl"),
                 new { etl = "slow-copy", from_bucket = "abort-src", to_bucket = "abort-out", create_destination = true, num_workers = 1 });
             var id = JsonDocument.Parse(await start.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-            await Task.Delay(2500);
+            // Abort once the job has transformed something, so it is aborted in mid-run.
+            await Waiting.WaitUntil(() => JobStatusAsync(id), s => s.GetProperty("objects").GetInt64() > 0, TimeSpan.FromSeconds(60),
+                s => $"the job transformed nothing: {s}");
             using var abort = await cluster.Http.PostAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}/abort"), null);
             Assert.Equal(HttpStatusCode.OK, abort.StatusCode);
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            JsonElement status;
-            do
-            {
-                await Task.Delay(500);
-                status = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}"))).RootElement;
-            } while (status.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("state").GetString() == "Running") && DateTime.UtcNow < deadline);
+            var status = await Waiting.WaitUntil(() => JobStatusAsync(id), s => !AnyNodeRunning(s), TimeSpan.FromSeconds(30),
+                s => $"a silo still runs the aborted job: {s}");
             Assert.Equal("Aborted", status.GetProperty("state").GetString());
             Assert.All(status.GetProperty("nodes").EnumerateArray(), n => Assert.Equal("Aborted", n.GetProperty("state").GetString()));
             var done = status.GetProperty("objects").GetInt64();
             Assert.InRange(done, 1, 30);
-            await Task.Delay(2500); // nothing keeps going after the abort
-            var later = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}"))).RootElement;
+            // That nothing keeps going can only be seen over time: a window longer than two objects' work.
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            var later = await JobStatusAsync(id);
             Assert.Equal(done, later.GetProperty("objects").GetInt64());
             Assert.Equal(done, (await ListAsync("abort-out")).Count);
         }

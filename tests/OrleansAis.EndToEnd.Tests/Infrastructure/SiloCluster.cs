@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Infrastructure;
 
@@ -63,22 +64,19 @@ public class SiloCluster : IAsyncLifetime
     /// <summary>Waits until <paramref name="silo"/> answers /v1/cluster listing <paramref name="nodes"/> active nodes.</summary>
     public async Task WaitForClusterAsync(SiloProcess silo, int nodes)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
+        await Waiting.WaitUntil(async () =>
         {
             if (!silo.IsRunning) throw new InvalidOperationException($"silo {silo.NodeId} exited:\n{silo.Output}");
             try
             {
                 using var doc = JsonDocument.Parse(await Http.GetStringAsync(new Uri(silo.HttpUrl, "/v1/cluster")));
-                if (doc.RootElement.GetProperty("nodes").GetArrayLength() == nodes) return;
+                return doc.RootElement.GetProperty("nodes").GetArrayLength() == nodes;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
             {
-                // not up yet
+                return false; // not up yet
             }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"silo {silo.NodeId} did not see {nodes} nodes within {StartTimeout}:\n{silo.Output}");
+        }, StartTimeout, () => $"silo {silo.NodeId} did not see {nodes} nodes:\n{silo.Output}");
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Infrastructure;
 
@@ -59,6 +60,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         Directory.CreateDirectory(DataDirectory);
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the silo process");
+        RunRegistry.Track(_process);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -71,6 +73,7 @@ public sealed class SiloProcess : IAsyncDisposable
         if (_process is null) return;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+        RunRegistry.Forget(_process);
         _process.Dispose();
         _process = null;
     }
@@ -86,6 +89,7 @@ public sealed class SiloProcess : IAsyncDisposable
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
         }
+        RunRegistry.Forget(_process);
         _process.Dispose();
         _process = null;
     }

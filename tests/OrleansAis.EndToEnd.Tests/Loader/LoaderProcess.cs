@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Loader;
 
@@ -39,6 +40,7 @@ public sealed class LoaderProcess : IDisposable
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Remove("OAIS_ENDPOINT");
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start oais-loader");
+        RunRegistry.Track(_process);
         _stdout = _process.StandardOutput.ReadToEndAsync();
         _process.ErrorDataReceived += (_, e) =>
         {
@@ -82,6 +84,7 @@ public sealed class LoaderProcess : IDisposable
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        RunRegistry.Forget(_process);
         _process.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Loader;
 
@@ -44,12 +45,8 @@ public sealed partial class LoaderTests
 
     private static async Task WaitForProgressLinesAsync(LoaderProcess loader, int lines)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (ProgressLines(loader.Stderr).Count < lines)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no progress from the loader:\n{loader.Stderr}");
-            await Task.Delay(100);
-        }
+        await Waiting.WaitUntil(() => ProgressLines(loader.Stderr).Count >= lines, TimeSpan.FromSeconds(60),
+            () => $"no progress from the loader:\n{loader.Stderr}", TimeSpan.FromMilliseconds(100));
     }
 
     private static List<(double PutRate, double GetRate)> ProgressLines(string stderr) =>

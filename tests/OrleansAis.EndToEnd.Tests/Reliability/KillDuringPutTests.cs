@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using OrleansAis.Tests;
 using Xunit.Abstractions;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Reliability;
 
@@ -140,14 +141,20 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
             Assert.NotEqual(victim.NodeId, await PutAsync(http, survivor, name, 2, 3000)); // acknowledged by a stand-in owner
 
         await cluster.RestartAsync(victim);
-        await Task.Delay(TimeSpan.FromSeconds(10)); // rebalancing hands the stand-in's objects back
-        var stale = new List<string>();
-        foreach (var name in names)
-        {
-            var attempt = new PutAttempt(name, 2, 3000, survivor.HttpUrl, TimeSpan.Zero);
-            if (await ReadBackAsync(http, survivor.HttpUrl, attempt) is { } problem) stale.Add($"{name}: {problem}");
-        }
-        Assert.True(stale.Count == 0, $"{stale.Count} of {names.Count} acknowledged overwrites lost after the owner returned:\n" + string.Join('\n', stale));
+        // Rebalancing hands the stand-in's objects back; until it has, the returned owner still has the old versions.
+        await Waiting.WaitUntil(async () =>
+            {
+                var stale = new List<string>();
+                foreach (var name in names)
+                {
+                    var attempt = new PutAttempt(name, 2, 3000, survivor.HttpUrl, TimeSpan.Zero);
+                    if (await ReadBackAsync(http, survivor.HttpUrl, attempt) is { } problem) stale.Add($"{name}: {problem}");
+                }
+                return stale;
+            },
+            stale => stale.Count == 0, TimeSpan.FromSeconds(60),
+            stale => $"{stale.Count} of {names.Count} acknowledged overwrites lost after the owner returned:\n" + string.Join('\n', stale),
+            TimeSpan.FromSeconds(1));
     }
 
     /// <summary>PUTs PatternStream(size, seed) and returns the node that acknowledged it as owner.</summary>

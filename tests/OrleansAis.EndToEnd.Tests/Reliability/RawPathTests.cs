@@ -3,6 +3,7 @@ using OrleansAis.Silo.Http;
 namespace OrleansAis.EndToEnd.Tests.Reliability;
 
 /// <summary>Percent-decoding of request path segments: strict UTF-8, lenient about a '%' that starts no escape.</summary>
+[Trait("Category", "Fast")]
 public sealed class RawPathTests
 {
     [Theory]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Reliability;
 
@@ -39,6 +40,7 @@ public sealed class ScriptedCluster : IAsyncDisposable
         var cluster = new ScriptedCluster(Path.Combine(Path.GetTempPath(), "oais-cluster-" + id));
         // Starting points in the ephemeral range; the script moves past any port that is taken.
         var ports = FreePorts.Take(3);
+        RunRegistry.TrackCluster(cluster.BaseDirectory);
         try
         {
             await cluster.RunAsync(
@@ -78,6 +80,7 @@ public sealed class ScriptedCluster : IAsyncDisposable
             catch (Exception e) { Console.Error.WriteLine($"cluster.sh stop failed: {e.Message}"); }
         }
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        RunRegistry.ForgetCluster(BaseDirectory);
     }
 
     private async Task<string> RunAsync(string[] args)

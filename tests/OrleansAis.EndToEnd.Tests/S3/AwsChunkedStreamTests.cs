@@ -8,6 +8,7 @@ namespace OrleansAis.EndToEnd.Tests.S3;
 /// aws-chunked decoding against the streaming example of the AWS documentation (66560 bytes of 'a' in a 64 KiB and a
 /// 1 KiB chunk, with the published chunk signatures), and payload checks on bodies.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class AwsChunkedStreamTests
 {
     public const string SeedSignature = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";

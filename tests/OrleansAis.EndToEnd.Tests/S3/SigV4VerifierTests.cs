@@ -6,6 +6,7 @@ namespace OrleansAis.EndToEnd.Tests.S3;
 /// The verifier against the worked examples of the AWS S3 Signature Version 4 documentation
 /// (key AKIAIOSFODNN7EXAMPLE, region us-east-1, 24 May 2013): a signature computed by AWS must verify.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class SigV4VerifierTests
 {
     public const string AccessKey = "AKIAIOSFODNN7EXAMPLE";

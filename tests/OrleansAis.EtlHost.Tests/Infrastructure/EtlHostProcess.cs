@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EtlHost.Tests.Infrastructure;
 
@@ -27,6 +28,19 @@ public static class EtlHostProcess
     public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(IEnumerable<string> args, byte[] stdin, IReadOnlyDictionary<string, string>? env = null)
     {
         using var process = Process.Start(StartInfo(args, env))!;
+        RunRegistry.Track(process);
+        try
+        {
+            return await WaitAsync(process, stdin);
+        }
+        finally
+        {
+            RunRegistry.Forget(process);
+        }
+    }
+
+    private static async Task<(int ExitCode, byte[] Stdout, string Stderr)> WaitAsync(Process process, byte[] stdin)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stdout = new MemoryStream();
         var reading = process.StandardOutput.BaseStream.CopyToAsync(stdout, timeout.Token);
@@ -74,27 +88,34 @@ public sealed class EtlHostServer : IAsyncDisposable
         var info = EtlHostProcess.StartInfo(args, env);
         info.RedirectStandardInput = false;
         var process = Process.Start(info)!;
+        RunRegistry.Track(process);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new EtlHostServer(process, new Uri($"http://127.0.0.1:{port}/"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        try
         {
-            try
+            await Waiting.WaitUntil(async () =>
             {
-                using var health = await server.Http.GetAsync("health");
-                if (health.IsSuccessStatusCode) return server;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
+                if (process.HasExited) throw new InvalidOperationException($"etl-host exited ({process.ExitCode}) before it was healthy on port {port}");
+                try
+                {
+                    using var health = await server.Http.GetAsync("health");
+                    return health.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            }, TimeSpan.FromSeconds(30), () => $"etl-host did not become healthy on port {port}", TimeSpan.FromMilliseconds(100));
+            return server;
         }
-        await server.DisposeAsync();
-        throw new InvalidOperationException($"etl-host did not become healthy on port {port}");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -102,6 +123,7 @@ public sealed class EtlHostServer : IAsyncDisposable
         Http.Dispose();
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+        RunRegistry.Forget(_process);
         _process.Dispose();
     }
 }

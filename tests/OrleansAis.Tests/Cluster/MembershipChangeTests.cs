@@ -1,5 +1,6 @@
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
+using OrleansAis.Testing;
 
 namespace OrleansAis.Tests.Cluster;
 
@@ -35,15 +36,10 @@ public sealed class MembershipChangeTests : IAsyncLifetime
         }
 
         // Eventually every object sits on its new owner's disk and nowhere else.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var misplaced = names.Where(n => _cluster.Silos.Any(s =>
-                (_cluster.StoreOf(s).Head("moving", n) is not null) != (s.Name == _cluster.ExpectedOwner("moving", n)))).ToList();
-            if (misplaced.Count == 0) break;
-            Assert.True(DateTime.UtcNow < deadline, $"still misplaced after 60 s: {string.Join(", ", misplaced)}");
-            await Task.Delay(250);
-        }
+        await Waiting.WaitUntil(
+            () => Task.FromResult(names.Where(n => _cluster.Silos.Any(s =>
+                (_cluster.StoreOf(s).Head("moving", n) is not null) != (s.Name == _cluster.ExpectedOwner("moving", n)))).ToList()),
+            misplaced => misplaced.Count == 0, TimeSpan.FromSeconds(60), misplaced => $"still misplaced: {string.Join(", ", misplaced)}");
         Assert.Equal(newShare.Order(), _cluster.StoreOf(joined).List("moving", new ListRequest()).Entries.Select(e => e.Name).Order());
 
         // The listing stays exact.

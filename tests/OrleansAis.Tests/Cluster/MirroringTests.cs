@@ -1,5 +1,6 @@
 using OrleansAis.Ownership;
 using Xunit.Abstractions;
+using OrleansAis.Testing;
 
 namespace OrleansAis.Tests.Cluster;
 
@@ -63,12 +64,8 @@ public sealed class MirroringTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The surviving owners restore the second copy on the remaining nodes.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Misplaced("mirrored", 2) is var misplaced and > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{misplaced} mirrored objects still lack their second copy after 60 s");
-            await Task.Delay(250);
-        }
+        await Waiting.WaitUntil(() => Task.FromResult(Misplaced("mirrored", 2)), misplaced => misplaced == 0, TimeSpan.FromSeconds(60),
+            misplaced => $"{misplaced} mirrored objects still lack their second copy");
         output.WriteLine($"mirrored: {PerBucket} objects, all readable after losing {lost.Name}; " +
                          $"single copy: {unavailable.Count} of {PerBucket} unavailable");
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OrleansAis.Grains;
 using Xunit.Abstractions;
+using OrleansAis.Testing;
 
 namespace OrleansAis.Tests.Cluster;
 
@@ -56,12 +57,9 @@ public sealed class RebalanceTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var draining = System.Diagnostics.Stopwatch.StartNew();
             var node = _cluster.Cluster.Client.GetGrain<INodeStoreGrain>(leaving.Name);
-            var stats = await node.Decommission(shutdown: false);
-            while (stats.State == NodeState.Draining)
-            {
-                await Task.Delay(200);
-                stats = await node.Stats();
-            }
+            await node.Decommission(shutdown: false);
+            var stats = await Waiting.WaitUntil(node.Stats, s => s.State != NodeState.Draining, TimeSpan.FromMinutes(5),
+                s => $"still draining, {s.DrainedObjects} objects handed over", TimeSpan.FromMilliseconds(200));
             Assert.True(stats.State == NodeState.Drained, $"decommission ended {stats.State}: {stats.DrainError}");
             Assert.Equal(0, stats.ObjectCount);
             Assert.Equal(leavingShare, stats.DrainedObjects);
@@ -139,16 +137,15 @@ public sealed class RebalanceTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Waits until each object is on its owner's disk and on no other running silo's.</summary>
     private async Task AssertPlacedOnOwnersAsync(TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
+        await Waiting.WaitUntil(() => Task.FromResult(Misplaced()), misplaced => misplaced == 0, within,
+            misplaced => $"{misplaced} objects still misplaced", TimeSpan.FromMilliseconds(500));
+
+        int Misplaced()
         {
             var silos = _cluster.Cluster.GetActiveSilos().ToList();
             var held = silos.ToDictionary(s => s.Name, s => _cluster.StoreOf(s).List(Bucket, new ListRequest { PageSize = ListRequest.MaxPageSize })
                 .Entries.Select(e => e.Name).ToHashSet());
-            var misplaced = _names.Count(n => silos.Any(s => held[s.Name].Contains(n) != (s.Name == _cluster.ExpectedOwner(Bucket, n))));
-            if (misplaced == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, $"{misplaced} objects still misplaced after {within.TotalSeconds} s");
-            await Task.Delay(500);
+            return _names.Count(n => silos.Any(s => held[s.Name].Contains(n) != (s.Name == _cluster.ExpectedOwner(Bucket, n))));
         }
     }
 }

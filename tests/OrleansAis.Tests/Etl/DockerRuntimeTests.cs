@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansAis.Etl;
 using OrleansAis.Etl.Runtimes;
+using OrleansAis.Testing;
 
 namespace OrleansAis.Tests.Etl;
 
@@ -131,12 +132,8 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             RunAsync(instance, "body", new() { ["OAIS_OBJECT"] = "b/o3", ["SLEEP"] = "30" }, cts.Token));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await CommandsAsync(name) is var commands && commands.Any(c => c.Contains("sleep 30")))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the cancelled command still runs: " + string.Join("; ", commands));
-            await Task.Delay(100);
-        }
+        await Waiting.WaitUntil(() => CommandsAsync(name), commands => !commands.Any(c => c.Contains("sleep 30")), TimeSpan.FromSeconds(10),
+            commands => "the cancelled command still runs: " + string.Join("; ", commands), TimeSpan.FromMilliseconds(100));
 
         // Still usable afterwards.
         Assert.Equal("again docker-shell b/o4", await RunAsync(instance, "again", new() { ["OAIS_OBJECT"] = "b/o4" }));
@@ -256,21 +253,18 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
 
     private static async Task WaitHealthyAsync(int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        await Waiting.WaitUntil(async () =>
         {
             try
             {
                 using var response = await Http.GetAsync($"http://127.0.0.1:{port}/health");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // not listening yet
+                return false; // not listening yet
             }
-            Assert.True(DateTime.UtcNow < deadline, $"no /health answer on port {port} within 30 s");
-            await Task.Delay(50);
-        }
+        }, TimeSpan.FromSeconds(30), () => $"no /health answer on port {port}", TimeSpan.FromMilliseconds(50));
     }
 
     private static int FreePort()

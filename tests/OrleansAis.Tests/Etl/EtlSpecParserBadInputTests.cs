@@ -4,6 +4,7 @@ using OrleansAis.Etl;
 namespace OrleansAis.Tests.Etl;
 
 /// <summary>Hostile ETL specs are refused with an <see cref="OaisErrorCode.InvalidArgument"/> naming the problem, never another exception.</summary>
+[Trait("Category", "Fast")]
 public sealed class EtlSpecParserBadInputTests
 {
     private static string ProblemOf(string spec)

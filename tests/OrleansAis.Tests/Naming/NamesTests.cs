@@ -2,6 +2,7 @@ using OrleansAis.Naming;
 
 namespace OrleansAis.Tests.Naming;
 
+[Trait("Category", "Fast")]
 public sealed class NamesTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using OrleansAis.Ownership;
 
 namespace OrleansAis.Tests.Ownership;
 
+[Trait("Category", "Fast")]
 public sealed class RendezvousTests
 {
     private static readonly string[] ThreeNodes = ["node-a", "node-b", "node-c"];

@@ -3,6 +3,7 @@ using OrleansAis.Storage;
 
 namespace OrleansAis.Tests.Storage;
 
+[Trait("Category", "Fast")]
 public sealed class LocalObjectStoreTests : IDisposable
 {
     private readonly TestStore _test = new();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansAis.Cli.Arguments;
 using OrleansAis.Cli.Commands.Jobs;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands.Etl;
@@ -29,9 +29,12 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var job = await ctx.Api.StartJobAsync(new JobStartRequest(ctx.Value(name)!, BucketOnly(ctx.Value(bucket)!), ToBucket: null,
-                prefix, names, template, Ext: null, Prepend: null, ctx.Value(workers), Mode: "inspect", ContinueOnError: true,
-                CreateDestination: false, Incremental: false, ctx.Value(etlArgs)), ctx.Cancellation);
+            var job = await ctx.Api.StartJobAsync(new JobStartRequest
+            {
+                Etl = ctx.Value(name)!, FromBucket = BucketOnly(ctx.Value(bucket)!), Prefix = prefix, Names = names, Template = template,
+                NumWorkers = ctx.Value(workers), Mode = "inspect", ContinueOnError = true, CreateDestination = false, Incremental = false,
+                EtlArgs = ctx.Value(etlArgs),
+            }, ctx.Cancellation);
             var done = await JobWaiter.WaitAsync(ctx, job.Id, JobCommands.Timeout(ctx, timeout));
             ctx.Output.Write(done, writer => JobReport.WriteOutcome(writer, done));
             JobWaiter.EnsureSucceeded(done);
@@ -69,10 +72,14 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var request = new JobStartRequest(ctx.Value(name)!, BucketOnly(ctx.Value(source)!), BucketOnly(ctx.Value(destination)!),
-                prefix, names, template, ctx.Value(ext) is { } map ? ExtensionMapArgument.Parse(map) : null, ctx.Value(prepend),
-                ctx.Value(workers), ctx.Value(dryRun) ? "dry-run" : "transform", ctx.Value(continueOnError), ctx.Value(createDestination),
-                ctx.Value(incremental), ctx.Value(etlArgs));
+            var request = new JobStartRequest
+            {
+                Etl = ctx.Value(name)!, FromBucket = BucketOnly(ctx.Value(source)!), ToBucket = BucketOnly(ctx.Value(destination)!),
+                Prefix = prefix, Names = names, Template = template,
+                Ext = ctx.Value(ext) is { } map ? ExtensionMapArgument.Parse(map) : null, Prepend = ctx.Value(prepend),
+                NumWorkers = ctx.Value(workers), Mode = ctx.Value(dryRun) ? "dry-run" : "transform", ContinueOnError = ctx.Value(continueOnError),
+                CreateDestination = ctx.Value(createDestination), Incremental = ctx.Value(incremental), EtlArgs = ctx.Value(etlArgs),
+            };
             var limit = JobCommands.Timeout(ctx, timeout);
             var job = await ctx.Api.StartJobAsync(request, ctx.Cancellation);
             if (!ctx.Value(wait) && limit is null)

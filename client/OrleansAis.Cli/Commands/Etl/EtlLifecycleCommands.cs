@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands.Etl;
@@ -29,13 +29,13 @@ internal static class EtlLifecycleCommands
     }
 
     private static Command Transition(CommandRunner runner, string verb, string description, string done,
-        Func<OaisApi, string, CancellationToken, Task<EtlDetails>> call)
+        Func<OaisHttpClient, string, CancellationToken, Task<EtlDetailsDto>> call)
     {
         var names = EtlCommands.Names();
         var command = new Command(verb, description) { names };
         command.SetAction(runner.Run(async ctx =>
         {
-            var results = new List<EtlDetails>();
+            var results = new List<EtlDetailsDto>();
             foreach (var name in ctx.Value(names)!) results.Add(await call(ctx.Api, name, ctx.Cancellation));
             ctx.Output.Write(new EtlDetailsList(results), writer =>
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansAis.Cli.Arguments;
 using OrleansAis.Cli.Output;
 using OrleansAis.Cli.Transfers;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Commands.Etl;
 
@@ -55,8 +56,8 @@ internal static class EtlObjectCommand
             await result.Content.CopyToAsync(file, 256 << 10, ctx.Cancellation);
             size = file.Length;
         });
-        ctx.Output.Write(new { etl, bucket = address.Bucket, name = objectName, file = Path.GetFullPath(path), size, node = result.Node }, writer =>
-            writer.WriteLine($"ETL {etl}: {address} => {path} ({Sizes.Format(size)}{(result.Node is { } n ? $", transformed on {n}" : "")})"));
+        ctx.Output.Write(new { etl, bucket = address.Bucket, name = objectName, file = Path.GetFullPath(path), size, node = TransformedOn(result) }, writer =>
+            writer.WriteLine($"ETL {etl}: {address} => {path} ({Sizes.Format(size)}{(TransformedOn(result) is { } n ? $", transformed on {n}" : "")})"));
     }
 
     private static async Task CopyAsync(CommandContext ctx, string etl, string from, string to, string? etlArgs)
@@ -69,4 +70,7 @@ internal static class EtlObjectCommand
         ctx.Output.Write(copied, writer =>
             writer.WriteLine($"ETL {etl}: {copied.From} => {copied.To} ({Sizes.Format(copied.Bytes)}, transformed on {copied.Node})"));
     }
+
+    /// <summary>The silo whose transformer produced the result (the object's owner), when it said.</summary>
+    private static string? TransformedOn(ObjectDownload result) => result.Metadata.Node is { Length: > 0 } node ? node : null;
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands.Etl;
@@ -46,7 +46,7 @@ internal static class EtlShowCommands
         {
             var etl = await ctx.Api.GetEtlAsync(ctx.Value(name)!, ctx.Cancellation);
             if (ctx.Output.Json) ctx.Output.WriteJson(etl.Spec);
-            else ctx.Output.Out.WriteLine(JsonSerializer.Serialize(etl.Spec, new JsonSerializerOptions(ApiJson.Options) { WriteIndented = true }));
+            else ctx.Output.Out.WriteLine(JsonSerializer.Serialize(etl.Spec, new JsonSerializerOptions(OaisJson.Options) { WriteIndented = true }));
         }));
         return command;
     }
@@ -100,7 +100,7 @@ internal static class EtlShowCommands
     }
 
     /// <summary>An ETL's header, then one row per silo; the error column last since it is the long one.</summary>
-    public static void WriteDetails(TextWriter writer, EtlDetails etl)
+    public static void WriteDetails(TextWriter writer, EtlDetailsDto etl)
     {
         writer.WriteLine($"ETL {etl.Name}: {etl.Stage} ({EtlText.Communication(etl)}, {EtlText.NodeStages(etl)})");
         if (etl.AbortReason is { Length: > 0 } reason) writer.WriteLine($"reason: {reason}");
@@ -112,7 +112,7 @@ internal static class EtlShowCommands
     }
 
     /// <summary>The list has no per-silo stages or runtimes, so each ETL's details are fetched too (an ETL removed meanwhile is left out).</summary>
-    private static async Task<List<EtlDetails>> ListWithDetailsAsync(CommandContext ctx)
+    private static async Task<List<EtlDetailsDto>> ListWithDetailsAsync(CommandContext ctx)
     {
         var summaries = await ctx.Api.ListEtlsAsync(ctx.Cancellation);
         var details = await Task.WhenAll(summaries.Select(async s =>
@@ -126,7 +126,7 @@ internal static class EtlShowCommands
                 return null;
             }
         }));
-        return details.OfType<EtlDetails>().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        return details.OfType<EtlDetailsDto>().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
     private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);

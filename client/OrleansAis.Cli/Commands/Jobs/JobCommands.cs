@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansAis.Cli.Arguments;
 using OrleansAis.Cli.Output;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Cli.Commands.Jobs;
 
@@ -35,7 +36,7 @@ internal static class JobCommands
                 return;
             }
             var jobs = (await ctx.Api.ListJobsAsync(ctx.Cancellation)).OrderBy(j => j.Started).ToList();
-            ctx.Output.Write(new Http.JobSummaryList(jobs), writer =>
+            ctx.Output.Write(new JobListDto(jobs), writer =>
             {
                 var table = new TextTable(new("ID"), new("STATE"), new("ETL"), new("MODE"), new("FROM"), new("TO"),
                     new("OBJECTS", AlignRight: true), new("ERRORS", AlignRight: true), new("STARTED"), new("ELAPSED", AlignRight: true));
@@ -69,7 +70,7 @@ internal static class JobCommands
         var command = new Command("abort", "Abort jobs on every silo (what was done is kept)") { ids };
         command.SetAction(runner.Run(async ctx =>
         {
-            var aborted = new List<Http.JobDetails>();
+            var aborted = new List<JobDetailsDto>();
             foreach (var id in ctx.Value(ids)!) aborted.Add(await ctx.Api.AbortJobAsync(id, ctx.Cancellation));
             ctx.Output.Write(new { jobs = aborted }, writer =>
             {

@@ -1,4 +1,4 @@
-using OrleansAis.Cli.Http;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Cli.Output;
 
 namespace OrleansAis.Cli.Commands.Jobs;
@@ -12,7 +12,7 @@ internal static class JobWaiter
     /// <summary>Without progress to show, fewer requests: the answer still comes the moment the job ends.</summary>
     private static readonly TimeSpan QuietPoll = TimeSpan.FromSeconds(20);
 
-    public static Task<JobDetails> WaitAsync(CommandContext ctx, string id, TimeSpan? timeout)
+    public static Task<JobDetailsDto> WaitAsync(CommandContext ctx, string id, TimeSpan? timeout)
     {
         var display = ctx.Output.Json ? JobProgressDisplay.None : ctx.ProgressAllowed ? JobProgressDisplay.Bar : JobProgressDisplay.Lines;
         var poll = display == JobProgressDisplay.None ? QuietPoll : ProgressPoll;
@@ -36,13 +36,13 @@ internal static class JobWaiter
     }
 
     /// <summary>Writes how the job ended (stdout), then fails the command unless it succeeded.</summary>
-    public static void Report(CommandContext ctx, JobDetails job)
+    public static void Report(CommandContext ctx, JobDetailsDto job)
     {
         ctx.Output.Write(job, writer => JobReport.WriteOutcome(writer, job));
         EnsureSucceeded(job);
     }
 
-    public static void EnsureSucceeded(JobDetails job)
+    public static void EnsureSucceeded(JobDetailsDto job)
     {
         if (job.State == JobReport.Succeeded) return;
         throw new CommandFailedException("Job" + job.State, $"job {job.Id} {job.State}" + (job.Reason is { Length: > 0 } r ? $": {r}" : ""));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
 
 namespace OrleansAis.Silo.Http.Ais;
@@ -11,16 +12,17 @@ public static class BucketEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var buckets = app.MapGroup("/v1/buckets").AddEndpointFilter<OaisErrorFilter>();
-        buckets.MapGet("", async (IGrainFactory grains) => Json(new { buckets = (await Registry(grains).List()).Select(BucketJson) }));
-        buckets.MapPut("/{bucket}", Create);
-        buckets.MapMethods("/{bucket}", [HttpMethods.Head], async (string bucket, IGrainFactory grains) =>
+        var buckets = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
+        buckets.MapGet(OaisRoutes.Buckets, async (IGrainFactory grains) =>
+            AisJson.Json(new BucketListDto((await Registry(grains).List()).Select(BucketJson).ToList())));
+        buckets.MapPut(OaisRoutes.Bucket, Create);
+        buckets.MapMethods(OaisRoutes.Bucket, [HttpMethods.Head], async (string bucket, IGrainFactory grains) =>
         {
             Names.EnsureValidBucketName(bucket);
             return await Registry(grains).Get(bucket) is null ? Results.NotFound() : Results.Ok();
         });
-        buckets.MapGet("/{bucket}", ListObjects);
-        buckets.MapDelete("/{bucket}", async (string bucket, string? force, IGrainFactory grains) =>
+        buckets.MapGet(OaisRoutes.Bucket, ListObjects);
+        buckets.MapDelete(OaisRoutes.Bucket, async (string bucket, [FromQuery(Name = OaisQuery.Force)] string? force, IGrainFactory grains) =>
         {
             await Registry(grains).Delete(bucket, ForceFlag(force));
             return Results.NoContent();
@@ -29,13 +31,13 @@ public static class BucketEndpoints
 
     private static async Task<IResult> Create(string bucket, HttpRequest request, IGrainFactory grains)
     {
-        Dictionary<string, string>? properties = null;
+        IReadOnlyDictionary<string, string>? properties = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             try
             {
                 // Whatever the Content-Type says (curl -d sends form encoding): the body is JSON.
-                var body = await System.Text.Json.JsonSerializer.DeserializeAsync<CreateBody>(request.Body, AisJson.Options, request.HttpContext.RequestAborted);
+                var body = await System.Text.Json.JsonSerializer.DeserializeAsync<BucketCreateRequest>(request.Body, OaisJson.Options, request.HttpContext.RequestAborted);
                 properties = body?.Properties;
             }
             catch (System.Text.Json.JsonException e)
@@ -44,35 +46,30 @@ public static class BucketEndpoints
             }
         }
         var created = await Registry(grains).Create(bucket, properties);
-        return Results.Json(BucketJson(created), AisJson.Options, statusCode: StatusCodes.Status201Created);
+        return AisJson.Json(BucketJson(created), StatusCodes.Status201Created);
     }
 
     // Query values are bound as strings and checked here, so a bad one gets the API's JSON error, not an empty 400.
-    private static async Task<IResult> ListObjects(string bucket, string? prefix, [FromQuery(Name = "page_size")] string? pageSize,
-        [FromQuery(Name = "continuation_token")] string? continuationToken, IGrainFactory grains)
+    private static async Task<IResult> ListObjects(string bucket, [FromQuery(Name = OaisQuery.Prefix)] string? prefix,
+        [FromQuery(Name = OaisQuery.PageSize)] string? pageSize, [FromQuery(Name = OaisQuery.ContinuationToken)] string? continuationToken,
+        IGrainFactory grains)
     {
         var size = ListRequest.DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > ListRequest.MaxPageSize))
-            throw new OaisException(OaisErrorCode.InvalidArgument, $"page_size: '{pageSize}' is not a number from 1 to {ListRequest.MaxPageSize}");
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisQuery.PageSize}: '{pageSize}' is not a number from 1 to {ListRequest.MaxPageSize}");
         var page = await grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket,
             new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = string.IsNullOrEmpty(continuationToken) ? null : continuationToken });
-        return Json(new
-        {
-            entries = page.Entries.Select(e => new { name = e.Name, size = e.Size, checksum = e.Checksum, version = e.Version, modified = e.Modified, node = e.Node }),
-            continuation_token = page.ContinuationToken,
-        });
+        return AisJson.Json(new ObjectPageDto(
+            page.Entries.Select(e => new ObjectEntryDto(e.Name, e.Size, e.Checksum, e.Version, e.Modified, e.Node)).ToList(),
+            page.ContinuationToken));
     }
 
     private static bool ForceFlag(string? force) => force switch
     {
         null or "" => false,
         _ when bool.TryParse(force, out var value) => value,
-        _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"force: '{force}' is not true or false"),
+        _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisQuery.Force}: '{force}' is not true or false"),
     };
 
-    private static object BucketJson(BucketInfo b) => new { name = b.Name, created = b.Created, properties = b.Properties };
-
-    private static IResult Json(object value) => Results.Json(value, AisJson.Options);
-
-    private sealed record CreateBody(Dictionary<string, string>? Properties);
+    private static BucketDto BucketJson(BucketInfo b) => new(b.Name, b.Created, b.Properties);
 }

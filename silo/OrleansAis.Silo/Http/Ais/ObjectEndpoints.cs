@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
 using OrleansAis.Ownership;
 using OrleansAis.Silo.Http.Etl;
@@ -15,28 +16,26 @@ namespace OrleansAis.Silo.Http.Ais;
 /// </summary>
 public static class ObjectEndpoints
 {
-    private const string ProxyHeader = "X-Oais-Proxy";
-
     public static void Map(IEndpointRouteBuilder app)
     {
         // The route value is only used to match: names come from the raw target (see RawPath).
-        var objects = app.MapGroup("/v1/objects").AddEndpointFilter<OaisErrorFilter>();
-        objects.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], Read);
-        objects.MapPut("/{**path}", Put);
-        objects.MapDelete("/{**path}", Delete);
+        var objects = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
+        objects.MapMethods(OaisRoutes.Object, [HttpMethods.Get, HttpMethods.Head], Read);
+        objects.MapPut(OaisRoutes.Object, Put);
+        objects.MapDelete(OaisRoutes.Object, Delete);
     }
 
     private static (string Bucket, string Name) Target(HttpContext context)
     {
-        var (bucket, name) = RawPath.BucketAndObject(context, skip: 2);
+        var (bucket, name) = RawPath.BucketAndObject(context, skip: OaisRoutes.ObjectPrefixSegments);
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
         return (bucket, name);
     }
 
     private static bool WantsProxy(HttpRequest request) =>
-        string.Equals(request.Query["proxy"], "true", StringComparison.OrdinalIgnoreCase) ||
-        string.Equals(request.Headers[ProxyHeader], "true", StringComparison.OrdinalIgnoreCase);
+        string.Equals(request.Query[OaisQuery.Proxy], "true", StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(request.Headers[OaisHeaders.Proxy], "true", StringComparison.OrdinalIgnoreCase);
 
     private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store,
         IGrainFactory grains, InlineTransform inline)
@@ -48,9 +47,9 @@ public static class ObjectEndpoints
             else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
             return;
         }
-        if (context.Request.Query["etl_name"] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
+        if (context.Request.Query[OaisQuery.EtlName] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
         {
-            await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query["etl_args"].FirstOrDefault());
+            await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query[OaisQuery.EtlArgs].FirstOrDefault());
             return;
         }
         await buckets.Require(bucket);
@@ -104,7 +103,7 @@ public static class ObjectEndpoints
         await buckets.Require(bucket);
         var options = ObjectHeaders.ReadPutOptions(context.Request);
         var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);
-        await Results.Json(ObjectHeaders.Json(meta), AisJson.Options).ExecuteAsync(context);
+        await AisJson.Json(ObjectHeaders.Json(meta)).ExecuteAsync(context);
     }
 
     private static async Task<IResult> Delete(HttpContext context, IGrainFactory grains)

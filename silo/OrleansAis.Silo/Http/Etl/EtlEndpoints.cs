@@ -1,6 +1,8 @@
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Etl;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
 using OrleansAis.Storage;
 
@@ -17,27 +19,24 @@ public static class EtlEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var etl = app.MapGroup("/v1/etl").AddEndpointFilter<OaisErrorFilter>();
-        etl.MapPut("", Init);
-        etl.MapPost("", Init);
-        etl.MapGet("", async (IGrainFactory grains) => Json(new { etls = (await Registry(grains).List()).Select(EtlJson.Summary) }));
-        etl.MapGet("/{name}", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Get(name))));
-        etl.MapPost("/{name}/stop", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Stop(name))));
-        etl.MapPost("/{name}/start", async (string name, IGrainFactory grains) => Json(EtlJson.Details(await Registry(grains).Start(name))));
-        etl.MapDelete("/{name}", async (string name, IGrainFactory grains) =>
+        var etl = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
+        etl.MapPut(OaisRoutes.Etls, Init);
+        etl.MapPost(OaisRoutes.Etls, Init);
+        etl.MapGet(OaisRoutes.Etls, async (IGrainFactory grains) =>
+            AisJson.Json(new EtlListDto((await Registry(grains).List()).Select(EtlJson.Summary).ToList())));
+        etl.MapGet(OaisRoutes.Etl, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Get(name))));
+        etl.MapPost(OaisRoutes.EtlStop, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Stop(name))));
+        etl.MapPost(OaisRoutes.EtlStart, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Start(name))));
+        etl.MapDelete(OaisRoutes.Etl, async (string name, IGrainFactory grains) =>
         {
             await Registry(grains).Delete(name);
             return Results.NoContent();
         });
-        etl.MapGet("/{name}/logs", Logs);
-        etl.MapGet("/{name}/metrics", async (string name, IGrainFactory grains) =>
-        {
-            var info = await Registry(grains).Get(name);
-            return Json(new { name, nodes = info.Nodes.Select(n => new { node = n.NodeId, stage = n.Stage, n.Counters.Objects, bytes_in = n.Counters.BytesIn, bytes_out = n.Counters.BytesOut, n.Counters.Errors, n.Restarts }) });
-        });
+        etl.MapGet(OaisRoutes.EtlLogs, Logs);
+        etl.MapGet(OaisRoutes.EtlMetrics, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Metrics(await Registry(grains).Get(name))));
 
-        app.MapGet("/v1/etl/_object/{name}/{secret}/{**rest}", ReadForTransformer).AddEndpointFilter<OaisErrorFilter>();
-        app.MapPut("/v1/etl/_object/{name}/{secret}/{**rest}", DirectPut).AddEndpointFilter<OaisErrorFilter>();
+        etl.MapGet(OaisRoutes.TransformerObject, ReadForTransformer);
+        etl.MapPut(OaisRoutes.TransformerObject, DirectPut);
     }
 
     private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains)
@@ -45,17 +44,18 @@ public static class EtlEndpoints
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         var spec = EtlSpecParser.Parse(text);
-        return Json(EtlJson.Details(await Registry(grains).Init(spec)));
+        return AisJson.Json(EtlJson.Details(await Registry(grains).Init(spec)));
     }
 
-    private static async Task<IResult> Logs(string name, string? node, int? lines, IGrainFactory grains)
+    private static async Task<IResult> Logs(string name, [FromQuery(Name = OaisQuery.Node)] string? node, [FromQuery(Name = OaisQuery.Lines)] int? lines,
+        IGrainFactory grains)
     {
         var info = await Registry(grains).Get(name);
         var nodes = node is null ? info.Nodes.Select(n => n.NodeId).ToList() : [node];
         if (node is not null && info.Nodes.All(n => n.NodeId != node))
-            return AisJson.Error(StatusCodes.Status404NotFound, "NodeNotFound", $"node '{node}' is not in the cluster");
+            return AisJson.Error(OaisErrorCode.NodeNotFound, $"node '{node}' is not in the cluster");
         var logs = await Task.WhenAll(nodes.Select(async n => (n, text: await grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100))));
-        return Json(new { name, logs = logs.ToDictionary(l => l.n, l => l.text) });
+        return AisJson.Json(new EtlLogsDto(name, logs.ToDictionary(l => l.n, l => l.text)));
     }
 
     /// <summary>GET by a transformer: the raw object from this node's disk, if the secret is the ETL's.</summary>
@@ -63,10 +63,10 @@ public static class EtlEndpoints
     {
         if (!host.IsTransformerSecret(name, secret))
         {
-            await AisJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "not a transformer of this ETL on this node").ExecuteAsync(context);
+            await AisJson.Error(OaisErrorCode.Forbidden, "not a transformer of this ETL on this node").ExecuteAsync(context);
             return;
         }
-        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: 5);
+        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: OaisRoutes.TransformerObjectPrefixSegments);
         if ((Names.BucketNameProblem(bucket) ?? Names.ObjectNameProblem(objectName)) is { } problem)
         {
             await AisJson.Error(OaisErrorCode.InvalidName, problem).ExecuteAsync(context);
@@ -87,18 +87,16 @@ public static class EtlEndpoints
     private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, EtlNodeHost host, LocalObjectStore store)
     {
         if (!host.IsTransformerSecret(name, secret))
-            return AisJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "not a transformer of this ETL");
-        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: 5);
+            return AisJson.Error(OaisErrorCode.Forbidden, "not a transformer of this ETL");
+        var (bucket, objectName) = RawPath.BucketAndObject(context, skip: OaisRoutes.TransformerObjectPrefixSegments);
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
         // "src" names what the result was produced from, so incremental jobs can skip it next time.
-        var custom = context.Request.Query["src"] is { Count: > 0 } src
+        var custom = context.Request.Query[OaisQuery.Source] is { Count: > 0 } src
             ? new Dictionary<string, string> { [EtlCopier.SourceMetadataKey] = src.ToString() }
             : null;
         var meta = await store.PutAsync(bucket, objectName, context.Request.Body,
             new PutOptions { ContentType = context.Request.ContentType, ExpectedSize = context.Request.ContentLength, Custom = custom },
             context.RequestAborted);
-        return Json(new { bucket = meta.Bucket, name = meta.Name, size = meta.Size, checksum = meta.Checksum, node = meta.Node });
+        return AisJson.Json(new DirectPutResultDto(meta.Bucket, meta.Name, meta.Size, meta.Checksum, meta.Node));
     }
-
-    private static IResult Json(object value) => Results.Json(value, AisJson.Options);
 }

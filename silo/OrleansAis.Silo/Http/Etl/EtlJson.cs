@@ -1,43 +1,33 @@
 using OrleansAis.Etl;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Silo.Http.Etl;
 
-/// <summary>The JSON shapes of ETLs in the AIS-style API (snake_case, AIS field names for the spec).</summary>
+/// <summary>ETLs as the contract's documents (AIS field names for the spec).</summary>
 public static class EtlJson
 {
-    public static object Summary(EtlInfo info) => new
-    {
-        name = info.Spec.Name,
-        stage = info.Stage,
-        communication = info.Spec.Communication.ToScheme(),
-        abort_reason = info.AbortReason,
-        objects = info.Nodes.Sum(n => n.Counters.Objects),
-        errors = info.Nodes.Sum(n => n.Counters.Errors),
-    };
+    public static EtlSummaryDto Summary(EtlInfo info) => new(
+        info.Spec.Name, info.Stage.ToString(), info.Spec.Communication.ToScheme(), info.AbortReason,
+        info.Nodes.Sum(n => n.Counters.Objects), info.Nodes.Sum(n => n.Counters.Errors));
 
-    public static object Details(EtlInfo info) => new
-    {
-        name = info.Spec.Name,
-        stage = info.Stage,
-        abort_reason = info.AbortReason,
-        spec = Spec(info.Spec),
-        nodes = info.Nodes.Select(n => new
-        {
-            node = n.NodeId, stage = n.Stage, error = n.Error, runtime = n.Runtime, endpoint = n.Endpoint, transport = n.Transport, restarts = n.Restarts,
-            objects = n.Counters.Objects, bytes_in = n.Counters.BytesIn, bytes_out = n.Counters.BytesOut, errors = n.Counters.Errors,
-        }),
-    };
+    public static EtlDetailsDto Details(EtlInfo info) => new(
+        info.Spec.Name, info.Stage.ToString(), info.AbortReason, Spec(info.Spec),
+        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, n.Stage.ToString(), n.Error, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
+            n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList());
 
-    public static object Spec(EtlSpec spec) => new
-    {
-        name = spec.Name,
-        runtime = new { image = spec.Runtime.Image, command = spec.Runtime.Command, env = spec.Runtime.Env },
-        communication = spec.Communication.ToScheme(),
-        argument = spec.Argument,
-        init_timeout = $"{spec.InitTimeout.TotalSeconds}s",
-        obj_timeout = $"{spec.ObjTimeout.TotalSeconds}s",
-        support_direct_put = spec.SupportDirectPut,
-        env = spec.Env,
-        resources = new { memory = spec.Resources.MemoryBytes, cpu_nanos = spec.Resources.NanoCpus },
-    };
+    public static EtlMetricsDto Metrics(EtlInfo info) => new(
+        info.Spec.Name,
+        info.Nodes.Select(n => new EtlNodeMetricsDto(n.NodeId, n.Stage.ToString(), n.Counters.Objects, n.Counters.BytesIn,
+            n.Counters.BytesOut, n.Counters.Errors, n.Restarts)).ToList());
+
+    public static EtlSpecDto Spec(EtlSpec spec) => new(
+        spec.Name,
+        new EtlRuntimeDto(spec.Runtime.Image, spec.Runtime.Command, spec.Runtime.Env),
+        spec.Communication.ToScheme(),
+        spec.Argument,
+        $"{spec.InitTimeout.TotalSeconds}s",
+        $"{spec.ObjTimeout.TotalSeconds}s",
+        spec.SupportDirectPut,
+        spec.Env,
+        new EtlResourcesDto(spec.Resources.MemoryBytes, spec.Resources.NanoCpus));
 }

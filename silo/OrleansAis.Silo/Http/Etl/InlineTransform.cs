@@ -2,6 +2,7 @@ using OrleansAis.Buckets;
 using OrleansAis.Etl;
 using OrleansAis.Etl.Communicators;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.Etl;
@@ -29,13 +30,13 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
                 return;
             }
             context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers["X-Oais-Etl"] = etlName;
-            context.Response.Headers["X-Oais-Node"] = etls.NodeId;
+            context.Response.Headers[OaisHeaders.Etl] = etlName;
+            context.Response.Headers[OaisHeaders.Node] = etls.NodeId;
             await etls.TransformAsync(etlName, job, context.Response.Body, context.RequestAborted);
         }
         catch (OaisException e) when (!context.Response.HasStarted)
         {
-            context.Response.Headers.Remove("X-Oais-Etl");
+            context.Response.Headers.Remove(OaisHeaders.Etl);
             await AisJson.Error(e).ExecuteAsync(context);
         }
         catch (Exception) when (context.Response.HasStarted)

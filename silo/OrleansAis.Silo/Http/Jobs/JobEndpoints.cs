@@ -1,5 +1,7 @@
 using OrleansAis.Etl;
+using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 using OrleansAis.Ownership;
 
@@ -16,31 +18,31 @@ public static class JobEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/v1/jobs").AddEndpointFilter<OaisErrorFilter>();
-        jobs.MapPost("/etl", Start);
-        jobs.MapGet("", async (IGrainFactory grains) =>
+        var jobs = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
+        jobs.MapPost(OaisRoutes.StartEtlJob, Start);
+        jobs.MapGet(OaisRoutes.Jobs, async (IGrainFactory grains) =>
         {
             var ids = await grains.GetGrain<IJobIndexGrain>(IJobIndexGrain.Key).List();
             var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IEtlJobGrain>(id).Status()));
-            return Json(new { jobs = statuses.Select(JobJson.Summary) });
+            return AisJson.Json(new JobListDto(statuses.Select(JobJson.Summary).ToList()));
         });
-        jobs.MapGet("/{id}", Status);
-        jobs.MapPost("/{id}/abort", async (string id, IGrainFactory grains) =>
-            Json(JobJson.Details(await grains.GetGrain<IEtlJobGrain>(id).Abort("aborted by user"))));
+        jobs.MapGet(OaisRoutes.Job, Status);
+        jobs.MapPost(OaisRoutes.JobAbort, async (string id, IGrainFactory grains) =>
+            AisJson.Json(JobJson.Details(await grains.GetGrain<IEtlJobGrain>(id).Abort("aborted by user"))));
 
-        app.MapPost("/v1/etl/{name}/copy", Copy).AddEndpointFilter<OaisErrorFilter>();
+        jobs.MapPost(OaisRoutes.EtlCopy, Copy);
     }
 
     private static async Task<IResult> Start(HttpRequest request, IGrainFactory grains)
     {
-        var body = await AisJson.ReadBodyAsync<JobBody>(request, "a job object such as {\"etl\":...,\"from_bucket\":...}");
+        var body = await AisJson.ReadBodyAsync<JobStartRequest>(request, "a job object such as {\"etl\":...,\"from_bucket\":...}");
         var id = "job-" + Guid.NewGuid().ToString("N")[..12];
-        var status = await grains.GetGrain<IEtlJobGrain>(id).Start(body.ToRequest());
-        return Results.Json(JobJson.Details(status), AisJson.Options, statusCode: StatusCodes.Status202Accepted);
+        var status = await grains.GetGrain<IEtlJobGrain>(id).Start(JobJson.ToRequest(body));
+        return AisJson.Json(JobJson.Details(status), StatusCodes.Status202Accepted);
     }
 
     /// <summary>With <c>wait</c>, answers when the job is no longer running or the wait is over (long poll).</summary>
-    private static async Task<IResult> Status(string id, double? wait, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Status(string id, [FromQuery(Name = OaisQuery.Wait)] double? wait, IGrainFactory grains, HttpContext context)
     {
         var job = grains.GetGrain<IEtlJobGrain>(id);
         var status = await job.Status();
@@ -50,23 +52,19 @@ public static class JobEndpoints
             await Task.Delay(250, context.RequestAborted);
             status = await job.Status();
         }
-        return Json(JobJson.Details(status));
+        return AisJson.Json(JobJson.Details(status));
     }
 
     private static async Task<IResult> Copy(string name, HttpRequest request, IGrainFactory grains)
     {
-        var body = await AisJson.ReadBodyAsync<CopyBody>(request, "{\"from\":\"bucket/object\",\"to\":\"bucket/object\"}");
+        var body = await AisJson.ReadBodyAsync<EtlCopyRequest>(request, "{\"from\":\"bucket/object\",\"to\":\"bucket/object\"}");
         EtlSpec.EnsureValidName(name);
         var (srcBucket, srcName) = ObjectKey.Parse(body.From ?? throw Missing("from"));
         var (dstBucket, dstName) = ObjectKey.Parse(body.To ?? throw Missing("to"));
         var owner = await grains.GetGrain<IObjectGrain>(ObjectKey.Validated(srcBucket, srcName)).Locate();
         var bytes = await grains.GetGrain<IJobNodeGrain>(owner.NodeId).Copy(name, srcBucket, srcName, dstBucket, dstName, body.EtlArgs);
-        return Json(new { from = body.From, to = body.To, etl = name, bytes, node = owner.NodeId });
+        return AisJson.Json(new EtlCopyResultDto(body.From, body.To, name, bytes, owner.NodeId));
     }
 
     private static OaisException Missing(string field) => new(OaisErrorCode.InvalidArgument, $"{field}: required (bucket/object)");
-
-    private static IResult Json(object value) => Results.Json(value, AisJson.Options);
-
-    public sealed record CopyBody(string? From, string? To, string? EtlArgs);
 }

@@ -1,31 +1,42 @@
+using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 
 namespace OrleansAis.Silo.Http.Jobs;
 
+/// <summary>Jobs as the contract's documents, and the start request as the grains take it.</summary>
 public static class JobJson
 {
-    public static object Summary(EtlJobStatus s) => new
-    {
-        id = s.Id, state = s.State, etl = s.Request.Etl, mode = s.Request.Mode, from_bucket = s.Request.SourceBucket,
-        to_bucket = s.Request.DestinationBucket, objects = s.Objects, errors = s.ErrorCount, started = s.Started, finished = s.Finished,
-    };
+    public static JobSummaryDto Summary(EtlJobStatus s) => new(
+        s.Id, s.State.ToString(), s.Request.Etl, s.Request.Mode.ToString(), s.Request.SourceBucket, s.Request.DestinationBucket,
+        s.Objects, s.ErrorCount, s.Started, s.Finished);
 
-    public static object Details(EtlJobStatus s) => new
+    public static JobDetailsDto Details(EtlJobStatus s) => new(
+        s.Id, s.State.ToString(), s.Reason, s.Started, s.Finished,
+        new JobRequestDto(s.Request.Etl, s.Request.SourceBucket, s.Request.DestinationBucket, s.Request.Prefix, s.Request.Names,
+            s.Request.Template, s.Request.ExtensionMap, s.Request.Prepend, s.Request.NumWorkers, s.Request.Mode.ToString(),
+            s.Request.ContinueOnError, s.Request.Incremental, s.Request.EtlArgs),
+        s.Objects, s.BytesIn, s.BytesOut, s.Skipped, s.ErrorCount,
+        s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
+            n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList());
+
+    /// <summary>The request with the server's defaults filled in; a bad field fails naming it.</summary>
+    public static EtlJobRequest ToRequest(JobStartRequest body)
     {
-        id = s.Id, state = s.State, reason = s.Reason, started = s.Started, finished = s.Finished,
-        request = new
+        var mode = (body.Mode?.ToLowerInvariant(), body.DryRun) switch
         {
-            etl = s.Request.Etl, from_bucket = s.Request.SourceBucket, to_bucket = s.Request.DestinationBucket, prefix = s.Request.Prefix,
-            names = s.Request.Names, template = s.Request.Template, ext = s.Request.ExtensionMap, prepend = s.Request.Prepend,
-            num_workers = s.Request.NumWorkers, mode = s.Request.Mode, continue_on_error = s.Request.ContinueOnError,
-            incremental = s.Request.Incremental, etl_args = s.Request.EtlArgs,
-        },
-        objects = s.Objects, bytes_in = s.BytesIn, bytes_out = s.BytesOut, skipped = s.Skipped, errors = s.ErrorCount,
-        nodes = s.Nodes.Select(n => new
+            (_, true) or ("dry-run" or "dry_run" or "dryrun", _) => JobMode.DryRun,
+            ("inspect", _) => JobMode.Inspect,
+            (null or "" or "transform", _) => JobMode.Transform,
+            _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"mode: '{body.Mode}' is not transform, dry-run or inspect"),
+        };
+        var request = new EtlJobRequest
         {
-            node = n.NodeId, state = n.State, objects = n.Objects, bytes_in = n.BytesIn, bytes_out = n.BytesOut, skipped = n.Skipped,
-            error_count = n.ErrorCount, errors = n.Errors.Select(e => new { name = e.Name, message = e.Message }),
-            elapsed_seconds = n.Elapsed.TotalSeconds, message = n.Message,
-        }),
-    };
+            Etl = body.Etl ?? "", SourceBucket = body.FromBucket ?? "", DestinationBucket = body.ToBucket, Prefix = body.Prefix ?? "",
+            Names = body.Names, Template = body.Template, ExtensionMap = body.Ext ?? new Dictionary<string, string>(),
+            Prepend = body.Prepend ?? "", NumWorkers = body.NumWorkers ?? EtlJobRequest.AutoWorkers, Mode = mode, ContinueOnError = body.ContinueOnError ?? false,
+            CreateDestination = body.CreateDestination ?? false, Incremental = body.Incremental ?? false, EtlArgs = body.EtlArgs,
+        };
+        request.EnsureValid();
+        return request;
+    }
 }

@@ -12,7 +12,7 @@ public sealed record S3Request(HttpContext Context, string Bucket, string Key, S
     public CancellationToken Aborted => Context.RequestAborted;
 
     /// <summary>Whether another silo forwarded this request here to be served (never forward it again).</summary>
-    public bool Forwarded => Http.Headers.ContainsKey(OwnerRouting.ForwardedHeader);
+    public bool Forwarded => Http.Headers.ContainsKey(OrleansAis.Http.Contracts.OaisHeaders.Forwarded);
 
     public bool Has(string parameter) => Http.Query.ContainsKey(parameter);
 

@@ -1,0 +1,15 @@
+namespace OrleansAis.Http.Contracts;
+
+public sealed record BucketDto(string Name, DateTimeOffset Created, IReadOnlyDictionary<string, string> Properties);
+
+/// <summary><c>GET /v1/buckets</c>.</summary>
+public sealed record BucketListDto(IReadOnlyList<BucketDto> Buckets);
+
+/// <summary>The optional body of <c>PUT /v1/buckets/{bucket}</c>.</summary>
+public sealed record BucketCreateRequest(IReadOnlyDictionary<string, string>? Properties);
+
+/// <summary>One line of <c>GET /v1/buckets/{bucket}</c>, the listing merged across silos.</summary>
+public sealed record ObjectEntryDto(string Name, long Size, string Checksum, long Version, DateTimeOffset Modified, string Node);
+
+/// <summary>A listing page; <see cref="ContinuationToken"/> is null on the last one.</summary>
+public sealed record ObjectPageDto(IReadOnlyList<ObjectEntryDto> Entries, string? ContinuationToken);

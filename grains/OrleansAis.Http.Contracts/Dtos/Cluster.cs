@@ -1,0 +1,21 @@
+namespace OrleansAis.Http.Contracts;
+
+/// <summary><c>GET /v1/cluster</c>: the node that answered and every node, by node id.</summary>
+public sealed record ClusterDto(string Node, IReadOnlyList<ClusterNodeDto> Nodes);
+
+/// <summary>
+/// A node's storage and its part in the cluster. <see cref="State"/> is lower case: active, draining, drained,
+/// drainfailed. Also the answer to a decommission.
+/// </summary>
+public sealed record ClusterNodeDto(
+    string NodeId,
+    string SiloAddress,
+    string HttpUrl,
+    string State,
+    long ObjectCount,
+    long ObjectBytes,
+    long DrainedObjects,
+    string? DrainError,
+    IReadOnlyList<MountpathDto> Mountpaths);
+
+public sealed record MountpathDto(string Path, long TotalBytes, long AvailableBytes);

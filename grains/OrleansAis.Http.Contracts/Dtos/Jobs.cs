@@ -1,0 +1,46 @@
+namespace OrleansAis.Http.Contracts;
+
+// Offline ETL jobs (docs/ETL.md). States and modes stay the server's strings.
+
+/// <summary>The body of <c>POST /v1/jobs/etl</c>; a null field takes the server's default.</summary>
+public sealed record JobStartRequest
+{
+    public string? Etl { get; init; }
+    public string? FromBucket { get; init; }
+    public string? ToBucket { get; init; }
+    public string? Prefix { get; init; }
+    public IReadOnlyList<string>? Names { get; init; }
+    /// <summary>A brace template such as <c>shard-{000..999}.tar</c>.</summary>
+    public string? Template { get; init; }
+    /// <summary>Extension map, e.g. {"flac":"wav"}.</summary>
+    public IReadOnlyDictionary<string, string>? Ext { get; init; }
+    public string? Prepend { get; init; }
+    public int? NumWorkers { get; init; }
+    /// <summary>"transform" (the default), "dry-run" or "inspect".</summary>
+    public string? Mode { get; init; }
+    public bool? DryRun { get; init; }
+    public bool? ContinueOnError { get; init; }
+    public bool? CreateDestination { get; init; }
+    public bool? Incremental { get; init; }
+    public string? EtlArgs { get; init; }
+}
+
+public sealed record JobSummaryDto(string Id, string State, string Etl, string Mode, string FromBucket, string? ToBucket,
+    long Objects, long Errors, DateTimeOffset Started, DateTimeOffset? Finished);
+
+/// <summary><c>GET /v1/jobs</c>.</summary>
+public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs);
+
+/// <summary><c>GET /v1/jobs/{id}</c> (and the answer to start and abort).</summary>
+public sealed record JobDetailsDto(string Id, string State, string? Reason, DateTimeOffset Started, DateTimeOffset? Finished,
+    JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes);
+
+/// <summary>The request as the job runs it, defaults filled in.</summary>
+public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBucket, string Prefix, IReadOnlyList<string>? Names,
+    string? Template, IReadOnlyDictionary<string, string> Ext, string Prepend, int NumWorkers, string Mode, bool ContinueOnError,
+    bool Incremental, string? EtlArgs);
+
+public sealed record JobNodeDto(string Node, string State, long Objects, long BytesIn, long BytesOut, long Skipped, long ErrorCount,
+    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message);
+
+public sealed record JobObjectErrorDto(string Name, string Message);

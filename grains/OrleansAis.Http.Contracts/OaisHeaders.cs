@@ -1,0 +1,30 @@
+namespace OrleansAis.Http.Contracts;
+
+/// <summary>The <c>X-Oais-*</c> headers of the AIS-style API.</summary>
+public static class OaisHeaders
+{
+    /// <summary>Custom object metadata, one header per key: <c>X-Oais-Meta-{key}</c> on PUT and on GET/HEAD answers.</summary>
+    public const string MetaPrefix = "X-Oais-Meta-";
+
+    /// <summary>On a PUT: refuse the write unless the content hashes to this xxhash64 (16 hex digits).</summary>
+    public const string ExpectedChecksum = "X-Oais-Checksum";
+
+    /// <summary>On GET/HEAD answers: the stored checksum's algorithm and value.</summary>
+    public const string ChecksumType = "X-Oais-Checksum-Type";
+    public const string ChecksumValue = "X-Oais-Checksum-Value";
+
+    /// <summary>On GET/HEAD answers: the object's version (1 and up).</summary>
+    public const string Version = "X-Oais-Version";
+
+    /// <summary>On object and inline-transform answers: the node id of the silo that served the bytes.</summary>
+    public const string Node = "X-Oais-Node";
+
+    /// <summary>On an inline-transform answer: the ETL that produced the body.</summary>
+    public const string Etl = "X-Oais-Etl";
+
+    /// <summary>On a GET/HEAD: "true" asks a silo that does not own the object to proxy it instead of redirecting.</summary>
+    public const string Proxy = "X-Oais-Proxy";
+
+    /// <summary>Marks a request one silo forwarded to another; the receiver serves it itself (no forwarding loops).</summary>
+    public const string Forwarded = "X-Oais-Forwarded";
+}

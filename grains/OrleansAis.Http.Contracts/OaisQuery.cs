@@ -1,0 +1,37 @@
+namespace OrleansAis.Http.Contracts;
+
+/// <summary>The query parameter names of the AIS-style API (snake_case, AIS names where AIS has them).</summary>
+public static class OaisQuery
+{
+    /// <summary>GET object: transform inline with this ETL, passing it <see cref="EtlArgs"/>.</summary>
+    public const string EtlName = "etl_name";
+    public const string EtlArgs = "etl_args";
+
+    /// <summary>GET/HEAD object: "true" proxies from the owner instead of redirecting (as <see cref="OaisHeaders.Proxy"/>).</summary>
+    public const string Proxy = "proxy";
+
+    /// <summary>List objects.</summary>
+    public const string Prefix = "prefix";
+    public const string PageSize = "page_size";
+    public const string ContinuationToken = "continuation_token";
+
+    /// <summary>The page size when a listing names none, and the largest it may name.</summary>
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 10_000;
+
+    /// <summary>DELETE bucket: also delete its objects.</summary>
+    public const string Force = "force";
+
+    /// <summary>Decommission: stop the node once it has handed over its objects.</summary>
+    public const string Shutdown = "shutdown";
+
+    /// <summary>ETL logs: one node's, and how many lines.</summary>
+    public const string Node = "node";
+    public const string Lines = "lines";
+
+    /// <summary>GET job: answer once the job is no longer running, or after this many seconds (long poll).</summary>
+    public const string Wait = "wait";
+
+    /// <summary>Direct put by a transformer: the source object the result was produced from.</summary>
+    public const string Source = "src";
+}
