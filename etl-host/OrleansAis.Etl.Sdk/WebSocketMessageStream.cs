@@ -20,6 +20,12 @@ internal sealed class WebSocketMessageStream(WebSocket socket) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
+        // A large write goes out as its own frame, without a copy into the frame buffer; small ones are gathered.
+        if (_filled == 0 && data.Length >= _frame.Length)
+        {
+            await socket.SendAsync(data, WebSocketMessageType.Binary, endOfMessage: false, ct);
+            return;
+        }
         while (data.Length > 0)
         {
             var n = Math.Min(data.Length, _frame.Length - _filled);

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -50,15 +48,15 @@ internal static class WebSocketTransforms
     private static async Task TransformOneAsync(WebSocket socket, WsControl control, TransformDispatcher dispatcher, ILogger log, CancellationToken ct)
     {
         var (bucket, name) = ObjectPath.Split(control.Path);
-        // The object's binary message is read while the transform runs; the pipe bounds what waits in memory.
-        var received = control.Fqn is null ? new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19)) : null;
-        var receiving = received is null ? Task.CompletedTask : ReceiveObjectAsync(socket, received.Writer, ct);
+        // The transformer reads the object's binary message straight off the socket (no pipe, no extra copy); the
+        // result goes out on the same socket meanwhile, since a websocket sends and receives independently.
+        var received = control.Fqn is null ? new WebSocketMessageReadStream(socket) : null;
         var output = control.DstUrl is null ? new WebSocketMessageStream(socket) : null;
         ObjectInput? input = null;
         WsReply reply;
         try
         {
-            input = received is null ? ObjectInput.OpenFile(control.Fqn!) : ObjectInput.Borrowed(received.Reader.AsStream());
+            input = received is null ? ObjectInput.OpenFile(control.Fqn!) : ObjectInput.Borrowed(received);
             var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = control.EtlArgs, Fqn = control.Fqn };
             if (control.DstUrl is { } destination)
             {
@@ -72,47 +70,18 @@ internal static class WebSocketTransforms
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            if (e is WsProtocolException or WebSocketException) throw; // the connection is out of step: close it
             log.LogWarning("ws {Path} failed: {Message}", control.Path, e.Message);
             reply = WsReply.Error(control.Id, "transformer error: " + e.Message);
         }
         finally
         {
-            // Whatever the transformer left unread is drained, so the next control message is where it is expected.
-            if (received is not null) await received.Reader.CompleteAsync();
-            await receiving;
             if (input is not null) await input.DisposeAsync();
         }
+        // Whatever the transformer left unread is drained, so the next control message is where it is expected.
+        if (received is not null) await received.DrainAsync(ct);
         if (output is not null) await output.EndMessageAsync(ct);
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(reply, WsJson.Default.WsReply), WebSocketMessageType.Text, endOfMessage: true, ct);
-    }
-
-    /// <summary>Copies one binary message into the pipe; once the transformer has stopped reading, reads the rest and drops it.</summary>
-    private static async Task ReceiveObjectAsync(WebSocket socket, PipeWriter writer, CancellationToken ct)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(WebSocketMessageStream.FrameBytes);
-        var readerGone = false;
-        try
-        {
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(0, WebSocketMessageStream.FrameBytes), ct);
-                if (result.MessageType == WebSocketMessageType.Close) throw new IOException("the connection was closed in the middle of an object");
-                if (result.MessageType != WebSocketMessageType.Binary) throw new WsProtocolException("expected the object as a binary message");
-                if (!readerGone && result.Count > 0)
-                    readerGone = (await writer.WriteAsync(buffer.AsMemory(0, result.Count), ct)).IsCompleted;
-                if (result.EndOfMessage) break;
-            }
-            await writer.CompleteAsync();
-        }
-        catch (Exception e)
-        {
-            await writer.CompleteAsync(e);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>The next control message, or null when the peer closes the connection.</summary>
