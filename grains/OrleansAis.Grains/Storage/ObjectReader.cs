@@ -71,8 +71,10 @@ public sealed class ObjectReader : IDisposable
     public void Dispose() => _file.Dispose();
 
     /// <summary>Positional reads of a window of the file; independent of the file's own position.</summary>
-    private sealed class RangeStream(FileStream file, long start, long length) : Stream
+    private sealed class RangeStream(FileStream file, long start, long length) : Stream, ISocketFileSource
     {
+        public Task SendToAsync(System.Net.Sockets.Socket socket, CancellationToken ct) => FileSending.SendAsync(socket, file, start + _position, length - _position, ct);
+
         private long _position;
 
         public override bool CanRead => true;

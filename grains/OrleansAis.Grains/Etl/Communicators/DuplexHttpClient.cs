@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using OrleansAis.Etl.Protocol.Transport;
+using OrleansAis.Storage;
 
 namespace OrleansAis.Etl.Communicators;
 
@@ -81,6 +82,11 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
     private static async Task SendBodyAsync(Stream body, DuplexConnection connection, CancellationToken ct)
     {
         await Task.Yield();
+        if (body is ISocketFileSource file)
+        {
+            await connection.SendFileAsync(file, ct); // an object's file: sendfile, no copy through this process
+            return;
+        }
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DuplexConnection.BufferBytes);
         try
         {
@@ -174,6 +180,8 @@ internal sealed class DuplexConnection(Socket socket) : IAsyncDisposable
     public bool ReceivedAny { get; private set; }
 
     public int Buffered => _end - _start;
+
+    public Task SendFileAsync(ISocketFileSource file, CancellationToken ct) => file.SendToAsync(socket, ct);
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
