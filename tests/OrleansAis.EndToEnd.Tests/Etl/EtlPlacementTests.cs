@@ -77,21 +77,19 @@ public sealed class EtlPlacementTests(ThreeSiloProcessEtlCluster cluster) : ICla
         foreach (var n in names)
         {
             // Right after a join an object may still be on its way to its new owner: then retry for a while.
-            var deadline = DateTime.UtcNow.AddSeconds(retryWhileMoving ? 30 : 0);
-            while (true)
-            {
-                using var plain = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _etl.ObjectUri("etl-where", n, "")));
-                using var transformed = await _etl.GetTransformedAsync("etl-where", n, Name);
-                var body = await transformed.Content.ReadAsStringAsync();
-                var owner = plain.Headers.TryGetValues("X-Oais-Node", out var v) ? v.Single() : "";
-                if (plain.StatusCode == HttpStatusCode.OK && transformed.StatusCode == HttpStatusCode.OK && owner == body.Trim())
+            var (_, _, owner, _) = await Waiting.WaitUntil(async () =>
                 {
-                    perNode[owner] = perNode.GetValueOrDefault(owner) + 1;
-                    break;
-                }
-                Assert.True(DateTime.UtcNow < deadline, $"{n}: HEAD {(int)plain.StatusCode} owner '{owner}', transform {(int)transformed.StatusCode} '{body}'");
-                await Task.Delay(200);
-            }
+                    using var plain = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _etl.ObjectUri("etl-where", n, "")));
+                    using var transformed = await _etl.GetTransformedAsync("etl-where", n, Name);
+                    var body = await transformed.Content.ReadAsStringAsync();
+                    var owner = plain.Headers.TryGetValues("X-Oais-Node", out var v) ? v.Single() : "";
+                    return (Plain: plain.StatusCode, Transformed: transformed.StatusCode, Owner: owner, Body: body);
+                },
+                r => r.Plain == HttpStatusCode.OK && r.Transformed == HttpStatusCode.OK && r.Owner == r.Body.Trim(),
+                TimeSpan.FromSeconds(retryWhileMoving ? 30 : 0),
+                r => $"{n}: HEAD {(int)r.Plain} owner '{r.Owner}', transform {(int)r.Transformed} '{r.Body}'",
+                TimeSpan.FromMilliseconds(200));
+            perNode[owner] = perNode.GetValueOrDefault(owner) + 1;
         }
         return perNode;
     }

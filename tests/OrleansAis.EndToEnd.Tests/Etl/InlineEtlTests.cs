@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
 using OrleansAis.Tests;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -260,32 +261,27 @@ public abstract class InlineEtlTestsBase(SiloCluster cluster)
 
             // The worker restarts the transformer; requests work again.
             await Etl.PutAsync("etl-crash", "small", new ByteArrayContent([4, 2]));
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                HttpResponseMessage retry;
-                try
+            var back = await Waiting.WaitUntil(async () =>
                 {
-                    retry = await Etl.GetTransformedAsync("etl-crash", "small", name);
-                }
-                catch (HttpRequestException) when (communication == "hpull://" && DateTime.UtcNow < deadline)
-                {
-                    // hpull redirects the client to the transformer; a redirect issued just before the silo noticed the
-                    // crash finds nobody listening.
-                    await Task.Delay(200);
-                    continue;
-                }
-                using var _ = retry;
-                if (retry.StatusCode == HttpStatusCode.OK)
-                {
-                    Assert.Equal(new byte[] { 4, 2 }, await retry.Content.ReadAsByteArrayAsync());
-                    break;
-                }
-                Assert.True(retry.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError,
-                    $"while restarting: {(int)retry.StatusCode} {await retry.Content.ReadAsStringAsync()}");
-                Assert.True(DateTime.UtcNow < deadline, "the transformer did not come back within 30 s");
-                await Task.Delay(200);
-            }
+                    HttpResponseMessage retry;
+                    try
+                    {
+                        retry = await Etl.GetTransformedAsync("etl-crash", "small", name);
+                    }
+                    catch (HttpRequestException) when (communication == "hpull://")
+                    {
+                        // hpull redirects the client to the transformer; a redirect issued just before the silo noticed
+                        // the crash finds nobody listening.
+                        return null;
+                    }
+                    using var _ = retry;
+                    var body = await retry.Content.ReadAsByteArrayAsync();
+                    Assert.True(retry.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError,
+                        $"while restarting: {(int)retry.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+                    return retry.StatusCode == HttpStatusCode.OK ? body : null;
+                },
+                body => body is not null, TimeSpan.FromSeconds(30), _ => "the transformer did not come back", TimeSpan.FromMilliseconds(200));
+            Assert.Equal(new byte[] { 4, 2 }, back);
             var view = await Etl.ViewAsync(name);
             Assert.Equal("Running", view.GetProperty("stage").GetString());
             Assert.True(view.GetProperty("nodes")[0].GetProperty("restarts").GetInt32() >= 1);

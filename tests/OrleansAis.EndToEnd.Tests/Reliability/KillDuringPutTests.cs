@@ -172,22 +172,20 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
     private static async Task<TimeSpan> WaitUntilGoneAsync(HttpClient http, ScriptedNode survivor, ScriptedNode victim)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < DeathDeclarationLimit)
+        await Waiting.WaitUntil(async () =>
         {
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivor.HttpUrl, "/v1/cluster"), cts.Token));
-                if (doc.RootElement.GetProperty("nodes").EnumerateArray().All(n => n.GetProperty("node_id").GetString() != victim.NodeId))
-                    return clock.Elapsed;
+                return doc.RootElement.GetProperty("nodes").EnumerateArray().All(n => n.GetProperty("node_id").GetString() != victim.NodeId);
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                // the cluster view asks every node, so it can fail while the dead one is still listed
+                return false; // the cluster view asks every node, so it can fail while the dead one is still listed
             }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{victim.NodeId} was still listed as active {DeathDeclarationLimit} after kill -9");
+        }, DeathDeclarationLimit, () => $"{victim.NodeId} was still listed as active after kill -9");
+        return clock.Elapsed;
     }
 
     /// <summary>Reads every attempt back (spread over all silos, a few at a time) and returns those not byte-exact.</summary>
