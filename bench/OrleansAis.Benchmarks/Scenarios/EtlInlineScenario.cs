@@ -131,8 +131,12 @@ public sealed class EtlInlineScenario : IScenario
             .Text("Server CPU per request, the same measurements (steadier than throughput when the load generator shares the cores):")
             .Table(cpu)
             .Text("The performance contract's inline figures (DESIGN.md §8), from the tables above:")
-            .Table(goals);
+            .Table(goals)
+            .Text(File.Exists(ProfileNotes) ? File.ReadAllText(ProfileNotes).TrimEnd() : $"({ProfileNotes} is missing: no profile notes.)");
     }
+
+    /// <summary>Where the CPU goes, from `bench/profile-etl.sh` (perf needs root and takes its own quiet minutes, so it is run apart).</summary>
+    private const string ProfileNotes = "bench/where-the-cpu-goes.md";
 
     // An echo that returned other bytes of the right length would pass the byte count of the load loop; check once in full.
     private static async Task VerifyAsync(HttpClient http, AisHttpTarget plain, EtlReadTarget etl, Variant variant, string name, CancellationToken ct)

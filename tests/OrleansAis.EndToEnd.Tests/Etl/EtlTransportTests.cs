@@ -20,13 +20,13 @@ public sealed class EtlTransportTests(ThreeSiloProcessEtlCluster cluster) : ICla
     // name -> (communication, command, argument, the transport every node must report)
     private static readonly (string Name, string Communication, string[] Command, string Argument, string Transport)[] Etls =
     [
-        ("tr-hpush", "hpush://", ["etl-host", "echo"], "", "unix"),
-        ("tr-hrev", "hrev://", ["etl-host", "echo"], "", "unix"),
-        ("tr-ws", "ws://", ["etl-host", "echo"], "", "unix"),
-        ("tr-hpull-fqn", "hpull://", ["etl-host", "echo"], "fqn", "unix"),
+        ("trans-hpush", "hpush://", ["etl-host", "echo"], "", "unix"),
+        ("trans-hrev", "hrev://", ["etl-host", "echo"], "", "unix"),
+        ("trans-ws", "ws://", ["etl-host", "echo"], "", "unix"),
+        ("trans-hpull-fqn", "hpull://", ["etl-host", "echo"], "fqn", "unix"),
         // A transformer that does not listen on the offered socket (any server but ours) is reached over loopback TCP.
-        ("tr-hpush-tcp", "hpush://", ["sh", "-c", $"unset OAIS_ETL_SOCKET; exec {EtlHost} echo"], "", "tcp"),
-        ("tr-ws-tcp", "ws://", ["sh", "-c", $"unset OAIS_ETL_SOCKET; exec {EtlHost} echo"], "", "tcp"),
+        ("trans-hpush-tcp", "hpush://", ["sh", "-c", $"unset OAIS_ETL_SOCKET; exec {EtlHost} echo"], "", "tcp"),
+        ("trans-ws-tcp", "ws://", ["sh", "-c", $"unset OAIS_ETL_SOCKET; exec {EtlHost} echo"], "", "tcp"),
     ];
 
     [Fact]
@@ -47,11 +47,11 @@ public sealed class EtlTransportTests(ThreeSiloProcessEtlCluster cluster) : ICla
             foreach (var (name, _, _, _, _) in Etls) await ReadAllAsync(name, objects);
 
             // A restarted transformer: the connections pooled to the old one are dropped, and reads work as before.
-            await TransformerProcesses.KillAsync("tr-hpush");
-            await Waiting.WaitUntil(async () => (await _etl.ViewAsync("tr-hpush")).GetProperty("nodes").EnumerateArray()
+            await TransformerProcesses.KillAsync("trans-hpush");
+            await Waiting.WaitUntil(async () => (await _etl.ViewAsync("trans-hpush")).GetProperty("nodes").EnumerateArray()
                 .All(n => n.GetProperty("stage").GetString() == "Running" && n.GetProperty("restarts").GetInt32() >= 1),
                 TimeSpan.FromSeconds(60), () => "every node restarts its killed transformer");
-            await ReadAllAsync("tr-hpush", objects);
+            await ReadAllAsync("trans-hpush", objects);
         }
         finally
         {

@@ -99,7 +99,7 @@ internal static class EtlJobCommands
         new("--args") { Description = "etl_args handed to the transformer with every object", HelpName = "ETL_ARGS" };
 
     private static Option<int?> NumWorkers() =>
-        new("--num-workers") { Description = "Objects transformed at once on each silo (1-64) [default: 4]", HelpName = "N" };
+        new("--num-workers") { Description = "Objects transformed at once on each silo (1-64) [default: four per core of each silo]", HelpName = "N" };
 
     private static string BucketOnly(string text)
     {

@@ -21,7 +21,7 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
         {
             EtlSpec.EnsureValidName(etlName);
             await buckets.Require(bucket);
-            if (etls.Status(etlName) is null) await grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(etlName); // unknown -> 404
+            if (etls.Spec(etlName) is null) await grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(etlName); // unknown -> 404
             using var reader = await OpenLocalAsync(bucket, name);
             var job = new TransformJob { Bucket = bucket, Name = name, EtlArgs = etlArgs, Source = reader };
             if (etls.HpullRedirect(etlName) is var (hpull, endpoint))
