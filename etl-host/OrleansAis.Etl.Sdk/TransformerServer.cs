@@ -60,7 +60,7 @@ public static class TransformerServer
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         // The transformer's log (the silo shows it per ETL) keeps its own lines; ASP.NET's chatter only from warnings up.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory());
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(LargeBlockMemoryPoolFactory.TransformerBlockBytes));
         builder.Services.AddSingleton(new TransformDispatcher(transformer, options));
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl-host");

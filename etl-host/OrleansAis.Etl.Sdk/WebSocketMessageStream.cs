@@ -3,12 +3,12 @@ using System.Net.WebSockets;
 namespace OrleansAis.Etl.Sdk;
 
 /// <summary>
-/// The transform's output as one binary ws message: writes go out as frames of up to 64 KiB while the transformer
+/// The transform's output as one binary ws message: writes go out as frames of up to 256 KiB while the transformer
 /// runs; <see cref="EndMessageAsync"/> ends the message (an empty one when nothing was written).
 /// </summary>
 internal sealed class WebSocketMessageStream(WebSocket socket) : Stream
 {
-    public const int FrameBytes = 1 << 16;
+    public const int FrameBytes = 256 << 10;
     private readonly byte[] _frame = new byte[FrameBytes];
     private int _filled;
 

@@ -6,19 +6,28 @@ namespace OrleansAis.Etl.Protocol.Transport;
 
 /// <summary>
 /// Kestrel's buffers in large blocks. Its default pool hands out 4 KiB blocks, so one socket read never takes more
-/// than 4 KiB: a 1 MiB object costs over 256 receive calls and as many pipe segments (measured: half the CPU of an
-/// hpush echo). With 64 KiB blocks it costs sixteen. Kestrel's socket transport takes its pool from the
-/// <see cref="IMemoryPoolFactory{T}"/> service, so registering this one is all it takes.
+/// than 4 KiB: a 1 MiB object costs over 256 receive calls and as many pipe segments and wake-ups (measured: half
+/// the CPU of an hpush echo). Kestrel's socket transport takes its pool from the <see cref="IMemoryPoolFactory{T}"/>
+/// service, so registering this one is all it takes.
 /// </summary>
-public sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
+/// <param name="blockBytes">
+/// Bytes per block, so per socket read: larger means fewer calls and wake-ups per object, and more memory held by
+/// each connection that is reading.
+/// </param>
+public sealed class LargeBlockMemoryPoolFactory(int blockBytes) : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(LargeBlockMemoryPool.DefaultBlockBytes);
+    /// <summary>For servers with many client connections (the silo).</summary>
+    public const int ServerBlockBytes = 64 << 10;
+
+    /// <summary>For a transformer: few connections (its silo's pool), each moving whole objects.</summary>
+    public const int TransformerBlockBytes = 256 << 10;
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(blockBytes);
 }
 
 /// <summary>Pinned blocks of one size, reused; idle blocks beyond <see cref="MaxIdleBlocks"/> are left to the GC.</summary>
 public sealed class LargeBlockMemoryPool(int blockBytes) : MemoryPool<byte>
 {
-    public const int DefaultBlockBytes = 64 << 10;
     private const int MaxIdleBlocks = 256;
     private readonly ConcurrentQueue<Block> _idle = new();
 

@@ -6,5 +6,5 @@ namespace OrleansAis.EtlHost.Transformers;
 public sealed class EchoTransformer : ITransformer
 {
     public Task TransformAsync(TransformRequest request, Stream output, CancellationToken ct) =>
-        request.Input.CopyToAsync(output, 1 << 16, ct);
+        request.Input.CopyToAsync(output, 256 << 10, ct);
 }

@@ -52,7 +52,7 @@ public static class SiloHost
             // Responses are written in large pieces (object bytes); a 64 KiB buffer would stall each write on the socket.
             kestrel.Limits.MaxResponseBufferSize = 1 << 20);
         // Socket reads of 64 KiB instead of Kestrel's 4 KiB blocks.
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory());
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(LargeBlockMemoryPoolFactory.ServerBlockBytes));
         // A graceful stop first hands this node's objects to the others (Rebalance:DrainTimeout), then stops the silo.
         var drain = builder.Configuration.GetSection(RebalanceOptions.Section).Get<RebalanceOptions>() ?? new RebalanceOptions();
         builder.Services.Configure<HostOptions>(o =>

@@ -60,7 +60,7 @@ public sealed class DuplexHttpClientTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             // Like a direct-put acknowledgement: 204, a length header, no body.
-            await using var response = await client.PutAsync("/acknowledge", [], () => new MemoryStream(Data(5000)), 5000, CancellationToken.None);
+            await using var response = await client.SendAsync("PUT", "/acknowledge", [], () => new MemoryStream(Data(5000)), 5000, CancellationToken.None);
             Assert.Equal(204, response.Status);
             Assert.Equal("5000", response.Headers["X-Received"]);
             Assert.Equal(0, await response.Body.ReadAsync(new byte[10]));
@@ -143,7 +143,7 @@ public sealed class DuplexHttpClientTests : IAsyncLifetime
 
     private static async Task<string> EchoAsync(DuplexHttpClient client, byte[] data)
     {
-        await using var response = await client.PutAsync("/bucket/object", [], () => new MemoryStream(data), data.Length, CancellationToken.None);
+        await using var response = await client.SendAsync("PUT", "/bucket/object", [], () => new MemoryStream(data), data.Length, CancellationToken.None);
         Assert.Equal(200, response.Status);
         var received = new MemoryStream();
         await response.Body.CopyToAsync(received);

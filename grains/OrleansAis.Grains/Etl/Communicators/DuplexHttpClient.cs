@@ -8,7 +8,7 @@ using OrleansAis.Storage;
 namespace OrleansAis.Etl.Communicators;
 
 /// <summary>
-/// HTTP/1.1 PUTs to one transformer that read the response while the request body is still being sent. HttpClient
+/// HTTP/1.1 requests to one transformer that read the response while the request body is still being sent. HttpClient
 /// sends the whole body before it reads anything, which deadlocks against a streaming transformer (its output backs
 /// up, so it stops reading input) as soon as an object outgrows the socket buffers.
 /// Connections are kept alive and reused (over the transformer's Unix socket when it has one, else TCP): a connection
@@ -27,10 +27,10 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
     private int _opened;
 
     /// <param name="openBody">Opens the request body; called again when the request is resent on a new connection.</param>
-    public async Task<DuplexResponse> PutAsync(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, Func<Stream> openBody, long length,
-        CancellationToken ct)
+    public async Task<DuplexResponse> SendAsync(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, Func<Stream> openBody,
+        long length, CancellationToken ct)
     {
-        var head = Head(pathAndQuery, headers, length);
+        var head = Head(method, pathAndQuery, headers, length);
         while (true)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -55,7 +55,7 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
                 await Quietly(sending);
                 if (e is not (IOException or SocketException or InvalidDataException or ObjectDisposedException)) throw;
                 if (reused && !connection.ReceivedAny && !ct.IsCancellationRequested) continue;
-                throw new HttpRequestException($"PUT to {endpoint.Authority} failed: {e.Message}", e);
+                throw new HttpRequestException($"{method} to {endpoint.Authority} failed: {e.Message}", e);
             }
         }
     }
@@ -69,10 +69,10 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
         return new DuplexConnection(socket);
     }
 
-    private byte[] Head(string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, long length)
+    private byte[] Head(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, long length)
     {
         var head = new StringBuilder(256)
-            .Append("PUT ").Append(pathAndQuery).Append(" HTTP/1.1\r\n")
+            .Append(method).Append(' ').Append(pathAndQuery).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(endpoint.Authority).Append("\r\n")
             .Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
         foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
@@ -123,7 +123,7 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
     }
 }
 
-/// <summary>The answer of a <see cref="DuplexHttpClient"/> PUT; disposing returns the connection to the pool if it can be reused.</summary>
+/// <summary>The answer of a <see cref="DuplexHttpClient"/> request; disposing returns the connection to the pool if it can be reused.</summary>
 internal sealed class DuplexResponse : IAsyncDisposable
 {
     private readonly DuplexHttpClient _client;
@@ -171,6 +171,8 @@ internal sealed class DuplexResponse : IAsyncDisposable
 internal sealed class DuplexConnection(Socket socket) : IAsyncDisposable
 {
     public const int BufferBytes = 64 << 10;
+    /// <summary>Reads of a body go straight into the caller's buffer; this size matches the transformer's blocks.</summary>
+    public const int CopyBytes = 256 << 10;
     private const int MaxHeadBytes = 64 << 10;
     private readonly byte[] _buffer = new byte[BufferBytes];
     private int _start, _end;

@@ -1,15 +1,22 @@
+using System.Net.Sockets;
 using System.Text;
 using OrleansAis.Etl.Protocol;
-using OrleansAis.Etl.Protocol.Transport;
 
 namespace OrleansAis.Etl.Communicators;
 
-/// <summary>The HTTP side of the transformer protocol, shared by hpush, hpull and hrev.</summary>
+/// <summary>
+/// The HTTP side of the transformer protocol, shared by hpush, hpull and hrev: one request per object on the
+/// transformer's kept-alive connections (<see cref="DuplexHttpClient"/>), and the answer turned into a result, a
+/// direct-put acknowledgement, or a transform error carrying the transformer's words.
+/// </summary>
 internal static class TransformerHttp
 {
-    /// <summary>A client for the transformer's server: over its Unix socket when it has one, else loopback TCP.</summary>
-    public static HttpClient CreateClient(CommunicatorContext context) =>
-        new(LocalSockets.Handler(context.Socket, context.Endpoint)) { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>hpush: the object is the request body.</summary>
+    public const string Put = "PUT";
+    /// <summary>hpull and hrev: the transformer fetches the object.</summary>
+    public const string Get = "GET";
+
+    private static readonly KeyValuePair<string, string> OctetStream = new("Content-Type", "application/octet-stream");
 
     /// <summary><c>{endpoint}/{bucket}/{object}?etl_args=..&amp;etl_fqn=..</c>, each path segment escaped.</summary>
     public static Uri ObjectUri(Uri endpoint, TransformJob job, bool fqn)
@@ -21,52 +28,52 @@ internal static class TransformerHttp
         return new Uri(endpoint, "/" + path + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
     }
 
-    public static void AddDirectPut(HttpRequestMessage request, TransformJob job)
+    /// <summary>
+    /// Sends <paramref name="method"/> for <paramref name="job"/> (PUT: with the object as the body unless fqn; GET: the
+    /// transformer fetches it) and delivers the answer into <paramref name="output"/>.
+    /// </summary>
+    public static async Task<TransformOutcome> TransformAsync(DuplexHttpClient client, string method, CommunicatorContext context, TransformJob job,
+        Stream output, CancellationToken ct)
     {
-        if (job.DirectPutUrl is { } url) request.Headers.TryAddWithoutValidation(TransformerHeaders.NodeUrl, url);
-    }
-
-    /// <summary>Sends, and turns transport failures and non-success answers into transform errors naming the transformer's words.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request, CommunicatorContext context, CancellationToken ct)
-    {
-        HttpResponseMessage response;
+        var fqn = context.Spec.UsesFqn;
+        var uri = ObjectUri(context.Endpoint!, job, fqn);
+        KeyValuePair<string, string>[] headers = job.DirectPutUrl is { } destination ? [OctetStream, new(TransformerHeaders.NodeUrl, destination)] : [OctetStream];
+        var sendsObject = method == Put && !fqn;
+        DuplexResponse response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await client.SendAsync(method, uri.PathAndQuery, headers, sendsObject ? job.Source.OpenContent : () => Stream.Null,
+                sendsObject ? job.Source.Meta.Size : 0, ct);
         }
         catch (HttpRequestException e)
         {
             throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable: {e.Message}");
         }
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
+        await using (response)
         {
-            var text = await ReadBoundedAsync(response, ct);
-            throw new OaisException(OaisErrorCode.TransformFailed,
-                $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} answered {(int)response.StatusCode}: {text}");
+            try
+            {
+                if (response.Status is < 200 or > 299)
+                {
+                    var buffer = new byte[4096];
+                    var n = await response.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+                    var text = Encoding.UTF8.GetString(buffer, 0, n).Trim();
+                    throw new OaisException(OaisErrorCode.TransformFailed,
+                        $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} answered {response.Status}: {(text.Length == 0 ? "(no message)" : text)}");
+                }
+                if (response.Headers.TryGetValue(TransformerHeaders.DirectPutLength, out var put) && long.TryParse(put, out var putLength))
+                {
+                    await response.Body.CopyToAsync(Stream.Null, ct); // an empty body, read so that the connection can be reused
+                    return new TransformOutcome(putLength, DirectPut: true);
+                }
+                var counting = new CountingStream(output);
+                await response.Body.CopyToAsync(counting, DuplexConnection.CopyBytes, ct);
+                return new TransformOutcome(counting.Written, DirectPut: false);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or SocketException)
+            {
+                throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId}: {e.Message}");
+            }
         }
-    }
-
-    /// <summary>Copies a success answer into <paramref name="output"/>, or reads a direct-put acknowledgement.</summary>
-    public static async Task<TransformOutcome> DeliverAsync(HttpResponseMessage response, Stream output, CancellationToken ct)
-    {
-        using (response)
-        {
-            if (response.Headers.TryGetValues(TransformerHeaders.DirectPutLength, out var values) && long.TryParse(values.First(), out var length))
-                return new TransformOutcome(length, DirectPut: true);
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            var counting = new CountingStream(output);
-            await body.CopyToAsync(counting, 1 << 16, ct);
-            return new TransformOutcome(counting.Written, DirectPut: false);
-        }
-    }
-
-    private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var buffer = new byte[4096];
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var n = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
-        var text = Encoding.UTF8.GetString(buffer, 0, n).Trim();
-        return text.Length == 0 ? response.ReasonPhrase ?? "(no message)" : text;
     }
 }

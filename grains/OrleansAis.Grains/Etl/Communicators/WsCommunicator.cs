@@ -16,7 +16,7 @@ namespace OrleansAis.Etl.Communicators;
 /// </summary>
 public sealed class WsCommunicator(CommunicatorContext context, int maxConnections) : IEtlCommunicator
 {
-    private const int ChunkBytes = 1 << 16;
+    private const int ChunkBytes = 256 << 10; // frames as large as the transformer's socket reads
     private readonly ConcurrentBag<ClientWebSocket> _idle = [];
     private readonly SemaphoreSlim _slots = new(maxConnections, maxConnections);
     // Connections go over the transformer's Unix socket when it has one.
