@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the CPU of an inline ETL read goes: starts one Release silo (Process runtime) with echo ETLs, loads it with wrk
 # (random 1 MiB objects, 8 connections) once per path, samples the silo and its transformer with `perf record`, and
-# prints each process's CPU split into kinds of work. The numbers behind "Where the CPU goes" in docs/BENCHMARKS.md.
+# prints a markdown table per path: the CPU per request split by process and kind of work, in milliseconds. The
+# numbers behind bench/where-the-cpu-goes.md, which docs/BENCHMARKS.md carries.
 #   bench/profile-etl.sh [--size BYTES] [--seconds N] [--warmup N] [--tcp] [--keep DIR] [PATH ...]
 # PATH is plain, hpush, hrev, ws, hpull, hpush-fqn, ws-fqn (default: plain hpush hrev ws hpush-fqn). --tcp turns the
 # Unix sockets between silo and transformers off (Etl:UnixSockets=false), to compare; --keep DIR keeps each path's
@@ -65,8 +66,8 @@ categorize='
     if (dso ~ /libc\.so|ld-linux/) return "libc";
     return "other";
   }
-  { split($0, f, "\t"); n[f[1] SUBSEP kind(f[2], f[3])]++; total[f[1]]++ }
-  END { for (k in n) { split(k, p, SUBSEP); printf "%s\t%s\t%.1f\n", p[1], p[2], 100.0 * n[k] / total[p[1]] } }'
+  { split($0, f, "\t"); n[f[1] SUBSEP kind(f[2], f[3])]++ }
+  END { for (k in n) { split(k, p, SUBSEP); printf "%s\t%s\t%d\n", p[1], p[2], n[k] } }'
 
 query_of() {
   case "$1" in
@@ -92,14 +93,21 @@ for path in "${paths[@]}"; do
   wait $wrk_pid
   cpu_after=0; for p in $pids; do s=($(sed 's/.*) //' /proc/$p/stat)); cpu_after=$((cpu_after + s[11] + s[12])); done
   requests=$(awk '/requests in/{print $1}' "$work/wrk.txt")
-  echo "== $path: $(awk '/Requests\/sec/{print $2}' "$work/wrk.txt") requests/s, $(echo "scale=3; ($cpu_after - $cpu_before) * 1000 / $(getconf CLK_TCK) / $requests" | bc) ms CPU per request (silo tree)"
+  per_request=$(echo "scale=4; ($cpu_after - $cpu_before) * 1000 / $(getconf CLK_TCK) / $requests" | bc)
+  echo
+  echo "**$path**: $(awk '/Requests\/sec/{printf "%.0f", $2}' "$work/wrk.txt") requests/s, $(printf '%.2f' "$per_request") ms CPU per request (silo tree)"
+  echo
+  echo "| kind of work | silo ms/request | transformer ms/request |"
+  echo "| --- | ---: | ---: |"
+  # Each sample's share of all samples, times the measured CPU per request: milliseconds per request by kind.
   perf script -i "$work/perf.data" -F pid,ip,sym,dso -G 2>/dev/null \
     | awk 'NF >= 3 { pid=$1; dso=$NF; gsub(/[()]/, "", dso); $1=""; $2=""; $NF=""; sym=$0; gsub(/^ +| +$/, "", sym); print pid "\t" dso "\t" sym }' \
     | awk -F'\t' "$categorize" \
-    | while IFS=$'\t' read -r pid kind share; do
-        who=$([ "$pid" = "$silo_pid" ] && echo silo || echo transformer)
-        printf '%s\t%s\t%s\n' "$who" "$kind" "$share"
-      done | sort -t$'\t' -k1,1r -k3,3nr | awk -F'\t' '{ printf "  %-12s %-40s %5.1f%%\n", $1, $2, $3 }'
+    | awk -F'\t' -v silo="$silo_pid" -v ms="$per_request" '
+        { who = ($1 == silo) ? "silo" : "transformer"; n[$2, who] += $3; kinds[$2] = 1; total += $3 }
+        END {
+          for (k in kinds) printf "| %s | %.3f | %.3f |\n", k, ms * n[k, "silo"] / total, ms * n[k, "transformer"] / total
+        }' | sort -t'|' -k3,3nr
   if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$work/perf.data" "$keep/$path.perf.data"; fi
   if [ "$path" != plain ]; then curl -sf -X DELETE "$url/v1/etl/prof-$path" >/dev/null; fi
 done
