@@ -32,6 +32,7 @@ public sealed class HttpPutGetScenario : IScenario
         await oais.PrepareAsync(ct);
 
         var table = new ResultTable(["operation", "size", "server"], "vs nginx");
+        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
         foreach (var operation in Operations)
         foreach (var (size, bytes) in Sizes)
         {
@@ -50,6 +51,7 @@ public sealed class HttpPutGetScenario : IScenario
             nginx.EnsureRunning();
             table.AddBaseline([operation, size, $"{reference.Label} ({(operation == "PUT" ? "DAV PUT, no fsync" : "static files")})"], measured[0]);
             table.Add([operation, size, oais.Label], measured[1], measured[0]);
+            if (operation == "GET") AddGoals(goals, size, bytes, measured[1], measured[0]);
         }
 
         return new ReportSection(Title)
@@ -69,6 +71,22 @@ public sealed class HttpPutGetScenario : IScenario
                 *Server CPU ms/op* is the CPU time of the server's processes (nginx: master and workers) in the measured
                 window per request.
                 """)
-            .Table(table);
+            .Table(table)
+            .Text("The performance contract's plain-GET figures (DESIGN.md §8), from the table above:")
+            .Table(goals);
     }
+
+    /// <summary>GET: 4 KiB at least 0.8x nginx's requests/s at no more than 2x its CPU per request; 1 MiB at least 0.9x.</summary>
+    private static void AddGoals(TextTable goals, string size, int bytes, Measurement oais, Measurement nginx)
+    {
+        var throughput = oais.OperationsPerSecond / nginx.OperationsPerSecond;
+        var goal = bytes <= 4 << 10 ? 0.8 : 0.9;
+        goals.Add($"GET {size}: requests/s vs nginx", $"≥ {goal:0.0}", F(throughput), Met(throughput >= goal));
+        if (bytes <= 4 << 10 && oais.ServerCpuPerOperation is { } cpu && nginx.ServerCpuPerOperation is { Ticks: > 0 } reference)
+            goals.Add($"GET {size}: server CPU per request vs nginx", "≤ 2x", F(cpu / reference) + "x", Met(cpu / reference <= 2));
+    }
+
+    private static string F(double value) => $"**{value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}**";
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
 }

@@ -170,6 +170,15 @@ public sealed class OfflineTransformScenario : IScenario
                 F(mib / elapsed.TotalSeconds, "F1"), F(settings.Objects / elapsed.TotalSeconds, "F1"), F(cpu.TotalMilliseconds / settings.Objects, "F2"),
                 i == 0 ? "**1.00 (baseline)**" : $"**{F(baseline / elapsed, "F2")}**");
         }
+        // The performance contract (DESIGN.md §8): each job at least 0.5x the file copy and 1.5x the client pipeline.
+        var pipeline = medians[^1].Elapsed;
+        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
+        for (var i = 1; i < paths.Length - 1; i++)
+        {
+            var (elapsed, _) = medians[i];
+            goals.Add($"{paths[i].Label} vs file copy", "≥ 0.5", $"**{F(baseline / elapsed, "F2")}**", baseline / elapsed >= 0.5 ? "yes" : "**no**");
+            goals.Add($"{paths[i].Label} vs client-side pipeline", "≥ 1.5", $"**{F(pipeline / elapsed, "F2")}**", pipeline / elapsed >= 1.5 ? "yes" : "**no**");
+        }
         return new ReportSection(Title)
             .Text($"""
                 {settings.Objects} objects of 1 MiB ({mib:F0} MiB) in one bucket on a cluster of **{settings.Silos} silo processes**
@@ -194,7 +203,9 @@ public sealed class OfflineTransformScenario : IScenario
                 *CPU ms/object* is the CPU time of the silo process trees (transformers included) plus the harness process
                 during the run, per object: the whole work of each path on this machine, whoever did it.
                 """)
-            .Table(table);
+            .Table(table)
+            .Text("The performance contract's offline figures (DESIGN.md §8), from the medians above:")
+            .Table(goals);
 
         static int parallel(OfflineSettings s) => s.Silos * WorkersPerSilo;
     }
