@@ -1,0 +1,72 @@
+"""Command line and environment of a transformer: the same conventions as the C# host (TransformerServerOptions.cs)."""
+
+import os
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+DEFAULT_PORT = 8000  # AIStore's transformer port
+
+
+def _default_concurrency() -> int:
+    return (os.cpu_count() or 1) * 2
+
+
+def _positive(value: Optional[str]) -> Optional[int]:
+    try:
+        n = int(value) if value is not None else 0
+    except ValueError:
+        return None
+    return n if n > 0 else None
+
+
+@dataclass
+class ServerOptions:
+    """--port N (else PORT, else 8000; 0 picks a free port), --stdio, --max-concurrency N (else MAX_CONCURRENCY, else
+    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), and the leftover arguments."""
+
+    port: int = DEFAULT_PORT
+    stdio: bool = False
+    max_concurrency: int = field(default_factory=_default_concurrency)
+    target_url: Optional[str] = None
+    host: str = "0.0.0.0"
+    rest: List[str] = field(default_factory=list)
+
+
+class UsageError(ValueError):
+    """A bad command line; the host exits with code 2 and the message."""
+
+
+def parse_options(args: List[str], environ=None) -> ServerOptions:
+    env = os.environ if environ is None else environ
+    port = _positive(env.get("PORT")) or DEFAULT_PORT
+    concurrency = _positive(env.get("MAX_CONCURRENCY")) or _default_concurrency()
+    stdio = False
+    rest: List[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--port":
+            port, i = _number_after(args, i, minimum=0), i + 1
+        elif arg == "--max-concurrency":
+            concurrency, i = _number_after(args, i, minimum=1), i + 1
+        elif arg == "--stdio":
+            stdio = True
+        elif arg == "--":
+            rest.extend(args[i + 1:])
+            break
+        else:
+            rest.append(arg)
+        i += 1
+    return ServerOptions(port=port, stdio=stdio, max_concurrency=concurrency,
+                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest)
+
+
+def _number_after(args: List[str], i: int, minimum: int) -> int:
+    if i + 1 < len(args):
+        try:
+            n = int(args[i + 1])
+            if n >= minimum:
+                return n
+        except ValueError:
+            pass
+    raise UsageError(f"{args[i]} needs a number of at least {minimum}")
