@@ -170,9 +170,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return
             if not isinstance(e, TransformError):
                 traceback.print_exc(file=sys.stderr)
-            # The body may be partly unread: this connection cannot carry another request.
+            # Read the rest of the body first: a caller still sending would otherwise see a broken pipe, not our answer.
             if body is not None and not getattr(body, "at_end", True):
-                self.close_connection = True
+                try:
+                    body.drain()
+                except (OSError, ValueError):
+                    self.close_connection = True
             self._fail(method, status_of(e), describe(e))
         finally:
             if request is not None:
