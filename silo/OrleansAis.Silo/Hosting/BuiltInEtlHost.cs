@@ -27,6 +27,13 @@ public static class BuiltInEtlHost
         return File.Exists(appHost) && !appHost.Contains(' ') ? appHost : null;
     }
 
+    /// <summary>The folder holding the Python SDK (<c>oais_etl/</c>) the build copied next to the silo, or null.</summary>
+    public static string? PythonSdk(string siloFolder)
+    {
+        var folder = Path.Combine(siloFolder, FolderName, "python");
+        return File.Exists(Path.Combine(folder, "oais_etl", "__init__.py")) ? folder : null;
+    }
+
     /// <summary>The dotnet executable of the runtime this silo runs on (…/dotnet/shared/Microsoft.NETCore.App/10.x/ → …/dotnet/dotnet).</summary>
     private static string? Muxer()
     {

@@ -63,7 +63,11 @@ public static class SiloHost
                     node.HttpUrl ??= host.HttpUrl;
                 },
                 // Runs after the configuration binding, so an explicit Etl:EtlHostCommand still wins.
-                etl: etl => etl.EtlHostCommand ??= BuiltInEtlHost.Command(AppContext.BaseDirectory));
+                etl: etl =>
+                {
+                    etl.EtlHostCommand ??= BuiltInEtlHost.Command(AppContext.BaseDirectory);
+                    etl.PythonSdkPath ??= BuiltInEtlHost.PythonSdk(AppContext.BaseDirectory);
+                });
             silo.AddDashboard();
         });
 

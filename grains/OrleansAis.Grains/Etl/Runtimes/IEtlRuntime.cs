@@ -56,6 +56,7 @@ public sealed class TransformerLaunch
         var env = new Dictionary<string, string>();
         foreach (var (k, v) in Spec.Runtime.Env) env[k] = v;
         foreach (var (k, v) in Spec.Env) env[k] = v;
+        foreach (var (k, v) in PythonTransformer.Environment(Spec)) env[k] = v;
         env["AIS_TARGET_URL"] = TargetUrl;
         env["DIRECT_PUT"] = Spec.SupportDirectPut ? "true" : "false";
         env["PORT"] = Port.ToString();

@@ -18,7 +18,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
     /// <summary>Where pid files live; set by the host before first use (the silo's data directory).</summary>
     public string? StateDirectory { get; set; }
 
-    public string? CannotRun(EtlSpec spec) => spec.Runtime.Command.Count > 0
+    public string? CannotRun(EtlSpec spec) => spec.Runtime.Command.Count > 0 || spec.Runtime.Python is not null
         ? null
         : $"ETL '{spec.Name}' names only an image ('{spec.Runtime.Image}'), and this silo runs transformers as local processes " +
           "(no Docker engine); give runtime.command to run it as a process";
@@ -69,6 +69,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
     /// <summary>The command line with a leading <c>etl-host</c> replaced by the configured built-in host command.</summary>
     internal IReadOnlyList<string> ResolveCommand(EtlSpec spec)
     {
+        if (spec.Runtime.Python is not null) return [.. SplitCommand(_options.PythonCommand), .. PythonTransformer.Arguments(spec)];
         var command = spec.Runtime.Command;
         if (command[0] != "etl-host" || string.IsNullOrWhiteSpace(_options.EtlHostCommand)) return command;
         return [.. _options.EtlHostCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. command.Skip(1)];
@@ -86,6 +87,10 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         };
         foreach (var arg in command.Skip(1)) info.ArgumentList.Add(arg);
         foreach (var (k, v) in env) info.Environment[k] = v;
+        if (launch.Spec.Runtime.Python is not null && !string.IsNullOrWhiteSpace(_options.PythonSdkPath))
+            info.Environment["PYTHONPATH"] = info.Environment.TryGetValue("PYTHONPATH", out var path) && !string.IsNullOrEmpty(path)
+                ? $"{_options.PythonSdkPath}{Path.PathSeparator}{path}"
+                : _options.PythonSdkPath;
         try
         {
             return Process.Start(info) ?? throw new InvalidOperationException("no process");
@@ -95,6 +100,9 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
             throw new OaisException(OaisErrorCode.InvalidArgument, $"runtime.command: cannot run '{command[0]}': {e.Message}");
         }
     }
+
+    private static string[] SplitCommand(string command) =>
+        command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private string? PidFolder() => StateDirectory is null ? null : Path.Combine(StateDirectory, "etl-processes");
 

@@ -31,7 +31,11 @@ public static class EtlJson
     public static object Spec(EtlSpec spec) => new
     {
         name = spec.Name,
-        runtime = new { image = spec.Runtime.Image, command = spec.Runtime.Command, env = spec.Runtime.Env },
+        runtime = new
+        {
+            image = spec.Runtime.Image, command = spec.Runtime.Command, env = spec.Runtime.Env,
+            python = spec.Runtime.Python is { } python ? new { source = python.Source, function = python.Function, packages = python.Packages } : null,
+        },
         communication = spec.Communication.ToScheme(),
         argument = spec.Argument,
         init_timeout = $"{spec.InitTimeout.TotalSeconds}s",
