@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using OrleansAis.EtlHost.Tests.Infrastructure;
+
+namespace OrleansAis.EndToEnd.Tests.Etl;
+
+/// <summary>
+/// Zero-image Python ETL (runtime.python, like AIStore's init_class) on three silos running transformers as local
+/// python3 processes: inline and offline, each silo's transformer handling only the objects that silo owns; and init
+/// failures (a package no index can provide, a syntax error) refused quickly with the cause.
+/// </summary>
+public sealed class PythonEtlTests(ThreeSiloProcessEtlCluster cluster) : IClassFixture<ThreeSiloProcessEtlCluster>
+{
+    private readonly EtlHttp _etl = new(cluster.Http, cluster.Endpoint);
+
+    /// <summary>Answers "node|bucket/object|etl_args|" and the object upper-cased: which silo's transformer ran, on what.</summary>
+    private const string Source = """
+        import os
+
+        def transform(data: bytes, path: str, args: str) -> bytes:
+            return f"{os.environ['OAIS_NODE_ID']}|{path}|{args}|".encode() + data.upper()
+        """;
+
+    private static string PythonSpec(string name, string communication, string source, string[]? packages = null) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["name"] = name, ["communication"] = communication, ["init_timeout"] = "60s",
+            ["runtime"] = new Dictionary<string, object>
+            {
+                ["python"] = new Dictionary<string, object> { ["source"] = source, ["function"] = "transform", ["packages"] = packages ?? [] },
+            },
+        });
+
+    [SkippableTheory]
+    [InlineData("hpush://")]
+    [InlineData("ws://")]
+    [InlineData("io://")]
+    public async Task A_python_function_runs_inline_and_offline_on_every_silo_for_its_own_objects(string communication)
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        var scheme = communication[..^3];
+        var name = $"python-{scheme}";
+        var bucket = $"py-src-{scheme}";
+        await _etl.CreateBucketAsync(bucket);
+        var names = Enumerable.Range(0, 24).Select(i => $"dir/obj-{i:D2}.txt").ToList();
+        foreach (var n in names) await _etl.PutAsync(bucket, n, new StringContent($"text {n}"));
+        await _etl.InitOkAsync(PythonSpec(name, communication, Source));
+        try
+        {
+            // Inline: every answer comes from the owner's transformer.
+            var owners = new Dictionary<string, string>();
+            foreach (var n in names)
+            {
+                using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _etl.ObjectUri(bucket, n, "")));
+                owners[n] = head.Headers.GetValues("X-Oais-Node").Single();
+                using var transformed = await _etl.GetTransformedAsync(bucket, n, name, args: "k=v");
+                var body = await transformed.Content.ReadAsStringAsync();
+                Assert.True(transformed.StatusCode == HttpStatusCode.OK, $"{n}: {(int)transformed.StatusCode} {body}");
+                Assert.Equal($"{owners[n]}|{bucket}/{n}|k=v|TEXT {n.ToUpperInvariant()}", body);
+            }
+            Assert.Equal(3, owners.Values.Distinct().Count()); // 24 names spread over all three silos
+
+            // Offline: each source silo transforms what it owns, so each result names its source's owner.
+            var destination = $"py-dst-{scheme}";
+            var job = await RunJobAsync(new { etl = name, from_bucket = bucket, to_bucket = destination, create_destination = true });
+            Assert.True(job.GetProperty("state").GetString() == "Succeeded", job.ToString());
+            foreach (var n in names)
+            {
+                var result = await cluster.Http.GetStringAsync(_etl.ObjectUri(destination, n, ""));
+                Assert.Equal($"{owners[n]}|{bucket}/{n}||TEXT {n.ToUpperInvariant()}", result);
+            }
+
+            // Each silo's own python3 transformer did the work, and nothing else.
+            var view = await _etl.ViewAsync(name);
+            Assert.Equal("Running", view.GetProperty("stage").GetString());
+            foreach (var node in view.GetProperty("nodes").EnumerateArray())
+            {
+                var id = node.GetProperty("node").GetString()!;
+                Assert.Equal(2 * owners.Values.Count(o => o == id), node.GetProperty("objects").GetInt64());
+            }
+        }
+        finally
+        {
+            await _etl.DeleteAsync(name);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Packages_no_index_can_provide_are_refused_at_init_with_the_cause_not_a_hang()
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        var clock = Stopwatch.StartNew();
+        using var response = await _etl.InitAsync(PythonSpec("py-packages", "hpush://", Source, ["oais-no-such-package-anywhere"]));
+        var message = await response.Content.ReadAsStringAsync();
+        try
+        {
+            Assert.False(response.IsSuccessStatusCode, message);
+            // Offline: no index reachable; online: pip finds no such package. Either way the cause, well before init_timeout.
+            Assert.Contains("runtime.python.packages: ", message);
+            Assert.Contains("oais-no-such-package-anywhere", message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(50), $"took {clock.Elapsed}");
+        }
+        finally
+        {
+            await _etl.DeleteAsync("py-packages");
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_syntax_error_is_an_init_failure_naming_the_line()
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        using var response = await _etl.InitAsync(PythonSpec("py-syntax", "hpush://", "import os\ndef transform(data, path, args)\n    return data\n"));
+        var message = await response.Content.ReadAsStringAsync();
+        try
+        {
+            Assert.False(response.IsSuccessStatusCode, message);
+            Assert.Contains("syntax error in transform.py line 2", message);
+        }
+        finally
+        {
+            await _etl.DeleteAsync("py-syntax");
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_python_spec_is_a_400_naming_the_field()
+    {
+        using var response = await _etl.InitAsync("""{"name":"py-bad-spec","runtime":{"python":{"source":"x=1","function":"not a name","packages":["-r /etc/passwd"]}}}""");
+        var message = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("runtime.python.function: 'not a name'", message);
+        Assert.Contains("runtime.python.packages: '-r /etc/passwd'", message);
+    }
+
+    private async Task<JsonElement> RunJobAsync(object body)
+    {
+        using var start = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Endpoint, "/v1/jobs/etl"), body);
+        var text = await start.Content.ReadAsStringAsync();
+        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"job start: {(int)start.StatusCode} {text}");
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var status = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}?wait=20"))).RootElement;
+            if (status.GetProperty("state").GetString() != "Running") return status;
+            Assert.True(DateTime.UtcNow < deadline, "job still running after 3 minutes");
+        }
+    }
+}
