@@ -126,6 +126,32 @@ public sealed class PythonEtlTests(ThreeSiloProcessEtlCluster cluster) : IClassF
         }
     }
 
+    [SkippableFact]
+    public async Task The_cli_inits_a_python_file_and_runs_it_inline()
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        var work = Directory.CreateTempSubdirectory("oais-py-cli-").FullName;
+        try
+        {
+            var file = Path.Combine(work, "shout.py");
+            await File.WriteAllTextAsync(file, "def shout(reader, writer, path, args):\n    for piece in reader:\n        writer.write(piece.upper())\n");
+            await _etl.CreateBucketAsync("py-cli");
+            await _etl.PutAsync("py-cli", "a.txt", new StringContent("quiet words"));
+            var init = await Cli.OaisCli.RunAsync(cluster.Endpoint, ["etl", "init", "--name", "py-from-file", "--from-file", file, "--function", "shout", "--comm-type", "ws"]);
+            Assert.True(init.ExitCode == 0, init.Stdout + init.Stderr);
+            var view = await _etl.ViewAsync("py-from-file");
+            Assert.Equal("shout", view.GetProperty("spec").GetProperty("runtime").GetProperty("python").GetProperty("function").GetString());
+            var run = await Cli.OaisCli.RunAsync(cluster.Endpoint, ["etl", "object", "py-from-file", "py-cli/a.txt", "-"]);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal("QUIET WORDS", run.Stdout);
+        }
+        finally
+        {
+            await _etl.DeleteAsync("py-from-file");
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_bad_python_spec_is_a_400_naming_the_field()
     {
