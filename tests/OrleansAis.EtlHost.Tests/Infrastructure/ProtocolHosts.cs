@@ -32,7 +32,7 @@ public static class ProtocolHosts
     /// <summary>python3 with the SDK importable; <paramref name="args"/> follow the interpreter.</summary>
     public static ProcessStartInfo PythonStartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var info = new ProcessStartInfo("python3")
+        var info = new ProcessStartInfo(PythonRequirement.Interpreter)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -10,6 +10,9 @@ public static class PythonRequirement
 {
     private static readonly Lazy<string?> MissingReason = new(Probe);
 
+    /// <summary>OAIS_PYTHON (e.g. /usr/bin/python3, which sees Debian's python3-* packages), else python3 on PATH.</summary>
+    public static string Interpreter => Environment.GetEnvironmentVariable("OAIS_PYTHON") is { Length: > 0 } python ? python : "python3";
+
     public static bool Required =>
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
         || Environment.GetEnvironmentVariable("OAIS_REQUIRE_PYTHON") == "1";
@@ -28,7 +31,7 @@ public static class PythonRequirement
     {
         try
         {
-            var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var info = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { "-c", "import sys; print(sys.version_info >= (3, 9))" }) info.ArgumentList.Add(arg);
             using var process = Process.Start(info)!;
             var said = process.StandardOutput.ReadToEnd().Trim() + process.StandardError.ReadToEnd().Trim();
@@ -37,7 +40,7 @@ public static class PythonRequirement
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return $"python3 is not installed ({e.Message})";
+            return $"{Interpreter} is not installed ({e.Message})";
         }
     }
 }
