@@ -8,8 +8,10 @@ namespace OrleansAis.Benchmarks.Scenarios;
 /// <summary>
 /// The overhead of each ETL communicator over a plain GET: one echo ETL per communicator on one silo (transformers as
 /// its child processes), inline reads of the same objects through each, compared with plain reads in the same run.
+/// With <paramref name="python"/> the transformers are the Python SDK's streaming echo (runtime.python) instead of the
+/// C# etl-host: the cost of the Python host per communicator.
 /// </summary>
-public sealed class EtlInlineScenario : IScenario
+public sealed class EtlInlineScenario(bool python = false) : IScenario
 {
     private const int ObjectsPerSize = 64;
     private const string Bucket = "bench-etl-inline";
@@ -21,8 +23,18 @@ public sealed class EtlInlineScenario : IScenario
     // default window too few of its requests would complete inside it to count.
     private static readonly TimeSpan IoWindow = TimeSpan.FromSeconds(8);
 
-    public string Key => "etl-inline";
-    public string Title => "Inline ETL: overhead of each communicator over a plain GET";
+    public string Key => python ? "etl-inline-python" : "etl-inline";
+    public string Title => python
+        ? "Inline ETL with the Python SDK: overhead of each communicator over a plain GET"
+        : "Inline ETL: overhead of each communicator over a plain GET";
+
+    private string TransformerText => python
+        ? "a zero-image Python ETL (`runtime.python`) whose function is a streaming echo under `oais_etl` (python3, standard library only)"
+        : "the built-in `etl-host echo`";
+
+    private string IoText => python
+        ? "the silo runs `python3 -m oais_etl --from-env --stdio` per object (a new Python process each time), object on stdin."
+        : "the silo runs `etl-host echo --stdio` per object (a new .NET process each time), object on stdin.";
 
     public async Task<ReportSection> RunAsync(BenchmarkContext context, CancellationToken ct)
     {
@@ -40,7 +52,7 @@ public sealed class EtlInlineScenario : IScenario
             {
                 BenchmarkContext.Log($"init echo ETL {name} ({communicator})");
                 await admin.DeleteEtlAsync(name, ct); // a leftover of an interrupted run would make the init a 409
-                await admin.InitEchoAsync(name, communicator, supportDirectPut: false, ct);
+                await admin.InitEchoAsync(name, communicator, supportDirectPut: false, ct, python);
             }
             var targets = etls.Select(e => new EtlReadTarget(http, plain, e.Name, $"`{e.Communicator}` echo")).ToList();
 
@@ -72,7 +84,7 @@ public sealed class EtlInlineScenario : IScenario
 
         return new ReportSection(Title)
             .Text($"""
-                One silo process with the Process ETL runtime: each transformer is the built-in `etl-host echo` (returns the
+                One silo process with the Process ETL runtime: each transformer is {TransformerText} (returns the
                 object byte for byte) running as a child process of the silo, one ETL per communicator, initialized with
                 `PUT /v1/etl` before and deleted after. {ObjectsPerSize} objects per size in one bucket; every worker
                 ({context.Workers}, one keep-alive connection each) GETs a random object to its end, either plainly (the
@@ -84,7 +96,7 @@ public sealed class EtlInlineScenario : IScenario
                   `curl -L` would) GETs from the transformer, which GETs the raw object from the silo.
                 - `hrev://`: the silo forwards the GET to the transformer, which GETs the raw object from the silo.
                 - `ws://`: the silo sends the object over a pooled WebSocket and gets the result back on it.
-                - `io://`: the silo runs `etl-host echo --stdio` per object (a new .NET process each time), object on stdin.
+                - `io://`: {IoText}
 
                 *Server CPU ms/op* is the CPU time of the silo's process tree per request: the silo, the transformer
                 processes, and for `io://` the per-object processes (counted once they exit). A 4 KiB row shows what a
@@ -97,7 +109,7 @@ public sealed class EtlInlineScenario : IScenario
             .Table(cpu);
     }
 
-    private static string EtlName(string communicator) => $"bench-echo-{communicator[..^3]}";
+    private string EtlName(string communicator) => $"bench-{(python ? "py" : "echo")}-{communicator[..^3]}";
 
     // An echo that returned other bytes of the right length would pass the byte count of the load loop; check once in full.
     private static async Task VerifyEchoAsync(HttpClient http, AisHttpTarget plain, EtlReadTarget etl, string name, CancellationToken ct)

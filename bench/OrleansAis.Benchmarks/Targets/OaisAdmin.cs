@@ -15,17 +15,28 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
     public Uri Endpoint => endpoint;
 
     /// <summary>Initializes the built-in echo transformer on every silo; <c>io://</c> runs it once per object with <c>--stdio</c>.</summary>
-    public async Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct)
+    public async Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct, bool python = false)
     {
         string[] command = communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"];
+        object runtime = python ? new { python = new { source = PythonEcho, function = "transform" } } : new { command };
         var spec = new Dictionary<string, object>
         {
-            ["name"] = name, ["communication"] = communicator, ["runtime"] = new { command }, ["init_timeout"] = "90s",
+            ["name"] = name, ["communication"] = communicator, ["runtime"] = runtime, ["init_timeout"] = "90s",
             ["support_direct_put"] = supportDirectPut,
         };
         using var response = await http.PutAsJsonAsync(new Uri(endpoint, "/v1/etl"), spec, ct);
         await EnsureSuccessAsync(response, $"init ETL {name} ({communicator})", ct);
     }
+
+    /// <summary>The Python SDK's streaming echo, as a user would write it for runtime.python.</summary>
+    private const string PythonEcho = """
+        def transform(reader, writer, path, args):
+            while True:
+                piece = reader.read(1 << 20)
+                if not piece:
+                    return
+                writer.write(piece)
+        """;
 
     /// <summary>Stops and removes an ETL; one that does not exist (any more) is fine.</summary>
     public async Task DeleteEtlAsync(string name, CancellationToken ct)

@@ -23,10 +23,17 @@ from typing import List, Optional
 
 from ._core import TransformError, Transformer, Transform, TransformStream
 from ._options import ServerOptions, UsageError, parse_options
-from ._server import make_server, run_stdio, serve_forever
+from ._stdio import run_stdio
 
 __all__ = ["serve", "TransformError", "ServerOptions", "parse_options", "make_server", "Transformer", "run_stdio"]
 __version__ = "1.0"
+
+
+def make_server(transformer: Transformer, options: ServerOptions):
+    """The server for ``transformer``, bound but not serving yet (``serve_forever()`` in a thread to embed it)."""
+    from ._server import make_server as make
+
+    return make(transformer, options)
 
 
 def serve(transform: Optional[Transform] = None, *, transform_stream: Optional[TransformStream] = None,
@@ -41,6 +48,8 @@ def serve(transform: Optional[Transform] = None, *, transform_stream: Optional[T
         sys.exit(2)
     if options.stdio:
         sys.exit(run_stdio(transformer))
+    from ._server import serve_forever  # the HTTP and ws machinery only when serving
+
     try:
         serve_forever(transformer, options)
     except KeyboardInterrupt:

@@ -10,7 +10,6 @@ import tempfile
 
 from . import serve
 from .builtins import BUILTINS
-from .packages import PackageError, ensure
 from .source import load_function
 
 
@@ -20,11 +19,14 @@ def from_env(rest) -> None:
         usage("--from-env needs OAIS_ETL_PYTHON_SOURCE (the function's source)")
     etl = os.environ.get("ETL_NAME", "etl")
     packages = os.environ.get("OAIS_ETL_PYTHON_PACKAGES", "").split()
-    try:
-        ensure(packages, etl)
-    except PackageError as e:
-        print(f"oais_etl: {e}", file=sys.stderr, flush=True)
-        sys.exit(3)
+    if packages:
+        from .packages import PackageError, ensure
+
+        try:
+            ensure(packages, etl)
+        except PackageError as e:
+            print(f"oais_etl: {e}", file=sys.stderr, flush=True)
+            sys.exit(3)
     # A real file, so tracebacks show the user's lines; named by content, so restarts and io:// runs reuse it.
     folder = os.path.join(tempfile.gettempdir(), "oais-etl-source", f"{etl}-{hashlib.sha256(source.encode()).hexdigest()[:12]}")
     os.makedirs(folder, exist_ok=True)

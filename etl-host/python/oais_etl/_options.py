@@ -1,7 +1,6 @@
 """Command line and environment of a transformer: the same conventions as the C# host (TransformerServerOptions.cs)."""
 
 import os
-from dataclasses import dataclass, field
 from typing import List, Optional
 
 DEFAULT_PORT = 8000  # AIStore's transformer port
@@ -19,17 +18,22 @@ def _positive(value: Optional[str]) -> Optional[int]:
     return n if n > 0 else None
 
 
-@dataclass
 class ServerOptions:
     """--port N (else PORT, else 8000; 0 picks a free port), --stdio, --max-concurrency N (else MAX_CONCURRENCY, else
-    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), and the leftover arguments."""
+    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), and the leftover arguments.
+    (A plain class, not a dataclass: dataclasses imports inspect and ast, which io:// would pay for per object.)"""
 
-    port: int = DEFAULT_PORT
-    stdio: bool = False
-    max_concurrency: int = field(default_factory=_default_concurrency)
-    target_url: Optional[str] = None
-    host: str = "0.0.0.0"
-    rest: List[str] = field(default_factory=list)
+    def __init__(self, port: int = DEFAULT_PORT, stdio: bool = False, max_concurrency: Optional[int] = None,
+                 target_url: Optional[str] = None, host: str = "0.0.0.0", rest: Optional[List[str]] = None):
+        self.port = port
+        self.stdio = stdio
+        self.max_concurrency = max_concurrency or _default_concurrency()
+        self.target_url = target_url
+        self.host = host
+        self.rest = rest or []
+
+    def __repr__(self) -> str:
+        return f"ServerOptions({self.__dict__})"
 
 
 class UsageError(ValueError):

@@ -13,8 +13,9 @@ import urllib.parse
 from typing import Optional
 
 from . import _ws
-from ._core import TransformError, Transformer, describe, fetch_raw, put_bytes, put_streamed, status_of
+from ._core import TransformError, Transformer, describe, status_of
 from ._io import ChunkedReader, ChunkedWriter, FileReader, LengthReader, send_all
+from ._net import fetch_raw, put_bytes, put_streamed
 from ._options import ServerOptions
 
 MAX_CONTROL_BYTES = 1 << 20
@@ -165,8 +166,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 log(f"{method} {self.path} failed after the response started: {describe(e)}")
                 self._abort()
                 return
-            if isinstance(e, OSError) and not isinstance(e, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
-                self._abort()  # the caller went away
+            if isinstance(e, ConnectionError):
+                self._abort()  # the caller went away (or its body broke off): nobody to answer
                 return
             if not isinstance(e, TransformError):
                 traceback.print_exc(file=sys.stderr)
@@ -237,10 +238,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 output.write(self.transformer.run_bytes(request.reader.read_all(), request.path, request.args))
         except (_ws.WsProtocolError, _ws.WsClosed):
             raise
-        except OSError as e:
-            if not isinstance(e, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
-                raise  # the connection broke
-            reply = self._ws_error(object_id, path, e)
+        except ConnectionError:
+            raise  # the connection broke
         except Exception as e:  # noqa: BLE001 - the status says error, the connection goes on
             if not isinstance(e, TransformError):
                 traceback.print_exc(file=sys.stderr)
@@ -298,28 +297,6 @@ def make_server(transformer: Transformer, options: ServerOptions) -> Server:
     """The server, bound but not yet serving (``serve_forever`` in a thread to embed it; tests use port 0)."""
     handler = type("TransformHandler", (Handler,), {"transformer": transformer, "options": options})
     return Server((options.host, options.port), handler)
-
-
-def run_stdio(transformer: Transformer, stdin=None, stdout=None, stderr=None, environ=None) -> int:
-    """io://: the object on stdin, the result on stdout, the exit code says whether it worked (message on stderr)."""
-    env = os.environ if environ is None else environ
-    stdin = stdin or sys.stdin.buffer
-    stdout = stdout or sys.stdout.buffer
-    stderr = stderr or sys.stderr
-    path = env.get("OBJECT_PATH", "")
-    args = env.get("ETL_ARGS", "")
-    try:
-        if transformer.streaming:
-            transformer.run_stream(FileReader(stdin), stdout, path, args)
-        else:
-            stdout.write(transformer.run_bytes(stdin.read(), path, args))
-        stdout.flush()
-        return 0
-    except Exception as e:  # noqa: BLE001 - the exit code reports it
-        if not isinstance(e, TransformError):
-            traceback.print_exc(file=stderr)
-        print("transformer error: " + describe(e), file=stderr, flush=True)
-        return 1
 
 
 def serve_forever(transformer: Transformer, options: ServerOptions, ready: Optional[threading.Event] = None) -> None:

@@ -3,11 +3,9 @@
 A function with four parameters (reader, writer, path, args) is served as a streaming transform; with three
 (data, path, args) through the bytes API. Errors at import say what is wrong and where, then exit with code 3."""
 
-import inspect
 import os
 import runpy
 import sys
-import traceback
 
 
 def _fail(message: str) -> None:
@@ -28,16 +26,24 @@ def load_function(path: str, name: str = "transform"):
         _fail(f"importing {os.path.basename(path)} failed: {type(e).__name__}: {e} "
               "(list the package in runtime.python.packages, or install it on the node)")
     except BaseException as e:  # noqa: BLE001 - any failure at import is reported, not a traceback storm
+        import traceback
+
         last = traceback.extract_tb(e.__traceback__)[-1]
         _fail(f"importing {os.path.basename(path)} failed: {type(e).__name__}: {e} (line {last.lineno})")
     function = namespace.get(name)
     if not callable(function):
-        defined = sorted(k for k, v in namespace.items() if inspect.isfunction(v) and not k.startswith("_"))
+        defined = sorted(k for k, v in namespace.items() if hasattr(v, "__code__") and not k.startswith("_"))
         _fail(f"{os.path.basename(path)} defines no function '{name}' (functions there: {', '.join(defined) or 'none'})")
-    try:
-        parameters = len(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        parameters = 3
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        parameters = code.co_argcount  # a plain function: no need to import inspect (io:// pays imports per object)
+    else:
+        import inspect
+
+        try:
+            parameters = len(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            parameters = 3
     if parameters == 4:
         return None, function
     if parameters == 3:

@@ -97,9 +97,17 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new OaisException(OaisErrorCode.InvalidArgument, $"runtime.command: cannot run '{command[0]}': {e.Message}");
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"runtime.command: cannot run '{command[0]}': {e.Message}{FixFor(launch.Spec, command[0])}");
         }
     }
+
+    /// <summary>What to do about a command that would not start, by the kind of command it was.</summary>
+    private static string FixFor(EtlSpec spec, string program) =>
+        spec.Runtime.Python is not null
+            ? $" (runtime.python runs '{program}': install python3 on this node, or set Etl:PythonCommand)"
+            : spec.Runtime.Command[0] == "etl-host"
+                ? " (the built-in host is built with the silo into its etl-host/ folder: rebuild the silo, or set Etl:EtlHostCommand)"
+                : Path.IsPathRooted(program) ? " (no such file on this node)" : " (not found on this node's PATH: install it or give its absolute path)";
 
     private static string[] SplitCommand(string command) =>
         command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
