@@ -50,7 +50,7 @@ public sealed class EtlSpecParserPythonTests
     [InlineData("""{"source":"x=1","entry":"main"}""", "runtime.python.entry: unknown field")]
     [InlineData("\"def transform(): pass\"", "runtime.python: must be an object")]
     public void A_bad_python_field_is_named(string python, string problem) =>
-        Assert.Contains(problem, ProblemOf($$"""{"name":"bad-python","runtime":{"python":{{python}}}}"""));
+        Assert.Contains(problem, ProblemOf("""{"name":"bad-python","runtime":{"python":""" + python + "}}"));
 
     [Fact]
     public void Python_and_a_command_together_are_refused() =>
@@ -61,6 +61,7 @@ public sealed class EtlSpecParserPythonTests
     public void A_source_too_large_for_the_environment_is_refused_with_the_way_out()
     {
         var source = new string('#', EtlPythonSpec.MaxSourceBytes + 1);
-        Assert.Contains("build an image for larger code", ProblemOf($$"""{"name":"big-py","runtime":{"python":{"source":"{{source}}"}}}"""));
+        var spec = "{\"name\":\"big-py\",\"runtime\":{\"python\":{\"source\":\"" + source + "\"}}}";
+        Assert.Contains("build an image for larger code", ProblemOf(spec));
     }
 }
