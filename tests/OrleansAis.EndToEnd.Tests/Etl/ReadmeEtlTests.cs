@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
 /// <summary>
-/// The README's ETL quick start, taken from README.md itself and run line by line in bash against a silo started the way
+/// The README's ETL quick start (and docs/ETL.md's), taken from the file itself and run line by line in bash against a silo started the way
 /// the README starts it: the built silo with no command-line flags, in a fresh folder (its <c>./data</c>), Etl:Runtime
 /// left at auto. The one difference is the ports: the README's 8080/30000/11111 may be taken on a shared machine, so
 /// they come from OAIS_Silo__* environment variables (the README's Configuration section) and the commands'
@@ -92,12 +93,28 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
         Assert.True(SiloOutput.Contains("ETL transformers run as local processes") || SiloOutput.Contains("ETL transformers run as Docker containers"), SiloOutput);
     }
 
-    /// <summary>The command lines of each bash block in the README's ETL section (comments and blank lines dropped).</summary>
-    private static List<List<string>> EtlSectionBlocks()
+    [Fact]
+    public async Task The_etl_guides_quick_start_works_as_written()
     {
-        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        var start = readme.IndexOf("## Transform data where it lives (ETL)", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no ETL section");
+        var blocks = SectionBlocks("docs/ETL.md", "## Quick start");
+        var curl = Assert.Single(blocks, b => b.Any(line => line.Contains("/v1/etl -d")));
+        string? inline = null;
+        foreach (var line in curl)
+        {
+            var output = await BashAsync(line);
+            if (line.Contains("etl_name=")) inline = output;
+        }
+        Assert.Equal("HELLO WORLD", inline);
+    }
+
+    /// <summary>The command lines of each bash block in the README's ETL section (comments and blank lines dropped).</summary>
+    private static List<List<string>> EtlSectionBlocks() => SectionBlocks("README.md", "## Transform data where it lives (ETL)");
+
+    private static List<List<string>> SectionBlocks(string file, string heading)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, file));
+        var start = readme.IndexOf(heading, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{file} has no section '{heading}'");
         var end = readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
         var section = readme[start..(end < 0 ? readme.Length : end)];
         return BashBlock().Matches(section)
@@ -148,13 +165,26 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
         if (_silo is not null)
         {
-            if (!_silo.HasExited) _silo.Kill(entireProcessTree: true);
-            await _silo.WaitForExitAsync();
+            // The ETLs go first and the silo stops gracefully, so a Docker silo removes its containers too.
+            try
+            {
+                using var list = JsonDocument.Parse(await _http.GetStringAsync("v1/etl"));
+                foreach (var etl in list.RootElement.GetProperty("etls").EnumerateArray())
+                    using (await _http.DeleteAsync($"v1/etl/{etl.GetProperty("name").GetString()}")) { }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+            {
+                // the silo is gone already; killing it below is all that is left
+            }
+            if (!_silo.HasExited) Posix.Terminate(_silo.Id);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await _silo.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException) { _silo.Kill(entireProcessTree: true); await _silo.WaitForExitAsync(); }
             _silo.Dispose();
         }
+        _http.Dispose();
         try { Directory.Delete(_work, recursive: true); }
         catch (IOException) { /* a transformer's last write may race the delete; the temp folder is the OS's to clean */ }
     }
