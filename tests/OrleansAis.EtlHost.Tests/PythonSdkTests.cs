@@ -43,19 +43,19 @@ public sealed class PythonSdkTests
         await ws.SendAsync(1, "bkt/obj", [1]);
         var result = await ws.ReceiveAsync();
         Assert.Equal("error", result.Status);
-        Assert.Contains("RuntimeError: broke halfway", result.Message);
+        Assert.Contains("bkt/obj: RuntimeError: broke halfway", result.Message);
         Assert.Contains("test_transformers.py:", result.Message); // where it was raised
-        Assert.Contains("failed after the response started: RuntimeError: broke halfway", server.Output);
+        Assert.Contains("failed after the response started: bkt/obj: RuntimeError: broke halfway", server.Output);
     }
 
     [SkippableFact]
-    public async Task A_python_exception_is_a_500_naming_its_type_and_line()
+    public async Task A_python_exception_is_a_500_naming_the_object_its_type_and_line()
     {
         await using var server = await ServeAsync("name-error");
         using var response = await server.Http.PutAsync("bkt/obj", new ByteArrayContent([1]));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var message = await response.Content.ReadAsStringAsync();
-        Assert.StartsWith("transformer error: NameError: name 'undefined_name' is not defined (at test_transformers.py:", message);
+        Assert.StartsWith("transformer error: bkt/obj: NameError: name 'undefined_name' is not defined (at test_transformers.py:", message);
         Assert.Contains("in crash_on_import_of_nothing)", message);
     }
 

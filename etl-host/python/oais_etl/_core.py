@@ -18,8 +18,9 @@ class TransformError(Exception):
         self.message = message
 
 
-def describe(error: BaseException) -> str:
-    """The message a caller sees: ours as is; a Python exception with its type and where it was raised."""
+def describe(error: BaseException, path: str = "") -> str:
+    """The message a caller sees: a TransformError's as is (it chose its words); a Python exception with the object it
+    failed on, its type, and where it was raised."""
     if isinstance(error, TransformError):
         return error.message
     if isinstance(error, FileNotFoundError):
@@ -31,7 +32,7 @@ def describe(error: BaseException) -> str:
     if frames:
         last = frames[-1]
         text += f" (at {os.path.basename(last.filename)}:{last.lineno} in {last.name})"
-    return text
+    return f"{path}: {text}" if path else text
 
 
 def status_of(error: BaseException) -> int:

@@ -163,7 +163,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except Exception as e:  # noqa: BLE001 - every failure is answered
             if writer is not None and writer.started:
                 # Part of the result is out: end the connection so nobody takes a truncated result for a complete one.
-                log(f"{method} {self.path} failed after the response started: {describe(e)}")
+                log(f"{method} {self.path} failed after the response started: {describe(e, request.path if request else '')}")
                 self._abort()
                 return
             if isinstance(e, ConnectionError):
@@ -177,7 +177,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     body.drain()
                 except (OSError, ValueError):
                     self.close_connection = True
-            self._fail(method, status_of(e), describe(e))
+            self._fail(method, status_of(e), describe(e, request.path if request else ""))
         finally:
             if request is not None:
                 request.close()
@@ -256,7 +256,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     @staticmethod
     def _ws_error(object_id, path, error) -> dict:
-        message = describe(error)
+        message = describe(error, path)
         log(f"ws {path} failed: {message}")
         return {"id": object_id, "status": "error", "message": "transformer error: " + message, "direct_put_length": None}
 

@@ -27,5 +27,5 @@ def run_stdio(transformer: Transformer, stdin=None, stdout=None, stderr=None, en
             import traceback
 
             traceback.print_exc(file=stderr)
-        print("transformer error: " + describe(e), file=stderr, flush=True)
+        print("transformer error: " + describe(e, path), file=stderr, flush=True)
         return 1
