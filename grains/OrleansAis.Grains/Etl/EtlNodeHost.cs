@@ -213,7 +213,10 @@ public sealed class EtlNodeHost(
             }
             await Task.Delay(100, ct);
         }
-        throw new OaisException(OaisErrorCode.TransformTimeout, $"transformer did not answer /health within init_timeout {etl.Spec.InitTimeout}");
+        throw new OaisException(OaisErrorCode.TransformTimeout,
+            $"transformer did not answer GET {new Uri(endpoint, "/health")} within init_timeout {etl.Spec.InitTimeout} (it must listen on " +
+            $"$PORT={etl.Port}, all interfaces or 127.0.0.1, and answer 200 when ready; raise init_timeout if it starts slowly); " +
+            $"last output: {await instance.LogsAsync(10, CancellationToken.None)}");
     }
 
     /// <summary>Crash detection: a transformer that exits on its own is restarted, up to the limit; then the ETL is aborted everywhere.</summary>

@@ -152,6 +152,31 @@ public sealed class PythonEtlTests(ThreeSiloProcessEtlCluster cluster) : IClassF
         }
     }
 
+    [SkippableFact]
+    public async Task A_transformer_that_never_answers_health_times_out_with_what_to_check_and_its_output()
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        // Its import never finishes, so it never serves: the init fails at init_timeout, saying what was expected.
+        var spec = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["name"] = "py-never-healthy", ["init_timeout"] = "3s",
+            ["runtime"] = new { python = new { source = "import time\nprint('loading a huge model...', flush=True)\ntime.sleep(3600)\n" } },
+        });
+        using var response = await _etl.InitAsync(spec);
+        var message = await response.Content.ReadAsStringAsync();
+        try
+        {
+            Assert.False(response.IsSuccessStatusCode, message);
+            Assert.Contains("within init_timeout", message);
+            Assert.Contains("$PORT=", message);
+            Assert.Contains("loading a huge model...", message);
+        }
+        finally
+        {
+            await _etl.DeleteAsync("py-never-healthy");
+        }
+    }
+
     [Fact]
     public async Task A_bad_python_spec_is_a_400_naming_the_field()
     {
