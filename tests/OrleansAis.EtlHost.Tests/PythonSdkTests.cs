@@ -91,7 +91,13 @@ public sealed class PythonSdkTests
             Assert.Equal("cba", Encoding.UTF8.GetString(stdout));
             (exit, _, stderr) = await EtlHostProcess.RunAsync(ProtocolHosts.PythonStartInfo(["-m", "oais_etl", "--source", source, "--stdio"]), []);
             Assert.Equal(3, exit);
-            Assert.Contains("defines no function 'transform' (functions there: reverse)", stderr);
+            Assert.Contains("defines no function or class 'transform' (there: reverse)", stderr);
+
+            // A class, as AIStore's init_class takes: made once, its transform method serves.
+            await File.WriteAllTextAsync(source, "class Shout:\n    def __init__(self):\n        self.suffix = b'!'\n    def transform(self, data, path, args):\n        return data.upper() + self.suffix\n");
+            (exit, stdout, stderr) = await EtlHostProcess.RunAsync(ProtocolHosts.PythonStartInfo(["-m", "oais_etl", "--source", source, "--function", "Shout", "--stdio"]), "abc"u8.ToArray());
+            Assert.True(exit == 0, stderr);
+            Assert.Equal("ABC!", Encoding.UTF8.GetString(stdout));
         }
         finally
         {

@@ -32,11 +32,15 @@ def load_function(path: str, name: str = "transform"):
         _fail(f"importing {os.path.basename(path)} failed: {type(e).__name__}: {e} (line {last.lineno})")
     function = namespace.get(name)
     if not callable(function):
-        defined = sorted(k for k, v in namespace.items() if hasattr(v, "__code__") and not k.startswith("_"))
-        _fail(f"{os.path.basename(path)} defines no function '{name}' (functions there: {', '.join(defined) or 'none'})")
+        defined = sorted(k for k, v in namespace.items()
+                         if (hasattr(v, "__code__") or isinstance(v, type)) and not k.startswith("_"))
+        _fail(f"{os.path.basename(path)} defines no function or class '{name}' (there: {', '.join(defined) or 'none'})")
+    if isinstance(function, type):
+        function = _method_of(function, name)
     code = getattr(function, "__code__", None)
     if code is not None:
-        parameters = code.co_argcount  # a plain function: no need to import inspect (io:// pays imports per object)
+        # A plain function or method: no need to import inspect (io:// pays imports per object).
+        parameters = code.co_argcount - (1 if hasattr(function, "__self__") else 0)
     else:
         import inspect
 
@@ -49,3 +53,16 @@ def load_function(path: str, name: str = "transform"):
     if parameters == 3:
         return function, None
     _fail(f"{name} takes {parameters} parameters; use (data, path, args) or (reader, writer, path, args)")
+
+
+def _method_of(cls, name):
+    """AIStore's init_class: a class is instantiated once (no arguments) and its transform (or transform_stream)
+    method serves, so state set up in __init__ (a model, a lookup table) is loaded once, not per object."""
+    try:
+        instance = cls()
+    except Exception as e:  # noqa: BLE001 - reported as an init failure
+        _fail(f"{name}() failed: {type(e).__name__}: {e}")
+    for method in ("transform_stream", "transform"):
+        if callable(getattr(instance, method, None)):
+            return getattr(instance, method)
+    _fail(f"class {name} has no transform(self, data, path, args) or transform_stream(self, reader, writer, path, args) method")

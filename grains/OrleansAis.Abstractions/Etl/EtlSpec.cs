@@ -100,7 +100,7 @@ public sealed partial class EtlPythonSpec
     public const int MaxSourceBytes = 100 << 10;
 
     [Id(0)] public string Source { get; init; } = "";
-    /// <summary>transform(data, path, args) -> bytes, or transform_stream-style (reader, writer, path, args).</summary>
+    /// <summary>The function: (data, path, args) -> bytes, or streaming (reader, writer, path, args); or a class with such a transform method.</summary>
     [Id(1)] public string Function { get; init; } = "transform";
     /// <summary>pip requirements installed before the transformer starts; refused at init where no index is reachable.</summary>
     [Id(2)] public IReadOnlyList<string> Packages { get; init; } = [];

@@ -26,7 +26,7 @@ internal static class EtlInitCommand
             Description = "Without a spec file: a Python file whose function is the transformer (runtime.python; no image to build)",
             HelpName = "FILE.py",
         };
-        var function = new Option<string?>("--function") { Description = "With --from-file: the function to run (default transform)", HelpName = "NAME" };
+        var function = new Option<string?>("--function") { Description = "With --from-file: the function (or class, as AIStore's init_class) to run (default transform)", HelpName = "NAME" };
         var packages = new Option<string?>("--packages") { Description = "With --from-file: pip packages it needs, comma-separated", HelpName = "A,B" };
         var command = new Command("init", "Start an ETL on every silo from a spec file (or the quick flags); waits until it runs everywhere")
         {
