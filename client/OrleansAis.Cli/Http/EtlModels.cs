@@ -13,7 +13,7 @@ internal sealed record EtlSummaryList(IReadOnlyList<EtlSummary> Etls);
 internal sealed record EtlDetails(string Name, string Stage, string? AbortReason, JsonElement Spec, IReadOnlyList<EtlNodeReport> Nodes);
 
 internal sealed record EtlNodeReport(string Node, string Stage, string? Error, string Runtime, string? Endpoint, int Restarts,
-    long Objects, long BytesIn, long BytesOut, long Errors);
+    long Objects, long BytesIn, long BytesOut, long Errors, string? LastTransformError = null);
 
 internal sealed record EtlDetailsList(IReadOnlyList<EtlDetails> Etls);
 

@@ -21,6 +21,8 @@ public sealed class EtlNodeStatus
     [Id(4)] public string? Endpoint { get; init; }
     [Id(5)] public EtlCounters Counters { get; init; } = new();
     [Id(6)] public int Restarts { get; init; }
+    /// <summary>"TIME bucket/object: message" of the last object that failed on this node, or null.</summary>
+    [Id(7)] public string? LastTransformError { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlCounters")]

@@ -151,22 +151,28 @@ public sealed class EtlNodeHost(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            Failed(etl);
-            throw new OaisException(OaisErrorCode.TransformTimeout,
+            var timedOut = new OaisException(OaisErrorCode.TransformTimeout,
                 $"ETL '{name}' on node {NodeId} did not transform '{job.Bucket}/{job.Name}' within obj_timeout {etl.Spec.ObjTimeout}");
+            Failed(etl, job, timedOut.Message);
+            throw timedOut;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Failed(etl);
             // A transformer that died mid-request: say so rather than report a bare connection error.
             if (etl.Instance?.Exited.IsCompleted == true)
-                throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{name}' on node {NodeId} crashed: {etl.Instance.Exited.Result}");
+            {
+                var crashed = new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{name}' on node {NodeId} crashed: {etl.Instance.Exited.Result}");
+                Failed(etl, job, crashed.Message);
+                throw crashed;
+            }
+            Failed(etl, job, e.Message);
             throw;
         }
     }
 
-    private void Failed(RunningEtl etl)
+    private void Failed(RunningEtl etl, TransformJob job, string message)
     {
+        etl.LastTransformError = $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {job.Bucket}/{job.Name}: {message}";
         etl.CountError();
         metrics.Failed(etl.Spec, NodeId);
     }

@@ -106,6 +106,43 @@ public sealed class PythonEtlTests(ThreeSiloProcessEtlCluster cluster) : PythonE
         }
     }
 
+    [SkippableFact]
+    public async Task A_python_exception_reaches_the_caller_and_each_silo_shows_its_last_failed_object()
+    {
+        PythonRequirement.SkipUnlessAvailable();
+        const string name = "py-failing";
+        await Etl.CreateBucketAsync("py-fail");
+        await Etl.PutAsync("py-fail", "labels/broken.cls", new StringContent("not a number"));
+        var source = "def transform(data, path, args):\n    return str(int(data)).encode()\n";
+        await Etl.InitOkAsync(PythonSpec(name, "hpush://", source));
+        try
+        {
+            using var failed = await Etl.GetTransformedAsync("py-fail", "labels/broken.cls", name);
+            var message = await failed.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+            // The transformer's own words: the object, the Python exception, where it was raised.
+            Assert.Contains("py-fail/labels/broken.cls: ValueError: invalid literal for int() with base 10", message);
+            Assert.Contains("(at transform.py:2 in transform)", message);
+
+            using var head = await Cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Etl.ObjectUri("py-fail", "labels/broken.cls", "")));
+            var owner = head.Headers.GetValues("X-Oais-Node").Single();
+            var nodes = (await Etl.ViewAsync(name)).GetProperty("nodes").EnumerateArray().ToList();
+            var last = nodes.Single(n => n.GetProperty("node").GetString() == owner).GetProperty("last_transform_error").GetString();
+            Assert.Contains("py-fail/labels/broken.cls: ", last);
+            Assert.Contains("ValueError: invalid literal for int()", last);
+            Assert.All(nodes.Where(n => n.GetProperty("node").GetString() != owner), n => Assert.Equal(JsonValueKind.Null, n.GetProperty("last_transform_error").ValueKind));
+
+            var show = await Cli.OaisCli.RunAsync(Cluster.Endpoint, ["etl", "show", name]);
+            Assert.True(show.ExitCode == 0, show.Stderr);
+            Assert.Contains($"last failed object on {owner}: ", show.Stdout);
+            Assert.Contains("ValueError", show.Stdout);
+        }
+        finally
+        {
+            await Etl.DeleteAsync(name);
+        }
+    }
+
     [Fact]
     public async Task A_bad_python_spec_is_a_400_naming_the_field()
     {

@@ -23,7 +23,7 @@ public static class EtlJson
         spec = Spec(info.Spec),
         nodes = info.Nodes.Select(n => new
         {
-            node = n.NodeId, stage = n.Stage, error = n.Error, runtime = n.Runtime, endpoint = n.Endpoint, restarts = n.Restarts,
+            node = n.NodeId, stage = n.Stage, error = n.Error, last_transform_error = n.LastTransformError, runtime = n.Runtime, endpoint = n.Endpoint, restarts = n.Restarts,
             objects = n.Counters.Objects, bytes_in = n.Counters.BytesIn, bytes_out = n.Counters.BytesOut, errors = n.Counters.Errors,
         }),
     };
