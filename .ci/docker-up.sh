@@ -3,7 +3,7 @@
 #  1. reuses an engine that already answers (`docker info`), else installs docker.io when missing and starts
 #     `dockerd --iptables=false --bridge=none` in the background (log in a temp file), waiting up to 60 s;
 #  2. runs etl-host/build-image.sh (base image from the ${OAIS_CACHE:-~/.cache/oais} tar or debootstrap, then
-#     the oais/etl-host:latest image).
+#     the oais/etl-host:latest image), then `build-image.sh python` (oais/etl-python:latest, for runtime.python).
 # Only when THIS script started the daemon does it write the daemon's pid to $OAIS_DOCKERD_PIDFILE (default
 # ${TMPDIR:-/tmp}/oais-dockerd.pid); .ci/docker-down.sh with the same variable stops that daemon and nothing else.
 # Run it (don't source it). Knobs: OAIS_DOCKERD_ARGS (extra dockerd arguments, e.g. a second daemon's
@@ -59,3 +59,7 @@ fi
 started=$(date +%s)
 bash "$build"
 echo "docker-up: etl-host image ready in $(( $(date +%s) - started )) s"
+# The Python SDK image for runtime.python on the Docker runtime (its own debootstrapped python3 base, cached likewise).
+started=$(date +%s)
+bash "$build" python
+echo "docker-up: etl-python image ready in $(( $(date +%s) - started )) s"

@@ -21,8 +21,9 @@ public sealed class EtlInlineScenario : IScenario
     private static readonly (string Label, int Bytes)[] Sizes = [("1 MiB", Mebibyte), ("4 KiB", 4 << 10)];
 
     /// <summary>What one row reads through. <c>MaxRatio</c>: the performance contract's CPU goal at 1 MiB (DESIGN.md §8).</summary>
+    /// <c>Python</c>: a zero-image Python ETL (`runtime.python`, a streaming echo under the Python SDK) instead of the command.
     private sealed record Variant(string Name, string Label, string Communicator, string[] Command, bool Fqn = false, bool Md5 = false, double? CpuGoal = null,
-        double? ThroughputGoal1M = null, double? ThroughputGoal4K = null)
+        double? ThroughputGoal1M = null, double? ThroughputGoal4K = null, bool Python = false)
     {
         public bool PerObjectProcess => Communicator == "io://";
     }
@@ -40,6 +41,10 @@ public sealed class EtlInlineScenario : IScenario
         new("bench-ws-md5", "`ws://` md5", "ws://", ["etl-host", "md5"], Md5: true),
         new("bench-io-cat", "`io://` cat", "io://", ["cat"]),
         new("bench-io-echo", "`io://` echo (.NET `etl-host --stdio`)", "io://", ["etl-host", "echo", "--stdio"]),
+        new("bench-py-hpush-echo", "`hpush://` echo, Python SDK", "hpush://", [], Python: true),
+        new("bench-py-hrev-echo", "`hrev://` echo, Python SDK", "hrev://", [], Python: true),
+        new("bench-py-ws-echo", "`ws://` echo, Python SDK", "ws://", [], Python: true),
+        new("bench-py-io-echo", "`io://` echo, Python SDK (`--stdio`)", "io://", [], Python: true),
     ];
 
     // io:// starts a process per object (a .NET one takes most of a second of CPU on a busy 2-core machine): with the
@@ -65,7 +70,8 @@ public sealed class EtlInlineScenario : IScenario
             {
                 BenchmarkContext.Log($"init ETL {v.Name} ({v.Communicator}{(v.Fqn ? " + fqn" : "")})");
                 await admin.DeleteEtlAsync(v.Name, ct); // a leftover of an interrupted run would make the init a 409
-                await admin.InitAsync(v.Name, v.Communicator, v.Command, v.Fqn, supportDirectPut: false, ct);
+                if (v.Python) await admin.InitEchoAsync(v.Name, v.Communicator, supportDirectPut: false, ct, python: true);
+                else await admin.InitAsync(v.Name, v.Communicator, v.Command, v.Fqn, supportDirectPut: false, ct);
             }
             var targets = Variants.Select(v => new EtlReadTarget(http, plain, v.Name, v.Label)).ToList();
 
@@ -120,6 +126,9 @@ public sealed class EtlInlineScenario : IScenario
                   (with `hpull://` it then answers the client itself: the silo only redirects).
                 - `io://`: the silo runs a command per object, object on stdin: `cat`, or a new .NET process
                   (`etl-host echo --stdio`), which shows what .NET start-up costs apart from the communicator.
+                - *Python SDK*: a zero-image Python ETL (`runtime.python`) whose function is a streaming echo under
+                  `oais_etl` (python3, standard library only), on the same communicators; `io://` runs
+                  `python3 -m oais_etl --from-env --stdio` per object.
 
                 *Server CPU ms/op* is the CPU time of the silo's process tree per request: the silo, the transformer
                 processes, and for `io://` the per-object processes (counted once they exit). A 4 KiB row shows what a

@@ -20,21 +20,36 @@ public sealed class OaisAdmin(HttpClient http, Uri endpoint)
     public Uri Endpoint => endpoint;
 
     /// <summary>Initializes the built-in echo transformer on every silo; <c>io://</c> runs it once per object with <c>--stdio</c>.</summary>
-    public Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct) =>
-        InitAsync(name, communicator, communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"], fqn: false, supportDirectPut, ct);
+    public Task InitEchoAsync(string name, string communicator, bool supportDirectPut, CancellationToken ct, bool python = false) =>
+        python
+            ? InitSpecAsync(name, communicator, new Dictionary<string, object> { ["python"] = new { source = PythonEcho, function = "transform" } }, fqn: false, supportDirectPut, ct)
+            : InitAsync(name, communicator, communicator == "io://" ? ["etl-host", "echo", "--stdio"] : ["etl-host", "echo"], fqn: false, supportDirectPut, ct);
 
     /// <summary>Initializes an ETL running <paramref name="command"/> on every silo (fqn: the transformer reads the object's file).</summary>
-    public Task InitAsync(string name, string communicator, IReadOnlyList<string> command, bool fqn, bool supportDirectPut, CancellationToken ct)
+    public Task InitAsync(string name, string communicator, IReadOnlyList<string> command, bool fqn, bool supportDirectPut, CancellationToken ct) =>
+        InitSpecAsync(name, communicator, new Dictionary<string, object> { ["command"] = command }, fqn, supportDirectPut, ct);
+
+    private Task InitSpecAsync(string name, string communicator, Dictionary<string, object> runtime, bool fqn, bool supportDirectPut, CancellationToken ct)
     {
         // Only what differs from the server's defaults: the spec is parsed as a user would write it.
         var spec = new Dictionary<string, object>
         {
-            ["name"] = name, ["communication"] = communicator, ["runtime"] = new Dictionary<string, object> { ["command"] = command },
+            ["name"] = name, ["communication"] = communicator, ["runtime"] = runtime,
             ["init_timeout"] = "90s", ["support_direct_put"] = supportDirectPut,
         };
         if (fqn) spec["argument"] = "fqn";
         return Described($"init ETL {name} ({communicator})", () => _api.InitEtlAsync(JsonSerializer.Serialize(spec, OaisJson.Options), ct));
     }
+
+    /// <summary>The Python SDK's streaming echo, as a user would write it for runtime.python.</summary>
+    private const string PythonEcho = """
+        def transform(reader, writer, path, args):
+            while True:
+                piece = reader.read(1 << 20)
+                if not piece:
+                    return
+                writer.write(piece)
+        """;
 
     /// <summary>Stops and removes an ETL; one that does not exist (any more) is fine.</summary>
     public Task DeleteEtlAsync(string name, CancellationToken ct) =>

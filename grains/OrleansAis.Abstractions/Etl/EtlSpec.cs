@@ -30,8 +30,9 @@ public sealed partial class EtlSpec
     {
         var problems = new List<string>();
         if (NameProblem(Name) is { } name) problems.Add(name);
-        if (string.IsNullOrWhiteSpace(Runtime.Image) && Runtime.Command.Count == 0)
-            problems.Add("runtime: give runtime.image, runtime.command, or both");
+        if (string.IsNullOrWhiteSpace(Runtime.Image) && Runtime.Command.Count == 0 && Runtime.Python is null)
+            problems.Add("runtime: give runtime.image, runtime.command, or both (or runtime.python for a Python function)");
+        if (Runtime.Python is { } python) problems.AddRange(python.Problems(Runtime.Command.Count > 0));
         if (Runtime.Command.Any(string.IsNullOrEmpty)) problems.Add("runtime.command: contains an empty element");
         if (Argument is not ("" or "fqn")) problems.Add($"argument: '{Argument}' is not \"\" or \"fqn\"");
         if (Argument == "fqn" && Communication == EtlCommunication.Io) problems.Add("argument: fqn does not apply to io:// (the command reads stdin)");
@@ -84,6 +85,45 @@ public sealed class EtlRuntimeSpec
     /// </summary>
     [Id(1)] public IReadOnlyList<string> Command { get; init; } = [];
     [Id(2)] public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    /// <summary>A Python function run under the oais_etl SDK with no image build (AIStore's init_class); null otherwise.</summary>
+    [Id(3)] public EtlPythonSpec? Python { get; init; }
+}
+
+/// <summary>
+/// <c>runtime.python</c>: the source of a module and the function in it, served by the Python SDK (etl-host/python):
+/// host python3 on the process runtime, the <c>oais/etl-python</c> image (or runtime.image) on Docker.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("oais.EtlPythonSpec")]
+public sealed partial class EtlPythonSpec
+{
+    /// <summary>The source travels to the transformer in an environment variable; Linux caps one at 128 KiB.</summary>
+    public const int MaxSourceBytes = 100 << 10;
+
+    [Id(0)] public string Source { get; init; } = "";
+    /// <summary>The function: (data, path, args) -> bytes, or streaming (reader, writer, path, args); or a class with such a transform method.</summary>
+    [Id(1)] public string Function { get; init; } = "transform";
+    /// <summary>pip requirements installed before the transformer starts; refused at init where no index is reachable.</summary>
+    [Id(2)] public IReadOnlyList<string> Packages { get; init; } = [];
+
+    public IEnumerable<string> Problems(bool commandGiven)
+    {
+        if (commandGiven) yield return "runtime.python: give runtime.python or runtime.command, not both (the SDK is the command)";
+        if (string.IsNullOrWhiteSpace(Source)) yield return "runtime.python.source: is required (the Python code defining the function)";
+        else if (System.Text.Encoding.UTF8.GetByteCount(Source) > MaxSourceBytes)
+            yield return $"runtime.python.source: {System.Text.Encoding.UTF8.GetByteCount(Source) >> 10} KiB; at most {MaxSourceBytes >> 10} KiB (build an image for larger code)";
+        if (!Identifier().IsMatch(Function)) yield return $"runtime.python.function: '{Function}' is not a Python function name";
+        foreach (var package in Packages)
+        {
+            if (!Requirement().IsMatch(package)) yield return $"runtime.python.packages: '{package}' is not a pip requirement like numpy or pillow>=10";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex Identifier();
+
+    // A name, extras and version specifiers; never an option (a leading '-') or a path or URL.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?([<>=!~]=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?[A-Za-z0-9.*+!_-]+)*)?$")]
+    private static partial Regex Requirement();
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlResources")]

@@ -23,6 +23,8 @@ public sealed class EtlNodeStatus
     [Id(6)] public int Restarts { get; init; }
     /// <summary>How this node reaches its transformer: "unix" (its Unix socket), "tcp" (loopback), or none for io://.</summary>
     [Id(7)] public string? Transport { get; init; }
+    /// <summary>"TIME bucket/object: message" of the last object that failed on this node, or null.</summary>
+    [Id(8)] public string? LastTransformError { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlCounters")]

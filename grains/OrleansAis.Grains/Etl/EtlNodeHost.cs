@@ -153,22 +153,28 @@ public sealed class EtlNodeHost(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            Failed(etl);
-            throw new OaisException(OaisErrorCode.TransformTimeout,
+            var timedOut = new OaisException(OaisErrorCode.TransformTimeout,
                 $"ETL '{name}' on node {NodeId} did not transform '{job.Bucket}/{job.Name}' within obj_timeout {etl.Spec.ObjTimeout}");
+            Failed(etl, job, timedOut.Message);
+            throw timedOut;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Failed(etl);
             // A transformer that died mid-request: say so rather than report a bare connection error.
             if (etl.Instance?.Exited.IsCompleted == true)
-                throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{name}' on node {NodeId} crashed: {etl.Instance.Exited.Result}");
+            {
+                var crashed = new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{name}' on node {NodeId} crashed: {etl.Instance.Exited.Result}");
+                Failed(etl, job, crashed.Message);
+                throw crashed;
+            }
+            Failed(etl, job, e.Message);
             throw;
         }
     }
 
-    private void Failed(RunningEtl etl)
+    private void Failed(RunningEtl etl, TransformJob job, string message)
     {
+        etl.LastTransformError = $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {job.Bucket}/{job.Name}: {message}";
         etl.CountError();
         metrics.Failed(etl.Spec, NodeId);
     }
@@ -226,7 +232,10 @@ public sealed class EtlNodeHost(
             }
             await Task.Delay(100, ct);
         }
-        throw new OaisException(OaisErrorCode.TransformTimeout, $"transformer did not answer /health within init_timeout {etl.Spec.InitTimeout}");
+        throw new OaisException(OaisErrorCode.TransformTimeout,
+            $"transformer did not answer GET {new Uri(endpoint, "/health")} within init_timeout {etl.Spec.InitTimeout} (it must listen on " +
+            $"$PORT={etl.Port}, all interfaces or 127.0.0.1, and answer 200 when ready; raise init_timeout if it starts slowly); " +
+            $"last output: {await instance.LogsAsync(10, CancellationToken.None)}");
     }
 
     /// <summary>Crash detection: a transformer that exits on its own is restarted, up to the limit; then the ETL is aborted everywhere.</summary>

@@ -24,6 +24,15 @@ public sealed class EtlOptions
     /// </summary>
     public string? EtlHostCommand { get; set; }
 
+    /// <summary>The interpreter that runs runtime.python transformers on the Process runtime.</summary>
+    public string PythonCommand { get; set; } = "python3";
+
+    /// <summary>
+    /// The folder holding the Python SDK (<c>oais_etl/</c>), put on PYTHONPATH for runtime.python on the Process runtime;
+    /// the silo defaults it to the copy in its own folder. Null: the SDK must be importable already.
+    /// </summary>
+    public string? PythonSdkPath { get; set; }
+
     /// <summary>How often a crashed transformer is restarted before the ETL is aborted.</summary>
     public int MaxRestarts { get; set; } = 3;
 

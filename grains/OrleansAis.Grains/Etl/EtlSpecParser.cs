@@ -36,6 +36,7 @@ public static class EtlSpecParser
                 Image = runtime is null ? null : Str(runtime, "image", problems, "runtime."),
                 Command = runtime is null ? [] : Command(runtime["command"], problems),
                 Env = runtime is null ? new Dictionary<string, string>() : Env(runtime["env"], "runtime.env", problems),
+                Python = runtime is null ? null : Python(runtime["python"], problems),
             },
             Communication = communication,
             Argument = Str(spec, "argument", problems) ?? Str(spec, "arg_type", problems) ?? "",
@@ -195,6 +196,38 @@ public static class EtlSpecParser
                 problems.Add("runtime.command: must be a list of strings");
                 return [];
         }
+    }
+
+    /// <summary>runtime.python: {source, function, packages}; packages may be a list or one space/comma-separated string.</summary>
+    private static EtlPythonSpec? Python(JsonNode? node, List<string> problems)
+    {
+        if (node is null) return null;
+        if (node is not JsonObject o)
+        {
+            problems.Add("runtime.python: must be an object {source, function, packages}");
+            return null;
+        }
+        foreach (var key in o.Select(p => p.Key).Where(k => k is not ("source" or "function" or "packages")))
+            problems.Add($"runtime.python.{key}: unknown field");
+        IReadOnlyList<string> packages = o["packages"] switch
+        {
+            null => [],
+            JsonValue v when v.TryGetValue<string>(out var text) => text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
+            JsonArray a when a.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _)) => a.Select(x => x!.GetValue<string>()).ToList(),
+            _ => Problem(problems, "runtime.python.packages: must be a list of strings"),
+        };
+        return new EtlPythonSpec
+        {
+            Source = Str(o, "source", problems, "runtime.python.") ?? "",
+            Function = Str(o, "function", problems, "runtime.python.") ?? "transform",
+            Packages = packages,
+        };
+    }
+
+    private static IReadOnlyList<string> Problem(List<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return [];
     }
 
     private static IReadOnlyDictionary<string, string> Env(JsonNode? node, string path, List<string> problems)

@@ -14,6 +14,8 @@ internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind
     public string RuntimeKind { get; } = runtimeKind;
     public EtlStage Stage { get; set; } = EtlStage.Initializing;
     public string? Error { get; set; }
+    /// <summary>The last failed object here: when, which object, and the transformer's own message (shown per node).</summary>
+    public string? LastTransformError { get; set; }
     public int Restarts { get; set; }
     /// <summary>Set while a stop or delete is in progress or done: an exit is then not a crash.</summary>
     public bool Stopping { get; set; }
@@ -36,7 +38,7 @@ internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind
 
     public EtlNodeStatus Status(string nodeId) => new()
     {
-        NodeId = nodeId, Stage = Stage, Error = Error, Runtime = RuntimeKind, Restarts = Restarts,
+        NodeId = nodeId, Stage = Stage, Error = Error, Runtime = RuntimeKind, Restarts = Restarts, LastTransformError = LastTransformError,
         Endpoint = Spec.Communication == EtlCommunication.Io ? null : PublicEndpoint?.ToString(),
         Transport = Spec.Communication == EtlCommunication.Io || Communicator is null ? null : Socket is null ? "tcp" : "unix",
         Counters = new EtlCounters

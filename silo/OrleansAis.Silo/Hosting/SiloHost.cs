@@ -70,10 +70,16 @@ public static class SiloHost
             // tests shorten them so a killed silo is declared dead within seconds instead of tens of seconds.
             silo.Services.AddOptions<ClusterMembershipOptions>().Bind(builder.Configuration.GetSection(MembershipSection));
             silo.AddOrleansAis(node =>
-            {
-                node.Id = nodeId;
-                node.HttpUrl ??= host.HttpUrl;
-            });
+                {
+                    node.Id = nodeId;
+                    node.HttpUrl ??= host.HttpUrl;
+                },
+                // Runs after the configuration binding, so an explicit Etl:EtlHostCommand still wins.
+                etl: etl =>
+                {
+                    etl.EtlHostCommand ??= BuiltInEtlHost.Command(AppContext.BaseDirectory);
+                    etl.PythonSdkPath ??= BuiltInEtlHost.PythonSdk(AppContext.BaseDirectory);
+                });
             silo.AddDashboard();
         });
 

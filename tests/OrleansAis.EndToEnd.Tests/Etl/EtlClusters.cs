@@ -26,3 +26,12 @@ public sealed class DockerEtlCluster : SiloCluster
 
     protected override IEnumerable<string> SiloArgs(int index) => ["--Etl:Runtime=docker"];
 }
+
+/// <summary>Three silos running transformers as Docker containers; not started without Docker.</summary>
+public sealed class ThreeSiloDockerEtlCluster() : SiloCluster(3)
+{
+    public override Task InitializeAsync() =>
+        OrleansAis.Tests.Etl.DockerAvailability.Missing is null ? base.InitializeAsync() : Task.CompletedTask; // the tests skip or fail with the reason
+
+    protected override IEnumerable<string> SiloArgs(int index) => ["--Etl:Runtime=docker"];
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Net.Sockets;
 using OrleansAis.Testing;
@@ -25,9 +26,13 @@ public static class EtlHostProcess
     }
 
     /// <summary>Runs to the end with <paramref name="stdin"/> as input.</summary>
-    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(IEnumerable<string> args, byte[] stdin, IReadOnlyDictionary<string, string>? env = null)
+    public static Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(IEnumerable<string> args, byte[] stdin, IReadOnlyDictionary<string, string>? env = null) =>
+        RunAsync(StartInfo(args, env), stdin);
+
+    /// <summary>Runs any transformer command (stdin, stdout and stderr redirected) to the end with <paramref name="stdin"/> as input.</summary>
+    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(ProcessStartInfo info, byte[] stdin)
     {
-        using var process = Process.Start(StartInfo(args, env))!;
+        using var process = Process.Start(info)!;
         RunRegistry.Track(process);
         try
         {
@@ -72,9 +77,12 @@ public sealed class EtlHostServer : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private EtlHostServer(Process process, Uri baseUri)
+    private readonly StringBuilder _output;
+
+    private EtlHostServer(Process process, Uri baseUri, StringBuilder output)
     {
         _process = process;
+        _output = output;
         BaseUri = baseUri;
         Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -82,23 +90,33 @@ public sealed class EtlHostServer : IAsyncDisposable
     public Uri BaseUri { get; }
     public HttpClient Http { get; }
 
-    /// <summary>Starts it and waits for /health (the port comes from <paramref name="port"/>: via --port or PORT).</summary>
-    public static async Task<EtlHostServer> StartAsync(IEnumerable<string> args, int port, IReadOnlyDictionary<string, string>? env = null)
+    /// <summary>What the server printed so far (stdout and stderr).</summary>
+    public string Output
     {
-        var info = EtlHostProcess.StartInfo(args, env);
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Starts it and waits for /health (the port comes from <paramref name="port"/>: via --port or PORT).</summary>
+    public static Task<EtlHostServer> StartAsync(IEnumerable<string> args, int port, IReadOnlyDictionary<string, string>? env = null) =>
+        StartAsync(EtlHostProcess.StartInfo(args, env), port);
+
+    /// <summary>Starts any transformer server command and waits for /health on <paramref name="port"/>.</summary>
+    public static async Task<EtlHostServer> StartAsync(ProcessStartInfo info, int port)
+    {
         info.RedirectStandardInput = false;
+        var output = new StringBuilder();
         var process = Process.Start(info)!;
         RunRegistry.Track(process);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new EtlHostServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new EtlHostServer(process, new Uri($"http://127.0.0.1:{port}/"), output);
         try
         {
             await Waiting.WaitUntil(async () =>
             {
-                if (process.HasExited) throw new InvalidOperationException($"etl-host exited ({process.ExitCode}) before it was healthy on port {port}");
+                if (process.HasExited) throw new InvalidOperationException($"{info.FileName} exited ({process.ExitCode}) before it was healthy on port {port}; its output:\n{server.Output}");
                 try
                 {
                     using var health = await server.Http.GetAsync("health");
@@ -108,7 +126,7 @@ public sealed class EtlHostServer : IAsyncDisposable
                 {
                     return false; // not listening yet
                 }
-            }, TimeSpan.FromSeconds(30), () => $"etl-host did not become healthy on port {port}", TimeSpan.FromMilliseconds(100));
+            }, TimeSpan.FromSeconds(30), () => $"{info.FileName} did not become healthy on port {port}; its output:\n{server.Output}", TimeSpan.FromMilliseconds(100));
             return server;
         }
         catch

@@ -109,6 +109,9 @@ internal static class EtlShowCommands
         foreach (var n in etl.Nodes)
             table.AddRow(n.Node, n.Stage, n.Runtime, Count(n.Restarts), Count(n.Objects), Count(n.Errors), n.Endpoint ?? "-", n.Error ?? "");
         table.WriteTo(writer);
+        // The last failed object per silo, with the transformer's own words: where to start when ERRORS is not 0.
+        foreach (var n in etl.Nodes.Where(n => n.LastTransformError is { Length: > 0 }))
+            writer.WriteLine($"last failed object on {n.Node}: {n.LastTransformError}");
     }
 
     /// <summary>The list has no per-silo stages or runtimes, so each ETL's details are fetched too (an ETL removed meanwhile is left out).</summary>

@@ -42,9 +42,13 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
 
     public string Kind => "docker";
 
-    public string? CannotRun(EtlSpec spec) => string.IsNullOrWhiteSpace(spec.Runtime.Image)
+    public string? CannotRun(EtlSpec spec) => string.IsNullOrWhiteSpace(spec.Runtime.Image) && spec.Runtime.Python is null
         ? $"ETL '{spec.Name}' gives no runtime.image; the Docker runtime needs one"
         : null;
+
+    /// <summary>runtime.image, or for runtime.python without one the SDK's image.</summary>
+    public static string ImageOf(EtlSpec spec) =>
+        string.IsNullOrWhiteSpace(spec.Runtime.Image) && spec.Runtime.Python is not null ? PythonTransformer.DefaultImage : spec.Runtime.Image!;
 
     /// <summary>True when a Docker engine answers a ping at <paramref name="endpoint"/> (null: DOCKER_HOST or the default socket).</summary>
     public static async Task<bool> IsEngineReachableAsync(string? endpoint, TimeSpan timeout)
@@ -77,6 +81,7 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
     /// <summary>The spec's command with a leading <c>etl-host</c> replaced by the built-in host's path in the image; null when there is none.</summary>
     public static IReadOnlyList<string>? ResolveCommand(EtlSpec spec)
     {
+        if (spec.Runtime.Python is not null) return ["python3", .. PythonTransformer.Arguments(spec)];
         var command = spec.Runtime.Command;
         if (command.Count == 0) return null;
         return command[0] == "etl-host" ? [BuiltInHostPath, .. command.Skip(1)] : command;
@@ -86,7 +91,7 @@ public sealed partial class DockerRuntime : IEtlRuntime, IDisposable
     {
         var spec = launch.Spec;
         if (CannotRun(spec) is { } reason) throw new OaisException(OaisErrorCode.InvalidArgument, reason);
-        var image = spec.Runtime.Image!;
+        var image = ImageOf(spec);
         var name = ContainerName(launch.NodeId, spec.Name);
 
         var imageInfo = await EngineCallAsync(async () =>

@@ -64,6 +64,7 @@ public sealed class TransformerLaunch
         var env = new Dictionary<string, string>();
         foreach (var (k, v) in Spec.Runtime.Env) env[k] = v;
         foreach (var (k, v) in Spec.Env) env[k] = v;
+        foreach (var (k, v) in PythonTransformer.Environment(Spec)) env[k] = v;
         env[TransformerEnvironment.TargetUrl] = TargetUrl;
         env[TransformerEnvironment.DirectPut] = Spec.SupportDirectPut ? "true" : "false";
         env[TransformerEnvironment.Port] = Port.ToString();

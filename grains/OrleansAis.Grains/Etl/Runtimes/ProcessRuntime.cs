@@ -19,7 +19,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
     /// <summary>Where pid files live; set by the host before first use (the silo's data directory).</summary>
     public string? StateDirectory { get; set; }
 
-    public string? CannotRun(EtlSpec spec) => spec.Runtime.Command.Count > 0
+    public string? CannotRun(EtlSpec spec) => spec.Runtime.Command.Count > 0 || spec.Runtime.Python is not null
         ? null
         : $"ETL '{spec.Name}' names only an image ('{spec.Runtime.Image}'), and this silo runs transformers as local processes " +
           "(no Docker engine); give runtime.command to run it as a process";
@@ -70,6 +70,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
     /// <summary>The command line with a leading <c>etl-host</c> replaced by the configured built-in host command.</summary>
     internal IReadOnlyList<string> ResolveCommand(EtlSpec spec)
     {
+        if (spec.Runtime.Python is not null) return [.. SplitCommand(_options.PythonCommand), .. PythonTransformer.Arguments(spec)];
         var command = spec.Runtime.Command;
         if (command[0] != "etl-host" || string.IsNullOrWhiteSpace(_options.EtlHostCommand)) return command;
         return [.. _options.EtlHostCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. command.Skip(1)];
@@ -87,15 +88,30 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         };
         foreach (var arg in command.Skip(1)) info.ArgumentList.Add(arg);
         foreach (var (k, v) in env) info.Environment[k] = v;
+        if (launch.Spec.Runtime.Python is not null && !string.IsNullOrWhiteSpace(_options.PythonSdkPath))
+            info.Environment["PYTHONPATH"] = info.Environment.TryGetValue("PYTHONPATH", out var path) && !string.IsNullOrEmpty(path)
+                ? $"{_options.PythonSdkPath}{Path.PathSeparator}{path}"
+                : _options.PythonSdkPath;
         try
         {
             return Process.Start(info) ?? throw new InvalidOperationException("no process");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new OaisException(OaisErrorCode.InvalidArgument, $"runtime.command: cannot run '{command[0]}': {e.Message}");
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"runtime.command: cannot run '{command[0]}': {e.Message}{FixFor(launch.Spec, command[0])}");
         }
     }
+
+    /// <summary>What to do about a command that would not start, by the kind of command it was.</summary>
+    private static string FixFor(EtlSpec spec, string program) =>
+        spec.Runtime.Python is not null
+            ? $" (runtime.python runs '{program}': install python3 on this node, or set Etl:PythonCommand)"
+            : spec.Runtime.Command[0] == "etl-host"
+                ? " (the built-in host is built with the silo into its etl-host/ folder: rebuild the silo, or set Etl:EtlHostCommand)"
+                : Path.IsPathRooted(program) ? " (no such file on this node)" : " (not found on this node's PATH: install it or give its absolute path)";
+
+    private static string[] SplitCommand(string command) =>
+        command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private string? PidFolder() => StateDirectory is null ? null : Path.Combine(StateDirectory, "etl-processes");
 

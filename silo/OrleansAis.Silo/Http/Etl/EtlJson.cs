@@ -12,7 +12,7 @@ public static class EtlJson
 
     public static EtlDetailsDto Details(EtlInfo info) => new(
         info.Spec.Name, info.Stage.ToString(), info.AbortReason, Spec(info.Spec),
-        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, n.Stage.ToString(), n.Error, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
+        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, n.Stage.ToString(), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
             n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList());
 
     public static EtlMetricsDto Metrics(EtlInfo info) => new(
@@ -22,7 +22,8 @@ public static class EtlJson
 
     public static EtlSpecDto Spec(EtlSpec spec) => new(
         spec.Name,
-        new EtlRuntimeDto(spec.Runtime.Image, spec.Runtime.Command, spec.Runtime.Env),
+        new EtlRuntimeDto(spec.Runtime.Image, spec.Runtime.Command, spec.Runtime.Env,
+            spec.Runtime.Python is { } python ? new EtlPythonDto(python.Source, python.Function, python.Packages) : null),
         spec.Communication.ToScheme(),
         spec.Argument,
         $"{spec.InitTimeout.TotalSeconds}s",

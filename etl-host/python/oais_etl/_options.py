@@ -1,0 +1,76 @@
+"""Command line and environment of a transformer: the same conventions as the C# host (TransformerServerOptions.cs)."""
+
+import os
+from typing import List, Optional
+
+DEFAULT_PORT = 8000  # AIStore's transformer port
+
+
+def _default_concurrency() -> int:
+    return (os.cpu_count() or 1) * 2
+
+
+def _positive(value: Optional[str]) -> Optional[int]:
+    try:
+        n = int(value) if value is not None else 0
+    except ValueError:
+        return None
+    return n if n > 0 else None
+
+
+class ServerOptions:
+    """--port N (else PORT, else 8000; 0 picks a free port), --stdio, --max-concurrency N (else MAX_CONCURRENCY, else
+    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), and the leftover arguments.
+    (A plain class, not a dataclass: dataclasses imports inspect and ast, which io:// would pay for per object.)"""
+
+    def __init__(self, port: int = DEFAULT_PORT, stdio: bool = False, max_concurrency: Optional[int] = None,
+                 target_url: Optional[str] = None, host: str = "0.0.0.0", rest: Optional[List[str]] = None):
+        self.port = port
+        self.stdio = stdio
+        self.max_concurrency = max_concurrency or _default_concurrency()
+        self.target_url = target_url
+        self.host = host
+        self.rest = rest or []
+
+    def __repr__(self) -> str:
+        return f"ServerOptions({self.__dict__})"
+
+
+class UsageError(ValueError):
+    """A bad command line; the host exits with code 2 and the message."""
+
+
+def parse_options(args: List[str], environ=None) -> ServerOptions:
+    env = os.environ if environ is None else environ
+    port = _positive(env.get("PORT")) or DEFAULT_PORT
+    concurrency = _positive(env.get("MAX_CONCURRENCY")) or _default_concurrency()
+    stdio = False
+    rest: List[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--port":
+            port, i = _number_after(args, i, minimum=0), i + 1
+        elif arg == "--max-concurrency":
+            concurrency, i = _number_after(args, i, minimum=1), i + 1
+        elif arg == "--stdio":
+            stdio = True
+        elif arg == "--":
+            rest.extend(args[i + 1:])
+            break
+        else:
+            rest.append(arg)
+        i += 1
+    return ServerOptions(port=port, stdio=stdio, max_concurrency=concurrency,
+                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest)
+
+
+def _number_after(args: List[str], i: int, minimum: int) -> int:
+    if i + 1 < len(args):
+        try:
+            n = int(args[i + 1])
+            if n >= minimum:
+                return n
+        except ValueError:
+            pass
+    raise UsageError(f"{args[i]} needs a number of at least {minimum}")
