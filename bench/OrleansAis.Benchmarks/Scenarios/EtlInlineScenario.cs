@@ -80,6 +80,14 @@ public sealed class EtlInlineScenario : IScenario
                 var objects = new ObjectSet($"obj-{bytes}", ObjectsPerSize, bytes);
                 await objects.SeedAsync(plain, context.Workers, ct);
                 for (var i = 0; i < targets.Count; i++) await VerifyAsync(http, plain, targets[i], Variants[i], objects.Name(0), ct);
+                if (bytes == Sizes[0].Bytes)
+                {
+                    // A new transformer's code is still being compiled for seconds (tiered JIT; measured: 1.8x the CPU per
+                    // object of its steady state after 2 s); that is start-up, not the communicator.
+                    BenchmarkContext.Log($"warming up each transformer for {TransformerWarmUp.TotalSeconds:0} s");
+                    for (var i = 0; i < targets.Count; i++)
+                        if (!Variants[i].PerObjectProcess) await WarmUpAsync(targets[i], objects, context.Workers, ct);
+                }
 
                 var cells = new List<Cell> { new($"GET {size} {plain.Label}", objects.Gets(plain), silo.ProcessId) };
                 cells.AddRange(targets.Select((t, i) => new Cell($"GET {size} {t.Label}", objects.Gets(t, Variants[i].Md5 ? Md5HexBytes : null), silo.ProcessId,
@@ -146,6 +154,17 @@ public sealed class EtlInlineScenario : IScenario
 
     /// <summary>Where the CPU goes, from `bench/profile-etl.sh` (perf needs root and takes its own quiet minutes, so it is run apart).</summary>
     private const string ProfileNotes = "bench/where-the-cpu-goes.md";
+
+    private static readonly TimeSpan TransformerWarmUp = TimeSpan.FromSeconds(4);
+
+    private static async Task WarmUpAsync(EtlReadTarget target, ObjectSet objects, int workers, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + TransformerWarmUp;
+        await Parallel.ForEachAsync(Enumerable.Range(0, workers), ct, async (_, token) =>
+        {
+            while (DateTime.UtcNow < until) await target.GetAsync(objects.Name(Random.Shared.Next(objects.Count)), token);
+        });
+    }
 
     // An echo that returned other bytes of the right length would pass the byte count of the load loop; check once in full.
     private static async Task VerifyAsync(HttpClient http, AisHttpTarget plain, EtlReadTarget etl, Variant variant, string name, CancellationToken ct)
