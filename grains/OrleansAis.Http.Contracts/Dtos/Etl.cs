@@ -11,7 +11,7 @@ public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls);
 /// <summary><c>GET /v1/etl/{name}</c> (and the answer to init, stop, start): the spec as the cluster holds it and every silo's report.</summary>
 public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes);
 
-public sealed record EtlNodeDto(string Node, string Stage, string? Error, string Runtime, string? Endpoint, string? Transport, int Restarts,
+public sealed record EtlNodeDto(string Node, string Stage, string? Error, string? LastTransformError, string Runtime, string? Endpoint, string? Transport, int Restarts,
     long Objects, long BytesIn, long BytesOut, long Errors);
 
 /// <summary>An ETL spec in AIS field names; the timeouts are Go durations such as "45s".</summary>
@@ -26,7 +26,10 @@ public sealed record EtlSpecDto(
     IReadOnlyDictionary<string, string> Env,
     EtlResourcesDto Resources);
 
-public sealed record EtlRuntimeDto(string? Image, IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Env);
+public sealed record EtlRuntimeDto(string? Image, IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Env, EtlPythonDto? Python);
+
+/// <summary><c>runtime.python</c>: a Python function or class run under the SDK with no image of its own.</summary>
+public sealed record EtlPythonDto(string Source, string Function, IReadOnlyList<string> Packages);
 
 /// <summary>Limits per transformer: <see cref="Memory"/> in bytes, <see cref="CpuNanos"/> in billionths of a CPU.</summary>
 public sealed record EtlResourcesDto(long? Memory, long? CpuNanos);
