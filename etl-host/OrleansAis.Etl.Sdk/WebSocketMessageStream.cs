@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 
 namespace OrleansAis.Etl.Sdk;
@@ -9,7 +10,8 @@ namespace OrleansAis.Etl.Sdk;
 internal sealed class WebSocketMessageStream(WebSocket socket) : Stream
 {
     public const int FrameBytes = 256 << 10;
-    private readonly byte[] _frame = new byte[FrameBytes];
+    // Rented at the first small write and returned with the message: one per object, and most objects are small.
+    private byte[]? _frame;
     private int _filled;
 
     public override bool CanRead => false;
@@ -21,20 +23,21 @@ internal sealed class WebSocketMessageStream(WebSocket socket) : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         // A large write goes out as its own frame, without a copy into the frame buffer; small ones are gathered.
-        if (_filled == 0 && data.Length >= _frame.Length)
+        if (_filled == 0 && data.Length >= FrameBytes)
         {
             await socket.SendAsync(data, WebSocketMessageType.Binary, endOfMessage: false, ct);
             return;
         }
+        _frame ??= ArrayPool<byte>.Shared.Rent(FrameBytes);
         while (data.Length > 0)
         {
-            var n = Math.Min(data.Length, _frame.Length - _filled);
+            var n = Math.Min(data.Length, FrameBytes - _filled);
             data[..n].CopyTo(_frame.AsMemory(_filled));
             _filled += n;
             data = data[n..];
-            if (_filled == _frame.Length)
+            if (_filled == FrameBytes)
             {
-                await socket.SendAsync(_frame, WebSocketMessageType.Binary, endOfMessage: false, ct);
+                await socket.SendAsync(_frame.AsMemory(0, FrameBytes), WebSocketMessageType.Binary, endOfMessage: false, ct);
                 _filled = 0;
             }
         }
@@ -47,8 +50,10 @@ internal sealed class WebSocketMessageStream(WebSocket socket) : Stream
 
     public async Task EndMessageAsync(CancellationToken ct)
     {
-        await socket.SendAsync(_frame.AsMemory(0, _filled), WebSocketMessageType.Binary, endOfMessage: true, ct);
+        await socket.SendAsync(_frame is null ? ReadOnlyMemory<byte>.Empty : _frame.AsMemory(0, _filled), WebSocketMessageType.Binary, endOfMessage: true, ct);
         _filled = 0;
+        if (_frame is { } frame) ArrayPool<byte>.Shared.Return(frame);
+        _frame = null;
     }
 
     // Frames go out when full or at the end of the message; a flush in between would only make more, smaller frames.
