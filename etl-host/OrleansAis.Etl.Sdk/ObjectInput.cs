@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Sdk;
 
@@ -33,30 +34,19 @@ internal sealed class ObjectInput(Stream stream, IDisposable? owner) : IAsyncDis
 /// A local file whose asynchronous reads are plain reads: on Linux an "asynchronous" file read is the same system call
 /// on a thread-pool thread, and from the page cache it is a memory copy, cheaper than the hop.
 /// </summary>
-internal sealed class LocalFileStream(FileStream file) : Stream
+internal sealed class LocalFileStream(FileStream file) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => file.Length;
     public override long Position { get => file.Position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => file.Read(buffer, offset, count);
     public override int Read(Span<byte> buffer) => file.Read(buffer);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
         return ValueTask.FromResult(file.Read(buffer.Span));
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using OrleansAis.Etl.Protocol;
 
 namespace OrleansAis.Etl.Sdk;
 
@@ -7,15 +8,9 @@ namespace OrleansAis.Etl.Sdk;
 /// One binary ws message as a read-only stream: reads go straight to the socket and end with the message.
 /// <see cref="DrainAsync"/> reads and drops whatever the transformer left, so the connection stays in step.
 /// </summary>
-internal sealed class WebSocketMessageReadStream(WebSocket socket) : Stream
+internal sealed class WebSocketMessageReadStream(WebSocket socket) : ReadOnlyStream
 {
     private bool _ended;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -30,11 +25,6 @@ internal sealed class WebSocketMessageReadStream(WebSocket socket) : Stream
         return 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    // Transformers that read synchronously still work; they block a thread meanwhile.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public async Task DrainAsync(CancellationToken ct)
     {
         if (_ended) return;
@@ -48,9 +38,4 @@ internal sealed class WebSocketMessageReadStream(WebSocket socket) : Stream
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using OrleansAis.Etl.Protocol;
 using OrleansAis.Etl.Protocol.Transport;
 using OrleansAis.Storage;
 
@@ -330,24 +331,4 @@ internal sealed class ChunkedBody(DuplexConnection connection) : ResponseBody
         if (_chunkLeft == 0 && (await connection.ReadLineAsync(ct)).Length != 0) throw new InvalidDataException("chunk not followed by CRLF");
         return n;
     }
-}
-
-internal abstract class ReadOnlyStream : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default);
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
