@@ -101,9 +101,10 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
         }
     }
 
-    internal async ValueTask ReleaseAsync(DuplexConnection connection, bool reusable)
+    /// <summary>Takes back a connection in a known state: kept for the next request, or closed when the pool is full or gone.</summary>
+    internal async ValueTask ReturnAsync(DuplexConnection connection)
     {
-        if (reusable && !_disposed && _idle.Count < MaxIdleConnections)
+        if (!_disposed && _idle.Count < MaxIdleConnections)
         {
             _idle.Enqueue(connection);
             return;
@@ -164,7 +165,7 @@ internal sealed class DuplexResponse : IAsyncDisposable
         if (!reusable) await _connection.DisposeAsync(); // also stops a send still in progress
         await DuplexHttpClient.Quietly(Sending);
         await _requestBody.DisposeAsync();
-        await _client.ReleaseAsync(_connection, reusable);
+        if (reusable) await _client.ReturnAsync(_connection);
     }
 }
 
