@@ -9,3 +9,13 @@ public static class TransformerHeaders
     /// <summary>On the answer to a direct put: how many bytes were delivered to the destination.</summary>
     public const string DirectPutLength = "Ais-Direct-Put-Length";
 }
+
+/// <summary>Query parameters of the silo-transformer protocol (names as in AIStore).</summary>
+public static class TransformerQuery
+{
+    /// <summary>The caller's arguments for this transform.</summary>
+    public const string EtlArgs = "etl_args";
+
+    /// <summary>fqn mode: the absolute path of the object's file, which the transformer reads instead of a body.</summary>
+    public const string Fqn = "etl_fqn";
+}

@@ -28,9 +28,9 @@ internal static class HttpTransforms
         {
             var (bucket, name) = ObjectPath.Parse(context);
             if (bucket.Length == 0 || name.Length == 0) throw new TransformerException(HttpStatusCode.NotFound, "expected /{bucket}/{object}");
-            var fqn = Query(context, "etl_fqn");
+            var fqn = Query(context, TransformerQuery.Fqn);
             input = fqn is null ? await openBytes(bucket, name, ct) : ObjectInput.OpenFile(fqn);
-            var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = Query(context, "etl_args"), Fqn = fqn };
+            var request = new TransformRequest { Input = input.Stream, Bucket = bucket, ObjectName = name, EtlArgs = Query(context, TransformerQuery.EtlArgs), Fqn = fqn };
             if (context.Request.Headers[TransformerHeaders.NodeUrl] is { Count: > 0 } destination)
             {
                 var length = await dispatcher.RunToDestinationAsync(request, destination.ToString(), ct);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using OrleansAis.Etl.Protocol;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Etl.Communicators;
 
@@ -19,14 +20,10 @@ internal static class TransformerHttp
     private static readonly KeyValuePair<string, string> OctetStream = new("Content-Type", "application/octet-stream");
 
     /// <summary><c>{endpoint}/{bucket}/{object}?etl_args=..&amp;etl_fqn=..</c>, each path segment escaped.</summary>
-    public static Uri ObjectUri(Uri endpoint, TransformJob job, bool fqn)
-    {
-        var path = Uri.EscapeDataString(job.Bucket) + "/" + string.Join('/', job.Name.Split('/').Select(Uri.EscapeDataString));
-        var query = new List<string>();
-        if (!string.IsNullOrEmpty(job.EtlArgs)) query.Add("etl_args=" + Uri.EscapeDataString(job.EtlArgs));
-        if (fqn) query.Add("etl_fqn=" + Uri.EscapeDataString(job.Source.DataPath));
-        return new Uri(endpoint, "/" + path + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
-    }
+    public static Uri ObjectUri(Uri endpoint, TransformJob job, bool fqn) =>
+        new(endpoint, "/" + OaisRoutes.WithQuery(OaisRoutes.ObjectTarget(job.Bucket, job.Name),
+            (TransformerQuery.EtlArgs, string.IsNullOrEmpty(job.EtlArgs) ? null : job.EtlArgs),
+            (TransformerQuery.Fqn, fqn ? job.Source.DataPath : null)));
 
     /// <summary>
     /// Sends <paramref name="method"/> for <paramref name="job"/> (PUT: with the object as the body unless fqn; GET: the
