@@ -62,7 +62,7 @@ public sealed class EtlInlineScenario : IScenario
         var plain = new AisHttpTarget(http, silo.HttpUrl, Bucket, "plain GET (baseline)");
         var throughput = new ResultTable(["size", "path"], "vs plain GET");
         var cpu = new TextTable(["size", "path", "server CPU ms/op", "extra CPU ms/op over plain GET", "CPU vs plain GET"], 2);
-        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
+        var goals = new GoalTable();
         await plain.PrepareAsync(ct);
         try
         {
@@ -104,9 +104,9 @@ public sealed class EtlInlineScenario : IScenario
                     var cpuRatio = m.ServerCpuPerOperation / baseline.ServerCpuPerOperation;
                     cpu.Add(size, v.Label, Ms(m.ServerCpuPerOperation), Ms(m.ServerCpuPerOperation - baseline.ServerCpuPerOperation), Times(cpuRatio));
                     var opsRatio = m.OperationsPerSecond / baseline.OperationsPerSecond;
-                    if (bytes == Mebibyte && v.CpuGoal is { } cpuGoal) goals.Add($"{size} {v.Label}: CPU vs plain GET", $"≤ {cpuGoal:0.#}x", Times(cpuRatio), Met(cpuRatio <= cpuGoal));
+                    if (bytes == Mebibyte && v.CpuGoal is { } cpuGoal && cpuRatio is { } measuredCpu) goals.AtMost($"{size} {v.Label}: CPU vs plain GET", cpuGoal, measuredCpu);
                     var throughputGoal = bytes == Mebibyte ? v.ThroughputGoal1M : v.ThroughputGoal4K;
-                    if (throughputGoal is { } tg) goals.Add($"{size} {v.Label}: throughput vs plain GET", $"≥ {tg:0.0#}", Ratio(opsRatio), Met(opsRatio >= tg));
+                    if (throughputGoal is { } tg) goals.AtLeast($"{size} {v.Label}: throughput vs plain GET", tg, opsRatio);
                 }
             }
         }
@@ -148,7 +148,7 @@ public sealed class EtlInlineScenario : IScenario
             .Text("Server CPU per request, the same measurements (steadier than throughput when the load generator shares the cores):")
             .Table(cpu)
             .Text("The performance contract's inline figures (DESIGN.md §8), from the tables above:")
-            .Table(goals)
+            .Table(goals.Table)
             .Text(File.Exists(ProfileNotes) ? File.ReadAllText(ProfileNotes).TrimEnd() : $"({ProfileNotes} is missing: no profile notes.)");
     }
 
@@ -180,7 +180,4 @@ public sealed class EtlInlineScenario : IScenario
 
     private static string Times(double? ratio) => ratio is { } r && double.IsFinite(r) ? $"**{r.ToString("F2", CultureInfo.InvariantCulture)}x**" : "-";
 
-    private static string Ratio(double ratio) => $"**{ratio.ToString("F2", CultureInfo.InvariantCulture)}**";
-
-    private static string Met(bool met) => met ? "yes" : "**no**";
 }

@@ -32,7 +32,7 @@ public sealed class HttpPutGetScenario : IScenario
         await oais.PrepareAsync(ct);
 
         var table = new ResultTable(["operation", "size", "server"], "vs nginx");
-        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
+        var goals = new GoalTable();
         foreach (var operation in Operations)
         foreach (var (size, bytes) in Sizes)
         {
@@ -73,20 +73,14 @@ public sealed class HttpPutGetScenario : IScenario
                 """)
             .Table(table)
             .Text("The performance contract's plain-GET figures (DESIGN.md §8), from the table above:")
-            .Table(goals);
+            .Table(goals.Table);
     }
 
     /// <summary>GET: 4 KiB at least 0.8x nginx's requests/s at no more than 2x its CPU per request; 1 MiB at least 0.9x.</summary>
-    private static void AddGoals(TextTable goals, string size, int bytes, Measurement oais, Measurement nginx)
+    private static void AddGoals(GoalTable goals, string size, int bytes, Measurement oais, Measurement nginx)
     {
-        var throughput = oais.OperationsPerSecond / nginx.OperationsPerSecond;
-        var goal = bytes <= 4 << 10 ? 0.8 : 0.9;
-        goals.Add($"GET {size}: requests/s vs nginx", $"≥ {goal:0.0}", F(throughput), Met(throughput >= goal));
+        goals.AtLeast($"GET {size}: requests/s vs nginx", bytes <= 4 << 10 ? 0.8 : 0.9, oais.OperationsPerSecond / nginx.OperationsPerSecond);
         if (bytes <= 4 << 10 && oais.ServerCpuPerOperation is { } cpu && nginx.ServerCpuPerOperation is { Ticks: > 0 } reference)
-            goals.Add($"GET {size}: server CPU per request vs nginx", "≤ 2x", F(cpu / reference) + "x", Met(cpu / reference <= 2));
+            goals.AtMost($"GET {size}: server CPU per request vs nginx", 2, cpu / reference);
     }
-
-    private static string F(double value) => $"**{value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}**";
-
-    private static string Met(bool met) => met ? "yes" : "**no**";
 }

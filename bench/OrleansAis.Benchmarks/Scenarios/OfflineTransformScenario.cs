@@ -172,12 +172,12 @@ public sealed class OfflineTransformScenario : IScenario
         }
         // The performance contract (DESIGN.md §8): each job at least 0.5x the file copy and 1.5x the client pipeline.
         var pipeline = medians[^1].Elapsed;
-        var goals = new TextTable(["figure", "goal", "measured", "met"], 1);
+        var goals = new GoalTable();
         for (var i = 1; i < paths.Length - 1; i++)
         {
             var (elapsed, _) = medians[i];
-            goals.Add($"{paths[i].Label} vs file copy", "≥ 0.5", $"**{F(baseline / elapsed, "F2")}**", baseline / elapsed >= 0.5 ? "yes" : "**no**");
-            goals.Add($"{paths[i].Label} vs client-side pipeline", "≥ 1.5", $"**{F(pipeline / elapsed, "F2")}**", pipeline / elapsed >= 1.5 ? "yes" : "**no**");
+            goals.AtLeast($"{paths[i].Label} vs file copy", 0.5, baseline / elapsed);
+            goals.AtLeast($"{paths[i].Label} vs client-side pipeline", 1.5, pipeline / elapsed);
         }
         return new ReportSection(Title)
             .Text($"""
@@ -205,7 +205,7 @@ public sealed class OfflineTransformScenario : IScenario
                 """)
             .Table(table)
             .Text("The performance contract's offline figures (DESIGN.md §8), from the medians above:")
-            .Table(goals);
+            .Table(goals.Table);
 
         static int parallel(OfflineSettings s) => s.Silos * WorkersPerSilo;
     }
