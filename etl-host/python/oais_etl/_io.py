@@ -145,16 +145,13 @@ class FileReader(BodyReader):
         return self._file.read()
 
 
-class ChunkedWriter:
-    """Writes a chunked HTTP body on a socket; ``start`` runs once, before the first byte (it sends the headers)."""
+class CoalescingWriter:
+    """A transform's output: small writes are gathered up to COALESCE_BYTES, large ones go out as they are.
+    Subclasses put one piece on the wire in ``_emit`` (an HTTP chunk, a ws frame)."""
 
-    def __init__(self, sock: socket.socket, start=None):
-        self._sock = sock
-        self._start = start
+    def __init__(self):
         self._pending = bytearray()
         self.written = 0
-        self.started = False
-        self.send_error = None  # set when the socket failed: the peer, not the transform, is the cause
 
     def writable(self) -> bool:
         return True
@@ -169,8 +166,27 @@ class ChunkedWriter:
             if len(self._pending) >= COALESCE_BYTES:
                 self.flush()
         else:
-            self._send(data)
+            self._emit(data)
         return n
+
+    def flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, bytearray()
+            self._emit(pending)
+
+    def _emit(self, data) -> None:
+        raise NotImplementedError
+
+
+class ChunkedWriter(CoalescingWriter):
+    """Writes a chunked HTTP body on a socket; ``start`` runs once, before the first byte (it sends the headers)."""
+
+    def __init__(self, sock: socket.socket, start=None):
+        super().__init__()
+        self._sock = sock
+        self._start = start
+        self.started = False
+        self.send_error = None  # set when the socket failed: the peer, not the transform, is the cause
 
     def _sendall(self, parts) -> None:
         try:
@@ -179,12 +195,7 @@ class ChunkedWriter:
             self.send_error = e
             raise
 
-    def flush(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, bytearray()
-            self._send(pending)
-
-    def _send(self, data) -> None:
+    def _emit(self, data) -> None:
         head = b"%x\r\n" % len(data)
         if not self.started:
             self.started = True

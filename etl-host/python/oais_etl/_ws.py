@@ -4,7 +4,7 @@ import base64
 import hashlib
 import struct
 
-from ._io import COALESCE_BYTES, BodyReader, send_all
+from ._io import BodyReader, CoalescingWriter, send_all
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
@@ -176,35 +176,16 @@ class WsMessageReader(BodyReader):
             self.at_end = True
 
 
-class WsMessageWriter:
+class WsMessageWriter(CoalescingWriter):
     """The result as one binary message: frames go out as the transform writes (coalesced to 64 KiB)."""
 
     def __init__(self, ws: WsConnection):
+        super().__init__()
         self._ws = ws
-        self._pending = bytearray()
         self._opcode = BINARY
-        self.written = 0
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        n = len(data)
-        if n == 0:
-            return 0
-        self.written += n
-        if self._pending or n < COALESCE_BYTES // 4:
-            self._pending += data
-            if len(self._pending) >= COALESCE_BYTES:
-                self.flush()
-        else:
-            self._send(data, fin=False)
-        return n
-
-    def flush(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, bytearray()
-            self._send(pending, fin=False)
+    def _emit(self, data) -> None:
+        self._send(data, fin=False)
 
     def _send(self, data, fin: bool) -> None:
         self._ws.send_frame(self._opcode, data, fin)
