@@ -1,14 +1,22 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
-using OrleansAis.Ownership;
 
 namespace OrleansAis.Cluster;
 
-/// <summary>This silo's view of the storage nodes that are active now, and who owns what.</summary>
-public sealed class ClusterMap(
-    IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails localSilo, IOptions<NodeOptions> node,
-    LeavingNodes leaving)
+/// <summary>
+/// This silo's current <see cref="ClusterSnapshot"/>: placement, HTTP routing, jobs, rebalancing and mirroring all read
+/// ownership from it. Reading is a version check; the snapshot is rebuilt only when Orleans membership moved on, a
+/// leave was announced, or the last one was built before every silo's metadata had arrived.
+/// </summary>
+public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails localSilo,
+    IOptions<NodeOptions> node)
 {
+    private readonly Lock _rebuild = new();
+    private ImmutableHashSet<string> _leaving = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private long _leavingVersion;
+    private Built? _current;
+
     public NodeInfo Local { get; } = new()
     {
         NodeId = node.Value.RequiredId,
@@ -16,39 +24,46 @@ public sealed class ClusterMap(
         HttpUrl = node.Value.HttpUrl ?? "",
     };
 
-    /// <summary>Every active storage node, leaving ones included: where objects may be stored (listing, finding copies).</summary>
-    public IReadOnlyList<(SiloAddress Silo, NodeInfo Node)> Active() =>
-        StoreNodes.Describe(
-            membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
-                .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal),
-            metadata);
-
-    public IReadOnlyList<NodeInfo> ActiveNodes() => Active().Select(n => n.Node).ToList();
-
-    /// <summary>The nodes that own objects: the active ones except those leaving.</summary>
-    public IReadOnlyList<(SiloAddress Silo, NodeInfo Node)> Owners()
+    public ClusterSnapshot Current
     {
-        var active = Active();
-        leaving.Retain(active.Select(n => n.Node.NodeId));
-        return leaving.Exclude(active, n => n.Node.NodeId);
+        get
+        {
+            var current = Volatile.Read(ref _current);
+            if (current is { } c && c.Snapshot.Complete && c.LeavingVersion == Interlocked.Read(ref _leavingVersion)
+                && c.Snapshot.MembershipVersion == membership.CurrentSnapshot.Version)
+                return c.Snapshot;
+            return Rebuild();
+        }
     }
 
-    public NodeInfo OwnerOf(string bucket, string name)
+    /// <summary>
+    /// A node announced a graceful leave: from the next snapshot on it owns nothing. The mark ends with the node's
+    /// membership, so a node that comes back owns its share again.
+    /// </summary>
+    public void MarkLeaving(string nodeId)
     {
-        var nodes = Owners();
-        return nodes.Count == 0 ? Local : StoreNodes.Owner(ObjectKey.Format(bucket, name), nodes).Node;
+        lock (_rebuild)
+        {
+            _leaving = _leaving.Add(nodeId);
+            Interlocked.Increment(ref _leavingVersion);
+        }
     }
 
-    /// <summary>The nodes that hold an object kept in <paramref name="copies"/> copies: its owner first, then the next in its ranking.</summary>
-    public IReadOnlyList<NodeInfo> HoldersOf(string bucket, string name, int copies)
+    private ClusterSnapshot Rebuild()
     {
-        var nodes = Owners();
-        if (nodes.Count == 0) return [Local];
-        return Rendezvous.Ranked(ObjectKey.Format(bucket, name), nodes.Select(n => n.Node), n => n.NodeId).Take(copies).ToList();
+        lock (_rebuild)
+        {
+            var members = membership.CurrentSnapshot;
+            var leavingVersion = Interlocked.Read(ref _leavingVersion);
+            var version = (_current?.Snapshot.Version ?? 0) + 1;
+            var snapshot = ClusterSnapshot.Build(version, members.Version, Local,
+                members.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress), metadata, _leaving);
+            // Forget marks of nodes that are gone, but only from a complete view: a node whose metadata is late is still a member.
+            if (snapshot.Complete && snapshot.Leaving.Count != _leaving.Count) _leaving = ImmutableHashSet.CreateRange(StringComparer.Ordinal, snapshot.Leaving);
+            Volatile.Write(ref _current, new Built(snapshot, leavingVersion));
+            return snapshot;
+        }
     }
 
-    public bool IsLocal(NodeInfo node) => node.NodeId == Local.NodeId;
-
-    /// <summary>True while this node is handing its objects over before it leaves.</summary>
-    public bool LocalIsLeaving => leaving.Contains(Local.NodeId);
+    private sealed record Built(ClusterSnapshot Snapshot, long LeavingVersion);
 }

@@ -28,7 +28,7 @@ public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterM
         string dstBucket, string dstName, CancellationToken ct)
     {
         var marker = SourceMarker(etl, etlArgs, source.Meta);
-        var owner = cluster.OwnerOf(dstBucket, dstName);
+        var owner = cluster.Current.OwnerOf(dstBucket, dstName);
         var job = new TransformJob { Bucket = source.Meta.Bucket, Name = source.Meta.Name, EtlArgs = etlArgs, Source = source };
         var spec = etls.Spec(etl);
         if (spec is { SupportDirectPut: true, Communication: not EtlCommunication.Io } &&
@@ -41,7 +41,7 @@ public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterM
             }, Stream.Null, ct);
         }
         var options = new PutOptions { Custom = new Dictionary<string, string> { [SourceMetadataKey] = marker } };
-        if (cluster.IsLocal(owner))
+        if (owner.NodeId == cluster.Local.NodeId)
         {
             await using var writer = store.BeginWrite(dstBucket, dstName, options);
             var outcome = await etls.TransformAsync(etl, job, new WriterStream(writer), ct);

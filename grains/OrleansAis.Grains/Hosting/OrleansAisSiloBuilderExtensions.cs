@@ -11,6 +11,7 @@ using OrleansAis.Etl;
 using OrleansAis.Etl.Runtimes;
 using OrleansAis.Jobs;
 using OrleansAis.Mirroring;
+using OrleansAis.Objects;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
@@ -57,9 +58,12 @@ public static class OrleansAisSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton<Mirrors>();
+        // Write hooks, in order: the off-owner nudge never fails; mirroring may fail the write.
+        services.AddSingleton<RebalanceRequests>();
+        services.AddSingleton<IWriteObserver, OffOwnerWrites>();
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<Mirrors>());
         services.AddSingleton<LocalObjectStore>();
-        services.AddSingleton<LeavingNodes>();
+        services.AddSingleton<OwnerReads>();
         services.AddSingleton<ClusterMap>();
         services.AddSingleton<BucketCatalog>();
         services.AddSingleton<ObjectMover>();

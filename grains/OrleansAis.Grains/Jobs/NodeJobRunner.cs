@@ -91,8 +91,8 @@ public sealed class NodeJobRunner(
         if (request.Names is not null || request.Template is not null)
         {
             var names = request.Names ?? NameTemplate.Expand(request.Template!);
-            var nodes = cluster.Owners();
-            return names.Where(n => cluster.IsLocal(StoreNodes.Owner(ObjectKey.Format(request.SourceBucket, n), nodes).Node));
+            var view = cluster.Current;
+            return names.Where(n => view.IsLocal(view.OwnerOf(request.SourceBucket, n)));
         }
         return LocalNames(request.SourceBucket, request.Prefix);
     }

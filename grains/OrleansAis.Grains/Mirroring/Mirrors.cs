@@ -20,9 +20,9 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
     {
         var copies = await CopiesAsync(meta.Bucket);
         if (copies <= 1) return;
-        var holders = cluster.HoldersOf(meta.Bucket, meta.Name, copies);
+        var holders = cluster.Current.HoldersOf(meta.Bucket, meta.Name, copies);
         // Written off its owner while ownership moves: the rebalancer hands it to the owner, which mirrors it then.
-        if (!cluster.IsLocal(holders[0])) return;
+        if (holders[0].NodeId != cluster.Local.NodeId) return;
         await EnsureMirrorsAsync(meta, holders);
     }
 
@@ -45,7 +45,8 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
     public async Task AfterDeleteAsync(string bucket, string name)
     {
         if (await CopiesAsync(bucket) <= 1) return;
-        await Task.WhenAll(cluster.ActiveNodes().Where(n => !cluster.IsLocal(n))
+        var view = cluster.Current;
+        await Task.WhenAll(view.ActiveNodes.Where(n => !view.IsLocal(n))
             .Select(n => grains.GetGrain<INodeStoreGrain>(n.NodeId).DropCopy(bucket, name)));
     }
 }

@@ -9,21 +9,22 @@ namespace OrleansAis.Nodes;
 [StatelessWorker]
 public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets) : Grain, IClusterViewGrain
 {
-    public Task<IReadOnlyList<NodeInfo>> Nodes() => Task.FromResult(cluster.ActiveNodes());
+    public Task<IReadOnlyList<NodeInfo>> Nodes() => Task.FromResult<IReadOnlyList<NodeInfo>>(cluster.Current.ActiveNodes.ToList());
 
     public async Task<IReadOnlyList<NodeStats>> Stats() =>
-        await Task.WhenAll(cluster.ActiveNodes().Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats()));
+        await Task.WhenAll(cluster.Current.ActiveNodes.Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats()));
 
     public async Task<ObjectListPage> ListObjects(string bucket, ListRequest request)
     {
         await buckets.Require(bucket);
         var size = request.EffectivePageSize;
-        var pages = await Task.WhenAll(cluster.ActiveNodes().Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).List(bucket, request)));
+        var view = cluster.Current;
+        var pages = await Task.WhenAll(view.ActiveNodes.Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).List(bucket, request)));
         // Each node returned its `size` smallest names after the token, so the `size` smallest of the union are exact.
         // A name held by two nodes (mid-move) is listed once: the owner's copy is the authoritative one.
         var merged = pages.SelectMany(p => p.Entries)
             .OrderBy(e => e.Name, StringComparer.Ordinal)
-            .ThenByDescending(e => e.Node == cluster.OwnerOf(bucket, e.Name).NodeId)
+            .ThenByDescending(e => e.Node == view.OwnerOf(bucket, e.Name).NodeId)
             .DistinctBy(e => e.Name).ToList();
         var more = merged.Count > size || pages.Any(p => p.ContinuationToken is not null);
         var entries = merged.Count > size ? merged.GetRange(0, size) : merged;

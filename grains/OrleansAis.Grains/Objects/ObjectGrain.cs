@@ -79,7 +79,7 @@ public sealed class ObjectGrain(
         _uploads.Remove(uploadId);
         ObjectMeta meta;
         await using (upload) meta = await upload.CommitAsync();
-        if (!OnOwner()) rebalancer.Nudge(); // written here while ownership is moving: hand it to the owner soon
+        OnOwner(); // written here while ownership moved: this activation is re-placed on the owner once idle
         return meta;
     }
 
@@ -107,7 +107,7 @@ public sealed class ObjectGrain(
     }
 
     /// <summary>The node to send the bytes to: this one, or the owner when ownership moved away (e.g. this node is leaving).</summary>
-    public Task<NodeInfo> Locate() => Task.FromResult(OnOwner() ? cluster.Local : cluster.OwnerOf(_bucket, _name));
+    public Task<NodeInfo> Locate() => Task.FromResult(OnOwner() ? cluster.Local : cluster.Current.OwnerOf(_bucket, _name));
 
     /// <summary>
     /// Orleans does not move live activations when silos join or leave. When this activation is no longer on the owner,
@@ -115,7 +115,7 @@ public sealed class ObjectGrain(
     /// </summary>
     private bool OnOwner()
     {
-        if (cluster.IsLocal(cluster.OwnerOf(_bucket, _name))) return true;
+        if (cluster.Current.OwnerOf(_bucket, _name).NodeId == cluster.Local.NodeId) return true;
         this.MigrateOnIdle();
         return false;
     }

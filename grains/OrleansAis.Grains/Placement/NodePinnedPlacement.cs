@@ -20,9 +20,9 @@ public sealed class NodePinnedPlacementDirector(ISiloMetadataCache metadata) : I
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var nodeId = OwnerPlacementDirector.KeyOf(target);
-        foreach (var (silo, node) in StoreNodes.Describe(context.GetCompatibleSilos(target), metadata))
+        foreach (var silo in context.GetCompatibleSilos(target))
         {
-            if (node.NodeId == nodeId) return Task.FromResult(silo);
+            if (ClusterSnapshot.Describe(silo, metadata)?.NodeId == nodeId) return Task.FromResult(silo);
         }
         throw new OaisException(OaisErrorCode.Unavailable, $"storage node '{nodeId}' is not active in the cluster");
     }

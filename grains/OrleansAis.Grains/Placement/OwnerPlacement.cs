@@ -16,20 +16,25 @@ public sealed class OwnerPlacement : PlacementStrategy
 public sealed class OwnerPlacementAttribute() : PlacementAttribute(OwnerPlacement.Singleton);
 
 /// <summary>
-/// Rendezvous over the compatible silos' stable node ids (<see cref="StoreNodes.Owner"/>), leaving nodes excluded as in
-/// <see cref="ClusterMap.Owners"/>. Thread-safe singleton.
+/// Places on the owner in this silo's <see cref="ClusterSnapshot"/>, the view HTTP routing, jobs and rebalancing use.
+/// Orleans' placement view can differ from membership for a moment (a silo just joined or died): then the same owner
+/// function runs over the compatible silos only. Thread-safe singleton.
 /// </summary>
-public sealed class OwnerPlacementDirector(ISiloMetadataCache metadata, LeavingNodes leaving) : IPlacementDirector
+public sealed class OwnerPlacementDirector(ClusterMap cluster, ISiloMetadataCache metadata) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var silos = context.GetCompatibleSilos(target);
         // An explicit migration target (e.g. rebalancing) wins, as with Orleans' own directors.
         if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hint) return Task.FromResult(hint);
-        var nodes = leaving.Exclude(StoreNodes.Describe(silos, metadata), n => n.Node.NodeId);
-        if (nodes.Count == 0)
+        var key = KeyOf(target);
+        var snapshot = cluster.Current;
+        var owner = snapshot.OwnerOfKey(key).Silo;
+        if (owner != SiloAddress.Zero && silos.Contains(owner)) return Task.FromResult(owner);
+        var compatible = ClusterSnapshot.Build(snapshot.Version, snapshot.MembershipVersion, snapshot.Local, silos, metadata, snapshot.Leaving);
+        if (compatible.Owners.Count == 0)
             throw new OrleansException($"no storage silo is active to own '{target.GrainIdentity.Key}'");
-        return Task.FromResult(StoreNodes.Owner(KeyOf(target), nodes).Silo);
+        return Task.FromResult(compatible.OwnerOfKey(key).Silo);
     }
 
     /// <summary>

@@ -79,9 +79,7 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
     /// <summary>A copy of the object on another node, without moving it (owner first, then the likeliest previous owners).</summary>
     public async Task<(ObjectMeta Meta, string NodeId)?> FindRemoteCopyAsync(string bucket, string name)
     {
-        var others = Rendezvous.Ranked(ObjectKey.Format(bucket, name), cluster.ActiveNodes(), n => n.NodeId)
-            .Where(n => !cluster.IsLocal(n));
-        foreach (var node in others)
+        foreach (var node in cluster.Current.OthersByRank(bucket, name))
         {
             if (await grains.GetGrain<INodeStoreGrain>(node.NodeId).Find(bucket, name) is { } meta) return (meta, node.NodeId);
         }

@@ -16,7 +16,7 @@ namespace OrleansAis.Rebalancing;
 /// hands all its objects to their next owners, so the node can then leave for good without losing anything.
 /// </summary>
 public sealed class Rebalancer(
-    IClusterMembershipService membership, ClusterMap cluster, LeavingNodes leaving, LocalObjectStore store, Mirrors mirrors,
+    IClusterMembershipService membership, ClusterMap cluster, RebalanceRequests requests, LocalObjectStore store, Mirrors mirrors,
     IGrainFactory grains, ILocalSiloDetails localSilo, IHostApplicationLifetime lifetime, IOptions<RebalanceOptions> options,
     RebalanceMetrics metrics, ILogger<Rebalancer> log)
     : BackgroundService
@@ -24,7 +24,6 @@ public sealed class Rebalancer(
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     /// <summary>How long after a membership change objects may still sit on a former owner (every node's pass takes far less).</summary>
     private static readonly TimeSpan MoveWindow = TimeSpan.FromMinutes(10);
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _passGate = new(1, 1); // one pass at a time: two would pull the same object twice
     private readonly RebalanceOptions _options = options.Value;
     private readonly Lock _drainLock = new();
@@ -43,15 +42,12 @@ public sealed class Rebalancer(
     public bool MovesMayBePending => Environment.TickCount64 - Interlocked.Read(ref _lastChange) < MoveWindow.TotalMilliseconds;
 
     /// <summary>Asks for a pass soon (cheap; coalesces with pending requests).</summary>
-    public void Nudge()
-    {
-        if (_wake.CurrentCount == 0) _wake.Release();
-    }
+    public void Nudge() => requests.Nudge();
 
     /// <summary>Another node announced that it is leaving: it owns nothing from now on, and its objects are on the move.</summary>
     public void OnNodeLeaving(string nodeId)
     {
-        leaving.Add(nodeId);
+        cluster.MarkLeaving(nodeId);
         Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
     }
 
@@ -106,13 +102,13 @@ public sealed class Rebalancer(
 
     private async Task DrainPassesAsync(CancellationToken ct)
     {
-        if (!cluster.Active().Any(n => !cluster.IsLocal(n.Node)))
+        if (cluster.Current.Active.All(n => n.Node.NodeId == cluster.Local.NodeId))
             throw new InvalidOperationException("this is the only node: nobody can take its objects");
         await AnnounceLeavingAsync();
         while (true)
         {
             // The whole cluster is stopping (every node announced its leave): nobody is left to take the objects.
-            if (cluster.Owners().All(n => leaving.Contains(n.Node.NodeId)))
+            if (cluster.Current is var view && view.Owners.All(n => view.Leaving.Contains(n.Node.NodeId)))
             {
                 log.LogInformation("Every node is leaving; keeping the objects here");
                 break;
@@ -143,7 +139,7 @@ public sealed class Rebalancer(
     private async Task AnnounceCoreAsync()
     {
         OnNodeLeaving(cluster.Local.NodeId);
-        var peers = cluster.Active().Where(n => !cluster.IsLocal(n.Node)).ToList();
+        var peers = cluster.Current.Active.Where(n => n.Node.NodeId != cluster.Local.NodeId).ToList();
         var calls = peers.Select(async n =>
         {
             try
@@ -163,7 +159,7 @@ public sealed class Rebalancer(
         _ = WatchMembershipAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            await _wake.WaitAsync(stoppingToken);
+            await requests.WaitAsync(stoppingToken);
             await Task.Delay(Settle, stoppingToken); // let membership and silo metadata settle, coalesce bursts
             try
             {
@@ -197,7 +193,7 @@ public sealed class Rebalancer(
             await foreach (var update in membership.MembershipUpdates.WithCancellation(ct))
             {
                 Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
-                if (cluster.LocalIsLeaving) _ = AnnounceCoreAsync(); // a node that joined since must not count us as an owner
+                if (cluster.Current.LocalIsLeaving) _ = AnnounceCoreAsync(); // a node that joined since must not count us as an owner
                 Nudge();
             }
         }
@@ -216,8 +212,7 @@ public sealed class Rebalancer(
         metrics.PassStarted();
         try
         {
-            var active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-            if (cluster.Active().Count != active) return null; // some silo's metadata has not arrived yet
+            if (!cluster.Current.Complete) return null; // some silo's metadata has not arrived yet
 
             var moved = 0;
             foreach (var bucket in store.LocalBuckets())
@@ -227,18 +222,19 @@ public sealed class Rebalancer(
                 do
                 {
                     var page = store.List(bucket, new ListRequest { ContinuationToken = token });
+                    var view = cluster.Current;
                     await Parallel.ForEachAsync(page.Entries, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
                         async (entry, _) =>
                         {
-                            var holders = cluster.HoldersOf(bucket, entry.Name, copies);
-                            if (!holders.Any(cluster.IsLocal))
+                            var holders = view.HoldersOf(bucket, entry.Name, copies);
+                            if (!holders.Any(view.IsLocal))
                             {
                                 // Not ours to keep: the owner takes it (or just drops ours when it has it already).
                                 await grains.GetGrain<INodeStoreGrain>(holders[0].NodeId).Import(bucket, entry.Name, cluster.Local.NodeId);
                                 Interlocked.Increment(ref moved);
                                 metrics.Moved();
                             }
-                            else if (copies > 1 && cluster.IsLocal(holders[0]) && store.Head(bucket, entry.Name) is { } meta)
+                            else if (copies > 1 && view.IsLocal(holders[0]) && store.Head(bucket, entry.Name) is { } meta)
                             {
                                 await mirrors.EnsureMirrorsAsync(meta, holders); // a holder joined, or one was lost
                                 metrics.Mirrored();

@@ -22,13 +22,13 @@ public sealed class LocalObjectStore
     private readonly SemaphoreSlim[] _keyLocks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly BucketIndexes _indexes;
 
-    private readonly IWriteObserver? _observer;
+    private readonly IWriteObserver[] _observers;
 
     public LocalObjectStore(
         IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log,
-        IWriteObserver? observer = null)
+        IEnumerable<IWriteObserver>? observers = null)
     {
-        _observer = observer;
+        _observers = observers?.ToArray() ?? [];
         var o = options.Value;
         NodeId = node.Value.RequiredId;
         VerifyOnRead = o.VerifyOnRead;
@@ -257,10 +257,13 @@ public sealed class LocalObjectStore
         Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,
     };
 
-    /// <summary>Renames the metadata into place (the commit point) and records the object in the listing index, as one step.</summary>
-    internal ValueTask AfterUserWriteAsync(ObjectMeta meta, CancellationToken ct) =>
-        _observer?.AfterWriteAsync(meta, ct) ?? ValueTask.CompletedTask;
+    /// <summary>Runs the write hooks (off-owner nudge, mirroring) for a committed user write, before it is acknowledged.</summary>
+    internal async ValueTask AfterUserWriteAsync(ObjectMeta meta, CancellationToken ct)
+    {
+        foreach (var observer in _observers) await observer.AfterWriteAsync(meta, ct);
+    }
 
+    /// <summary>Renames the metadata into place (the commit point) and records the object in the listing index, as one step.</summary>
     internal void Publish(ObjectMeta meta, Action commit) => _indexes.Publish(meta.Bucket, commit, meta);
 
     internal void Committed(ObjectMeta meta, TimeSpan elapsed)

@@ -23,8 +23,9 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
     public NodeInfo? RemoteOwner(HttpContext context, string bucket, string name)
     {
         if (context.Request.Headers.ContainsKey(OaisHeaders.Forwarded)) return null;
-        var owner = cluster.OwnerOf(bucket, name);
-        return cluster.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
+        var view = cluster.Current;
+        var owner = view.OwnerOf(bucket, name);
+        return view.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
     }
 
     /// <summary>

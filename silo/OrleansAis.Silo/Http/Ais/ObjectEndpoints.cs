@@ -3,6 +3,7 @@ using OrleansAis.Buckets;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
+using OrleansAis.Objects;
 using OrleansAis.Ownership;
 using OrleansAis.Silo.Http.Etl;
 using OrleansAis.Storage;
@@ -37,8 +38,7 @@ public static class ObjectEndpoints
         string.Equals(request.Query[OaisQuery.Proxy], "true", StringComparison.OrdinalIgnoreCase) ||
         string.Equals(request.Headers[OaisHeaders.Proxy], "true", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store,
-        IGrainFactory grains, InlineTransform inline)
+    private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, OwnerReads reads, InlineTransform inline)
     {
         var (bucket, name) = Target(context);
         if (routing.RemoteOwner(context, bucket, name) is { } owner)
@@ -53,7 +53,7 @@ public static class ObjectEndpoints
             return;
         }
         await buckets.Require(bucket);
-        using var reader = store.OpenRead(bucket, name) ?? await MovedHereAsync(store, grains, bucket, name);
+        using var reader = await reads.OpenAsync(bucket, name);
         var meta = reader.Meta;
         var range = RequestedRange(context, meta.Size);
         ObjectHeaders.Write(context.Response, meta);
@@ -80,14 +80,6 @@ public static class ObjectEndpoints
             ObjectHeaders.NotSatisfiable(context.Response, size);
             throw;
         }
-    }
-
-    /// <summary>Right after a membership change the object may still be on its former owner: the object grain moves it here.</summary>
-    private static async Task<ObjectReader> MovedHereAsync(LocalObjectStore store, IGrainFactory grains, string bucket, string name)
-    {
-        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not found anywhere -> 404
-        return store.OpenRead(bucket, name)
-            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to this node; retry shortly");
     }
 
     private static async Task Put(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store)

@@ -3,7 +3,7 @@ using OrleansAis.Etl;
 using OrleansAis.Etl.Communicators;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
-using OrleansAis.Storage;
+using OrleansAis.Objects;
 
 namespace OrleansAis.Silo.Http.Etl;
 
@@ -13,7 +13,7 @@ namespace OrleansAis.Silo.Http.Etl;
 /// A failure before the first byte is a JSON error with its status; after it, the connection is aborted so no client
 /// takes a truncated body for a complete one.
 /// </summary>
-public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, BucketCatalog buckets, IGrainFactory grains)
+public sealed class InlineTransform(EtlNodeHost etls, OwnerReads reads, BucketCatalog buckets, IGrainFactory grains)
 {
     public async Task HandleAsync(HttpContext context, string bucket, string name, string etlName, string? etlArgs)
     {
@@ -22,7 +22,7 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
             EtlSpec.EnsureValidName(etlName);
             await buckets.Require(bucket);
             if (etls.Spec(etlName) is null) await grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(etlName); // unknown -> 404
-            using var reader = await OpenLocalAsync(bucket, name);
+            using var reader = await reads.OpenAsync(bucket, name);
             var job = new TransformJob { Bucket = bucket, Name = name, EtlArgs = etlArgs, Source = reader };
             if (etls.HpullRedirect(etlName) is var (hpull, endpoint))
             {
@@ -43,14 +43,5 @@ public sealed class InlineTransform(EtlNodeHost etls, LocalObjectStore store, Bu
         {
             context.Abort();
         }
-    }
-
-    /// <summary>The local copy; right after a membership change the object grain first moves it here from its former owner.</summary>
-    private async Task<ObjectReader> OpenLocalAsync(string bucket, string name)
-    {
-        if (store.OpenRead(bucket, name) is { } reader) return reader;
-        await grains.GetGrain<IObjectGrain>(Ownership.ObjectKey.Format(bucket, name)).Head(); // not found -> 404
-        return store.OpenRead(bucket, name)
-            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to node {etls.NodeId}; retry shortly");
     }
 }

@@ -12,7 +12,7 @@ namespace OrleansAis.Silo.Http.S3;
 /// silos as grain messages.
 /// </summary>
 public sealed class MultipartOperations(
-    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, Rebalancer rebalancer)
+    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads)
 {
     private const int MaxCompleteBodyBytes = 4 << 20;
     private const int MaxPartsPerPage = 1000;
@@ -63,8 +63,6 @@ public sealed class MultipartOperations(
         if (parts.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
 
         var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted);
-        // Ownership moved while the upload ran: the object is here, and the rebalancer hands it to its owner.
-        if (!cluster.IsLocal(cluster.OwnerOf(request.Bucket, request.Key))) rebalancer.Nudge();
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CompleteMultipartUploadResult",
             S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
             S3Xml.Element("Bucket", request.Bucket),
@@ -116,7 +114,7 @@ public sealed class MultipartOperations(
         var (nodeId, localId) = S3UploadId.Parse(uploadId) ?? throw S3Exception.NoSuchUpload(uploadId);
         if (nodeId != cluster.Local.NodeId)
         {
-            var holder = request.Forwarded ? null : cluster.ActiveNodes().FirstOrDefault(n => n.NodeId == nodeId && n.HttpUrl.Length > 0);
+            var holder = request.Forwarded ? null : cluster.Current.Node(nodeId) is { HttpUrl.Length: > 0 } node ? node : null;
             await routing.ProxyAsync(request.Context, holder ?? throw S3Exception.NoSuchUpload(uploadId));
             return null;
         }

@@ -1,5 +1,6 @@
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
+using OrleansAis.Objects;
 using OrleansAis.Ownership;
 using OrleansAis.Silo.Http.Ais;
 using OrleansAis.Storage;
@@ -10,9 +11,8 @@ namespace OrleansAis.Silo.Http.S3;
 /// PutObject, GetObject (one byte range), HeadObject and DeleteObject. S3 clients do not follow redirects, so a silo that
 /// does not own the object proxies the request to the owner, which reads or writes its own disk.
 /// </summary>
-public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, IGrainFactory grains)
+public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, OwnerReads reads, IGrainFactory grains)
 {
-
     public async Task PutAsync(S3Request request)
     {
         request.EnsureValidObject();
@@ -39,7 +39,7 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
             return;
         }
         await buckets.Require(request.Bucket);
-        using var reader = store.OpenRead(request.Bucket, request.Key) ?? await MovedHereAsync(request.Bucket, request.Key);
+        using var reader = await reads.OpenAsync(request.Bucket, request.Key);
         var meta = reader.Meta;
         // Objects are stored whole, so each is one part: part 1 is the object, no other part exists.
         if (request.Query("partNumber") is { } part && part != "1")
@@ -71,13 +71,5 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
         request.EnsureValidObject();
         await grains.GetGrain<IObjectGrain>(ObjectKey.Format(request.Bucket, request.Key)).Delete();
         request.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
-    /// <summary>Right after a membership change the object may still be on its former owner: its grain moves it here.</summary>
-    private async Task<ObjectReader> MovedHereAsync(string bucket, string name)
-    {
-        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not anywhere: NoSuchKey
-        return store.OpenRead(bucket, name)
-            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to this node; retry shortly");
     }
 }

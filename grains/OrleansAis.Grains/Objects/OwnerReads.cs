@@ -1,0 +1,22 @@
+using OrleansAis.Cluster;
+using OrleansAis.Grains;
+using OrleansAis.Ownership;
+using OrleansAis.Storage;
+
+namespace OrleansAis.Objects;
+
+/// <summary>
+/// The one read path on an object's owner, for every API that streams an object from this node (AIS GET, S3 GET,
+/// inline ETL): the local copy, or, right after a membership change, the copy its object grain first moves here from
+/// the former owner.
+/// </summary>
+public sealed class OwnerReads(LocalObjectStore store, IGrainFactory grains, ClusterMap cluster)
+{
+    public async ValueTask<ObjectReader> OpenAsync(string bucket, string name)
+    {
+        if (store.OpenRead(bucket, name) is { } reader) return reader;
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not found anywhere -> 404
+        return store.OpenRead(bucket, name)
+            ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to node {cluster.Local.NodeId}; retry shortly");
+    }
+}
