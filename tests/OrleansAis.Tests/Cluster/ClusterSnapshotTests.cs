@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Net;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansAis.Cluster;
 using OrleansAis.Ownership;
 
@@ -16,7 +12,7 @@ public sealed class ClusterSnapshotTests
     [Fact]
     public void Owner_is_the_rendezvous_winner_over_the_nodes_that_are_not_leaving()
     {
-        var world = new FakeWorld(3);
+        var world = new FakeCluster(3);
         var map = world.Map(0);
         map.MarkLeaving("node-1");
         var snapshot = map.Current;
@@ -36,7 +32,7 @@ public sealed class ClusterSnapshotTests
     [Fact]
     public void When_every_node_is_leaving_they_keep_owning_their_objects()
     {
-        var world = new FakeWorld(2);
+        var world = new FakeCluster(2);
         var map = world.Map(0);
         map.MarkLeaving("node-0");
         map.MarkLeaving("node-1");
@@ -47,7 +43,7 @@ public sealed class ClusterSnapshotTests
     [Fact]
     public void Reading_twice_returns_the_same_snapshot_until_membership_or_leaving_changes()
     {
-        var world = new FakeWorld(3);
+        var world = new FakeCluster(3);
         var map = world.Map(0);
         var first = map.Current;
         Assert.Same(first, map.Current);
@@ -71,7 +67,7 @@ public sealed class ClusterSnapshotTests
     [Fact]
     public void A_silo_whose_metadata_has_not_arrived_makes_the_snapshot_incomplete_and_it_is_rebuilt()
     {
-        var world = new FakeWorld(3);
+        var world = new FakeCluster(3);
         world.HideMetadata(1);
         var map = world.Map(0);
         var partial = map.Current;
@@ -88,76 +84,9 @@ public sealed class ClusterSnapshotTests
     [Fact]
     public void Node_looks_up_active_nodes_by_id()
     {
-        var map = new FakeWorld(2).Map(1);
+        var map = new FakeCluster(2).Map(1);
         Assert.Equal("http://node-0", map.Current.Node("node-0")?.HttpUrl);
         Assert.Null(map.Current.Node("node-9"));
         Assert.True(map.Current.IsLocal(map.Current.Node("node-1")!));
-    }
-
-    /// <summary>Silos node-0..node-(n-1), their membership table and their published metadata.</summary>
-    private sealed class FakeWorld : IClusterMembershipService, ISiloMetadataCache
-    {
-        private readonly List<SiloAddress> _silos = [];
-        private readonly HashSet<SiloAddress> _hidden = [];
-        private readonly Dictionary<SiloAddress, SiloStatus> _status = [];
-        private long _version = 1;
-
-        public FakeWorld(int nodes)
-        {
-            for (var i = 0; i < nodes; i++) _silos.Add(Start(i, generation: 1));
-        }
-
-        public ClusterMap Map(int local) => new(this, this, new FakeLocalSilo(_silos[local]),
-            Options.Create(new NodeOptions { Id = "node-" + local, HttpUrl = "http://node-" + local }));
-
-        public void Kill(int node) => Change(() => _status[_silos[node]] = SiloStatus.Dead);
-
-        public void Restart(int node) => Change(() => _silos[node] = Start(node, generation: 2));
-
-        public void HideMetadata(int node) => _hidden.Add(_silos[node]);
-
-        public void ShowMetadata(int node) => _hidden.Remove(_silos[node]);
-
-        private SiloAddress Start(int node, int generation)
-        {
-            var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11000 + node), generation);
-            _status[silo] = SiloStatus.Active;
-            return silo;
-        }
-
-        private void Change(Action change)
-        {
-            change();
-            _version++;
-        }
-
-        public ClusterMembershipSnapshot CurrentSnapshot => new(
-            _status.ToImmutableDictionary(s => s.Key, s => new ClusterMember(s.Key, s.Value, s.Key.ToString())), new MembershipVersion(_version));
-
-        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
-
-        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public Task<bool> TryKill(SiloAddress siloAddress) => throw new NotSupportedException();
-
-        public SiloMetadata GetSiloMetadata(SiloAddress siloAddress)
-        {
-            var node = _silos.IndexOf(siloAddress);
-            if (node < 0 || _hidden.Contains(siloAddress)) return SiloMetadata.Empty;
-            // Orleans fills SiloMetadata through internal setters only; a fake cache sets the property by reflection.
-            var metadata = new SiloMetadata();
-            typeof(SiloMetadata).GetProperty(nameof(SiloMetadata.Metadata))!.SetValue(metadata, ImmutableDictionary<string, string>.Empty
-                .Add(NodeMetadata.NodeId, "node-" + node).Add(NodeMetadata.HttpUrl, "http://node-" + node));
-            return metadata;
-        }
-    }
-
-    private sealed class FakeLocalSilo(SiloAddress silo) : ILocalSiloDetails
-    {
-        public string Name => silo.ToString();
-        public string ClusterId => "test";
-        public string DnsHostName => "localhost";
-        public SiloAddress SiloAddress => silo;
-        public SiloAddress GatewayAddress => silo;
     }
 }
