@@ -23,6 +23,7 @@ public sealed class LocalObjectStore
     private readonly BucketIndexes _indexes;
 
     private readonly IWriteObserver[] _observers;
+    private readonly MetaCache _meta;
 
     public LocalObjectStore(
         IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log,
@@ -32,6 +33,7 @@ public sealed class LocalObjectStore
         var o = options.Value;
         NodeId = node.Value.RequiredId;
         VerifyOnRead = o.VerifyOnRead;
+        _meta = new MetaCache(o.MetaCacheEntries);
         Mountpaths = o.EffectiveMountpaths.Select(p => Path.GetFullPath(p)).Distinct().ToArray();
         _metrics = metrics;
         _log = log;
@@ -131,7 +133,7 @@ public sealed class LocalObjectStore
         // A concurrent overwrite may delete the data file between reading the metadata and opening it: read again.
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var stored = ObjectFile.ReadMeta(metaPath);
+            var stored = _meta.Read(metaPath);
             if (stored is null || stored.Name != name) return null; // absent, or a 128-bit hash collision
             var dataPath = ObjectFile.DataPath(metaPath, stored.Version);
             FileStream file;
@@ -145,6 +147,7 @@ public sealed class LocalObjectStore
             }
             catch (FileNotFoundException)
             {
+                _meta.Forget(metaPath); // read the metadata from disk again, not the entry that named this file
                 continue;
             }
             if (file.Length != stored.Size)
@@ -192,11 +195,18 @@ public sealed class LocalObjectStore
         {
             var stored = ObjectFile.ReadMeta(metaPath);
             if (stored is null || stored.Name != name || (onlyVersion is { } version && stored.Version != version)) return false;
-            _indexes.Unpublish(bucket, () =>
+            try
             {
-                File.Delete(metaPath); // the commit point goes first: from here on the object is gone
-                File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
-            }, name);
+                _indexes.Unpublish(bucket, () =>
+                {
+                    File.Delete(metaPath); // the commit point goes first: from here on the object is gone
+                    File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
+                }, name);
+            }
+            finally
+            {
+                _meta.Changed(metaPath);
+            }
             _metrics.Record("delete", 0, TimeSpan.Zero);
             return true;
         }
@@ -232,12 +242,19 @@ public sealed class LocalObjectStore
     public void DropBucket(string bucket)
     {
         Names.EnsureValidBucketName(bucket);
-        foreach (var folder in BucketFolders(bucket).ToList())
+        try
         {
-            // Rename first so a concurrent reader sees either everything or nothing of the old bucket.
-            var doomed = Path.Combine(Path.GetDirectoryName(folder)!, TempFolder, "drop-" + Guid.NewGuid().ToString("N"));
-            Directory.Move(folder, doomed);
-            Directory.Delete(doomed, recursive: true);
+            foreach (var folder in BucketFolders(bucket).ToList())
+            {
+                // Rename first so a concurrent reader sees either everything or nothing of the old bucket.
+                var doomed = Path.Combine(Path.GetDirectoryName(folder)!, TempFolder, "drop-" + Guid.NewGuid().ToString("N"));
+                Directory.Move(folder, doomed);
+                Directory.Delete(doomed, recursive: true);
+            }
+        }
+        finally
+        {
+            _meta.ChangedAll();
         }
         _indexes.Drop(bucket);
     }
@@ -264,7 +281,17 @@ public sealed class LocalObjectStore
     }
 
     /// <summary>Renames the metadata into place (the commit point) and records the object in the listing index, as one step.</summary>
-    internal void Publish(ObjectMeta meta, Action commit) => _indexes.Publish(meta.Bucket, commit, meta);
+    internal void Publish(string metaPath, ObjectMeta meta, Action commit)
+    {
+        try
+        {
+            _indexes.Publish(meta.Bucket, commit, meta);
+        }
+        finally
+        {
+            _meta.Changed(metaPath);
+        }
+    }
 
     internal void Committed(ObjectMeta meta, TimeSpan elapsed)
     {

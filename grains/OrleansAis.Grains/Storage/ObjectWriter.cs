@@ -108,7 +108,7 @@ public sealed class ObjectWriter : IAsyncDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(_metaPath)!);
             File.Move(_tempPath, ObjectFile.DataPath(_metaPath, stored.Version), overwrite: true);
             var meta = _store.ToMeta(Bucket, stored);
-            _store.Publish(meta, () => File.Move(metaTemp, _metaPath, overwrite: true)); // the commit point
+            _store.Publish(_metaPath, meta, () => File.Move(metaTemp, _metaPath, overwrite: true)); // the commit point
             _done = true;
             // Older versions (and data left by a crash between the two renames) are unreachable now.
             foreach (var stale in ObjectFile.OtherDataFiles(_metaPath, stored.Version)) File.Delete(stale);
