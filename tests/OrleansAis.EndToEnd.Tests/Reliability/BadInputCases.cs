@@ -325,7 +325,7 @@ public static class BadInputCases
         yield return new(SigV4, "signed for GET, sent as DELETE",
             s => RawS3Signer.Sign(Get(s), s.Host, s.AccessKey, s.SecretKey) with { Method = "DELETE" }, 403, "signature");
         yield return new(SigV4, "body hash that is not the body's",
-            s => RawS3Signer.Sign(Put(s), s.Host, s.AccessKey, s.SecretKey, payloadHash: OrleansAis.Silo.Http.S3.SigV4.EmptySha256), 400, "sha256", "SHA-256");
+            s => RawS3Signer.Sign(Put(s), s.Host, s.AccessKey, s.SecretKey, payloadHash: OrleansAis.Silo.Http.S3.Auth.SigV4.EmptySha256), 400, "sha256", "SHA-256");
         yield return new(SigV4, "body hash that is not hex",
             s => RawS3Signer.Sign(Put(s), s.Host, s.AccessKey, s.SecretKey, payloadHash: "not-a-hash"), 400, "x-amz-content-sha256");
         yield return new(SigV4, "Authorization without Signature",

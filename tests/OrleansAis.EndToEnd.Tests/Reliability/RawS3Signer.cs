@@ -1,5 +1,5 @@
 using System.Globalization;
-using OrleansAis.Silo.Http.S3;
+using OrleansAis.Silo.Http.S3.Auth;
 
 namespace OrleansAis.EndToEnd.Tests.Reliability;
 

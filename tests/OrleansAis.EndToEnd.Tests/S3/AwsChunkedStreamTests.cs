@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using OrleansAis.Silo.Http.S3;
+using OrleansAis.Silo.Http.S3.Auth;
+using OrleansAis.Silo.Http.S3.Payload;
 
 namespace OrleansAis.EndToEnd.Tests.S3;
 

@@ -1,4 +1,4 @@
-using OrleansAis.Silo.Http.S3;
+using OrleansAis.Silo.Http.S3.Operations;
 
 namespace OrleansAis.EndToEnd.Tests.S3;
 

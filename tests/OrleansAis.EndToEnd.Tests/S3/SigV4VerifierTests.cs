@@ -1,4 +1,5 @@
 using OrleansAis.Silo.Http.S3;
+using OrleansAis.Silo.Http.S3.Auth;
 
 namespace OrleansAis.EndToEnd.Tests.S3;
 

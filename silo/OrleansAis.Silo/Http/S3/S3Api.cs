@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
+using OrleansAis.Silo.Http.S3.Auth;
+using OrleansAis.Silo.Http.S3.Operations;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.S3;

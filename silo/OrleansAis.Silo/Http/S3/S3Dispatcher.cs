@@ -1,3 +1,6 @@
+using OrleansAis.Silo.Http.S3.Auth;
+using OrleansAis.Silo.Http.S3.Operations;
+using OrleansAis.Silo.Http.S3.Xml;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.S3;

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using OrleansAis.Naming;
+using OrleansAis.Silo.Http.S3.Auth;
 
 namespace OrleansAis.Silo.Http.S3;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Auth;
 
 /// <summary>
 /// What SigV4 signs of a request. <paramref name="RawPath"/> is the path as sent (percent-encoded);

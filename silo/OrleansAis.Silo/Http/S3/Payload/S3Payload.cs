@@ -1,6 +1,7 @@
 using System.Globalization;
+using OrleansAis.Silo.Http.S3.Auth;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Payload;
 
 /// <summary>
 /// The body of an S3 request as the bytes the client meant: aws-chunked bodies decoded (chunk signatures verified), and

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Auth;
 
 /// <summary>Who sent a request: anonymous, or the verified signature (which a streamed body's chunk signatures chain to).</summary>
 public sealed record S3Caller(SigV4Context? Signature)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Auth;
 
 /// <summary>AWS Signature Version 4 building blocks: names, hashing, key derivation and S3's URI encoding.</summary>
 public static class SigV4

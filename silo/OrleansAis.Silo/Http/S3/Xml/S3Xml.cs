@@ -3,7 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Xml;
 
 /// <summary>S3's XML: result documents in the S3 namespace, error documents, and bounded, DTD-free parsing of request bodies.</summary>
 public static class S3Xml

@@ -2,9 +2,12 @@ using System.Globalization;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Rebalancing;
+using OrleansAis.Silo.Http.S3.Auth;
+using OrleansAis.Silo.Http.S3.Payload;
+using OrleansAis.Silo.Http.S3.Xml;
 using OrleansAis.Storage;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>
 /// Multipart upload: Create (on the key's owner), UploadPart, ListParts, Complete and Abort (on the silo named in the

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using OrleansAis.Grains;
+using OrleansAis.Silo.Http.S3.Auth;
+using OrleansAis.Silo.Http.S3.Xml;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>
 /// ListObjectsV2 (<c>list-type=2</c>: continuation-token, start-after) and the original ListObjects (marker), both with

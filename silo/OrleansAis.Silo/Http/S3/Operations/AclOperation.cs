@@ -1,8 +1,9 @@
 using System.Xml.Linq;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
+using OrleansAis.Silo.Http.S3.Xml;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>
 /// GetBucketAcl and GetObjectAcl. The store has no per-object permissions (see <see cref="S3Authenticator"/>), so the

@@ -1,4 +1,4 @@
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>What to list: names after <paramref name="After"/> (exclusive) that start with <paramref name="Prefix"/>.</summary>
 public sealed record ListingQuery(string Prefix, string? Delimiter, int MaxKeys, string? After);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Auth;
 
 /// <summary>A verified signature: who signed, and what chunk signatures of a streamed body are chained to.</summary>
 public sealed record SigV4Context(string AccessKey, byte[] SigningKey, string Timestamp, string Scope, string Signature);

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using OrleansAis.Grains;
+using OrleansAis.Silo.Http.S3.Xml;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>ListBuckets, CreateBucket, HeadBucket, DeleteBucket and GetBucketLocation, over the cluster's bucket registry.</summary>
 public sealed class BucketOperations(IGrainFactory grains, IOptions<S3Options> options)

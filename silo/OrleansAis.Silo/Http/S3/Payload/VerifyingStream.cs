@@ -1,4 +1,4 @@
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Payload;
 
 /// <summary>
 /// One digest the client stated for the body. <paramref name="Expected"/> is asked only at the end of the body, because a

@@ -2,8 +2,10 @@ using System.Xml.Linq;
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
+using OrleansAis.Silo.Http.S3.Payload;
+using OrleansAis.Silo.Http.S3.Xml;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>DeleteObjects (<c>POST /{bucket}?delete</c>): up to 1000 keys per request, each deleted on its owner.</summary>
 public sealed class DeleteObjectsOperation(IGrainFactory grains, BucketCatalog buckets)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>Object metadata as S3 headers: Content-Type, ETag, Last-Modified and user metadata as x-amz-meta-*.</summary>
 public static class S3ObjectHeaders

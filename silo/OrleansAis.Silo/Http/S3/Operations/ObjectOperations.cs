@@ -3,9 +3,10 @@ using OrleansAis.Grains;
 using OrleansAis.Objects;
 using OrleansAis.Ownership;
 using OrleansAis.Silo.Http.Ais;
+using OrleansAis.Silo.Http.S3.Payload;
 using OrleansAis.Storage;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>
 /// PutObject, GetObject (one byte range), HeadObject and DeleteObject. S3 clients do not follow redirects, so a silo that

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Numerics;
 using System.Security.Cryptography;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Payload;
 
 /// <summary>
 /// An incremental hash of a request body in the byte form S3 headers carry (base64 or hex of these bytes):

@@ -1,4 +1,4 @@
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Auth;
 
 /// <summary>
 /// The signatures of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body: each chunk's signature covers its data and the previous

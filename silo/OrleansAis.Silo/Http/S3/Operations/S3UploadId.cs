@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Operations;
 
 /// <summary>
 /// An S3 upload id is <c>{local id}.{base64url node id}</c>: it names the silo holding the parts, so any silo can send

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using OrleansAis.Silo.Http.S3.Auth;
 
-namespace OrleansAis.Silo.Http.S3;
+namespace OrleansAis.Silo.Http.S3.Payload;
 
 /// <summary>
 /// Decodes an aws-chunked request body (<c>{hex size}[;chunk-signature=...]\r\n{data}\r\n ... 0...\r\n[trailers]\r\n</c>)
