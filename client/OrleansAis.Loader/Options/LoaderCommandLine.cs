@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using OrleansAis.Units;
 
 namespace OrleansAis.Loader.Options;
 
@@ -88,7 +89,7 @@ internal static class LoaderCommandLine
     internal static LoaderOptions ToOptions(ParseResult parse, string? endpointVariable)
     {
         var (minSize, maxSize) = Sizes(parse);
-        var duration = parse.GetValue(Duration) is { } d ? DurationText.Parse(d, "--duration") : (TimeSpan?)null;
+        var duration = parse.GetValue(Duration) is { } d ? ParseDuration(d, "--duration") : (TimeSpan?)null;
         var maxOps = parse.GetValue(MaxOps);
         if (duration is null && maxOps is null) duration = DefaultDuration;
         if (duration is { } positive && positive <= TimeSpan.Zero) throw new UsageException("--duration must be positive");
@@ -110,12 +111,12 @@ internal static class LoaderCommandLine
             Cleanup = parse.GetValue(Cleanup),
             Prefill = !parse.GetValue(NoPrefill),
             Seed = parse.GetValue(Seed),
-            StatsInterval = DurationText.Parse(parse.GetValue(StatsInterval) ?? "0", "--stats-interval"),
+            StatsInterval = ParseDuration(parse.GetValue(StatsInterval) ?? "0", "--stats-interval"),
             Json = parse.GetValue(Json),
             Etl = EtlChoice(parse),
             Verify = parse.GetValue(Verify),
             Stress = parse.GetValue(Stress),
-            RequestTimeout = DurationText.Parse(parse.GetValue(Timeout) ?? "60s", "--timeout"),
+            RequestTimeout = ParseDuration(parse.GetValue(Timeout) ?? "60s", "--timeout"),
         };
         if (options.RequestTimeout <= TimeSpan.Zero) throw new UsageException("--timeout must be positive");
         return options;
@@ -130,12 +131,12 @@ internal static class LoaderCommandLine
             throw new UsageException("give either --size or --min-size/--max-size, not both");
         if (size is not null)
         {
-            var fixedSize = ByteSize.Parse(size, "--size");
+            var fixedSize = ParseSize(size, "--size");
             return (fixedSize, fixedSize);
         }
         if (min is null && max is null) return (1 << 20, 1 << 20);
         if (min is null || max is null) throw new UsageException("--min-size and --max-size go together");
-        var (lo, hi) = (ByteSize.Parse(min, "--min-size"), ByteSize.Parse(max, "--max-size"));
+        var (lo, hi) = (ParseSize(min, "--min-size"), ParseSize(max, "--max-size"));
         return lo <= hi ? (lo, hi) : throw new UsageException($"--min-size ({min}) is larger than --max-size ({max})");
     }
 
@@ -171,4 +172,30 @@ internal static class LoaderCommandLine
 
     private static int Range(int value, string flag, int min, int max) =>
         value >= min && value <= max ? value : throw new UsageException($"{flag} must be between {min} and {max} (got {value})");
+
+    /// <summary>A <see cref="GoDuration"/> (zero allowed: --stats-interval 0 turns progress off), a usage error otherwise.</summary>
+    private static TimeSpan ParseDuration(string text, string flag)
+    {
+        try
+        {
+            return GoDuration.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{flag} {e.Message}");
+        }
+    }
+
+    /// <summary>A <see cref="ByteSize"/> (KiB/Ki powers of 1024, KB/K powers of 1000), a usage error otherwise.</summary>
+    private static long ParseSize(string text, string flag)
+    {
+        try
+        {
+            return ByteSize.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{flag} {e.Message}");
+        }
+    }
 }

@@ -14,7 +14,7 @@ internal static class TextReport
     {
         var text = new StringBuilder();
         var s = r.Settings;
-        var size = s.MinSize == s.MaxSize ? ByteSize.Format(s.MinSize) : $"{ByteSize.Format(s.MinSize)}..{ByteSize.Format(s.MaxSize)}";
+        var size = s.MinSize == s.MaxSize ? Size(s.MinSize) : $"{Size(s.MinSize)}..{Size(s.MaxSize)}";
         var limit = string.Join(" or ", new[] { s.DurationSeconds is { } d ? $"{d:0.###}s" : null, s.MaxOps is { } m ? $"{m} ops" : null }.OfType<string>());
         text.AppendLine($"oais-loader: bucket {s.Bucket}, {s.Workers} workers, {s.PctPut}% PUT, {s.Objects} objects '{s.Prefix}N' of {size}, {limit}, seed {s.Seed}" +
             (s.Stress ? ", stress" : ""));
@@ -24,7 +24,7 @@ internal static class TextReport
                 (etl.Created ? $", created{(etl.Deleted ? " and deleted" : ", NOT deleted")}" : ""));
         if (r.SetupError is not null) text.AppendLine($"SETUP FAILED: {r.SetupError}");
         if (r.Prefill is { } p)
-            text.AppendLine($"prefill: {p.Objects} objects, {ByteSize.Format(p.Bytes)} in {p.Seconds:0.###}s, {p.Errors} errors");
+            text.AppendLine($"prefill: {p.Objects} objects, {Size(p.Bytes)} in {p.Seconds:0.###}s, {p.Errors} errors");
         text.AppendLine();
 
         var rows = new List<string[]> { new[] { "op", "count", "errors", "ops/s", "MiB/s", "min ms", "mean ms", "p50 ms", "p90 ms", "p99 ms", "max ms" } };
@@ -94,4 +94,18 @@ internal static class TextReport
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    /// <summary>A short human form: 4 KiB, 1.5 MiB.</summary>
+    private static string Size(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : value.ToString(value % 1 == 0 ? "0" : "0.##", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
 }

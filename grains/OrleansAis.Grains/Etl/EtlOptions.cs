@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrleansAis.Hosting;
+
 namespace OrleansAis.Etl;
 
 public enum EtlRuntimeKind
@@ -47,4 +50,21 @@ public sealed class EtlOptions
 
     /// <summary>Lines of transformer output kept for <c>logs</c>.</summary>
     public int LogLines { get; set; } = 1000;
+
+    /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Enum.IsDefined(Runtime)) yield return $"{Section}:Runtime must be auto, docker or process (is {Runtime})";
+        if (!string.IsNullOrWhiteSpace(DockerEndpoint) && !Uri.TryCreate(DockerEndpoint, UriKind.Absolute, out _))
+            yield return $"{Section}:DockerEndpoint '{DockerEndpoint}' is not an absolute URI (e.g. unix:///var/run/docker.sock)";
+        if (string.IsNullOrWhiteSpace(PythonCommand)) yield return $"{Section}:PythonCommand is empty";
+        if (MaxRestarts < 0) yield return $"{Section}:MaxRestarts must be 0 or more (is {MaxRestarts})";
+        if (LogLines < 0) yield return $"{Section}:LogLines must be 0 or more (is {LogLines})";
+    }
+
+    /// <summary>Refuses to start a silo with unusable Etl settings.</summary>
+    public sealed class Validator : IValidateOptions<EtlOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EtlOptions options) => OptionsValidation.Result(options.Problems());
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrleansAis.Units;
 using YamlDotNet.RepresentationModel;
 
 namespace OrleansAis.Etl;
@@ -51,57 +52,11 @@ public static class EtlSpecParser
         return result;
     }
 
-    /// <summary>Kubernetes-style memory ("512Mi", "1G", "1048576") to bytes.</summary>
-    public static long? ParseMemory(string text)
-    {
-        var units = new (string Suffix, long Factor)[]
-        {
-            ("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("Ti", 1L << 40),
-            ("K", 1000), ("M", 1000_000), ("G", 1000_000_000), ("T", 1000_000_000_000), ("", 1),
-        };
-        foreach (var (suffix, factor) in units)
-        {
-            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
-                decimal.TryParse(text[..^suffix.Length], NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value > 0)
-                return (long)(value * factor);
-        }
-        return null;
-    }
-
     /// <summary>Kubernetes-style CPU ("500m", "1.5", "2") to Docker NanoCpus.</summary>
     public static long? ParseCpu(string text)
     {
         if (text.EndsWith('m') && long.TryParse(text[..^1], out var milli) && milli > 0) return milli * 1_000_000;
         return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var cpus) && cpus > 0 ? (long)(cpus * 1_000_000_000) : null;
-    }
-
-    /// <summary>Go-style durations ("5m", "45s", "1m30s", "500ms") or a number of seconds.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
-        var total = TimeSpan.Zero;
-        var rest = text.Trim();
-        if (rest.Length == 0) return null;
-        while (rest.Length > 0)
-        {
-            var i = 0;
-            while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.')) i++;
-            if (i == 0 || !double.TryParse(rest[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) return null;
-            rest = rest[i..];
-            var unit = rest.StartsWith("ms", StringComparison.Ordinal) ? "ms" : rest.Length > 0 ? rest[..1] : "";
-            total += unit switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                _ => TimeSpan.MinValue,
-            };
-            if (unit == "") return null;
-            if (total < TimeSpan.Zero) return null;
-            rest = rest[unit.Length..];
-        }
-        return total > TimeSpan.Zero ? total : null;
     }
 
     private static OaisException Invalid(string message) => new(OaisErrorCode.InvalidArgument, "invalid ETL spec: " + message);
@@ -180,9 +135,20 @@ public static class EtlSpecParser
         var node = o[key];
         if (node is null) return null;
         var text = node is JsonValue v && v.TryGetValue<double>(out var n) ? n.ToString(CultureInfo.InvariantCulture) : (node as JsonValue)?.ToString();
-        if (text is not null && ParseDuration(text) is { } d) return d;
-        problems.Add($"{key}: '{node.ToJsonString()}' is not a positive duration like 45s, 5m or 1m30s");
-        return null;
+        if (text is null)
+        {
+            problems.Add($"{key}: '{node.ToJsonString()}' is not a positive duration like 45s, 5m or 1m30s");
+            return null;
+        }
+        try
+        {
+            return GoDuration.ParsePositive(text);
+        }
+        catch (FormatException e)
+        {
+            problems.Add($"{key}: {e.Message}");
+            return null;
+        }
     }
 
     private static IReadOnlyList<string> Command(JsonNode? node, List<string> problems)
@@ -263,8 +229,24 @@ public static class EtlSpecParser
         }
         var limits = o["limits"] as JsonObject ?? o;
         long? memory = null, cpu = null;
-        if (limits["memory"]?.ToString() is { } m && (memory = ParseMemory(m)) is null) problems.Add($"resources.memory: '{m}' is not a size like 512Mi or 1G");
+        if (limits["memory"]?.ToString() is { } m) memory = Memory(m, problems);
         if (limits["cpu"]?.ToString() is { } c && (cpu = ParseCpu(c)) is null) problems.Add($"resources.cpu: '{c}' is not a CPU amount like 500m or 2");
         return new EtlResources { MemoryBytes = memory, NanoCpus = cpu };
+    }
+
+    /// <summary>A memory limit: a <see cref="ByteSize"/> of more than zero.</summary>
+    private static long? Memory(string text, List<string> problems)
+    {
+        try
+        {
+            var bytes = ByteSize.Parse(text);
+            if (bytes > 0) return bytes;
+            problems.Add($"resources.memory: '{text}' must be more than zero");
+        }
+        catch (FormatException e)
+        {
+            problems.Add($"resources.memory: {e.Message}");
+        }
+        return null;
     }
 }

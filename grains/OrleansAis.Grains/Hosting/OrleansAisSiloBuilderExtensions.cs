@@ -45,14 +45,22 @@ public static class OrleansAisSiloBuilderExtensions
         });
 
         var services = silo.Services;
+        // Every section is validated when the silo starts (each options class's Validator, naming the bad key).
         services.AddSingleton(Options.Create(nodeOptions));
-        var storeOptions = services.AddOptions<StoreOptions>().Bind(config.GetSection(StoreOptions.Section));
+        // The identity is built above (IOptions<NodeOptions> is that instance); startup validation reads a copy of it.
+        services.AddOptions<NodeOptions>().Configure(o => (o.Id, o.HttpUrl) = (nodeOptions.Id, nodeOptions.HttpUrl))
+            .ValidateOnStartWith<NodeOptions, NodeOptions.Validator>();
+        var storeOptions = services.AddOptions<StoreOptions>().Bind(config.GetSection(StoreOptions.Section))
+            .ValidateOnStartWith<StoreOptions, StoreOptions.Validator>();
         if (store is not null) storeOptions.Configure(store);
-        var stateOptions = services.AddOptions<FileGrainStorageOptions>().Bind(config.GetSection(FileGrainStorageOptions.Section));
+        var stateOptions = services.AddOptions<FileGrainStorageOptions>().Bind(config.GetSection(FileGrainStorageOptions.Section))
+            .ValidateOnStartWith<FileGrainStorageOptions, FileGrainStorageOptions.Validator>();
         if (clusterState is not null) stateOptions.Configure(clusterState);
 
-        services.AddOptions<RebalanceOptions>().Bind(config.GetSection(RebalanceOptions.Section));
-        var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section));
+        services.AddOptions<RebalanceOptions>().Bind(config.GetSection(RebalanceOptions.Section))
+            .ValidateOnStartWith<RebalanceOptions, RebalanceOptions.Validator>();
+        var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section))
+            .ValidateOnStartWith<EtlOptions, EtlOptions.Validator>();
         if (etl is not null) etlOptions.Configure(etl);
 
         services.TryAddSingleton(TimeProvider.System);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OrleansAis.Hosting;
 
 namespace OrleansAis.Persistence;
 
@@ -16,6 +17,19 @@ public sealed class FileGrainStorageOptions
     /// see the same folder (one machine, or a shared mount); multi-machine clusters use Redis grain storage instead.
     /// </summary>
     public string? Directory { get; set; }
+
+    /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (Directory is not null && string.IsNullOrWhiteSpace(Directory))
+            yield return $"{Section}:Directory is empty; leave it unset for the cluster-state folder under Store:DataDirectory";
+    }
+
+    /// <summary>Refuses to start a silo with unusable ClusterState settings.</summary>
+    public sealed class Validator : IValidateOptions<FileGrainStorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, FileGrainStorageOptions options) => OptionsValidation.Result(options.Problems());
+    }
 }
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrleansAis.Hosting;
+
 namespace OrleansAis.Rebalancing;
 
 /// <summary>How a node hands its objects over. Bound from the "Rebalance" configuration section.</summary>
@@ -18,4 +21,21 @@ public sealed class RebalanceOptions
 
     /// <summary>Objects moved at once by one node.</summary>
     public int Parallelism { get; set; } = 4;
+
+    /// <summary>The longest <see cref="DrainTimeout"/> a cancellation timer takes (int.MaxValue milliseconds, about 24.8 days).</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (DrainTimeout <= TimeSpan.Zero) yield return $"{Section}:DrainTimeout must be more than zero (is {DrainTimeout})";
+        else if (DrainTimeout > MaxDrainTimeout) yield return $"{Section}:DrainTimeout must be at most {MaxDrainTimeout} (is {DrainTimeout})";
+        if (Parallelism < 1) yield return $"{Section}:Parallelism must be at least 1 (is {Parallelism})";
+    }
+
+    /// <summary>Refuses to start a silo with unusable Rebalance settings.</summary>
+    public sealed class Validator : IValidateOptions<RebalanceOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RebalanceOptions options) => OptionsValidation.Result(options.Problems());
+    }
 }

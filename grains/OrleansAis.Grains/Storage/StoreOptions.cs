@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrleansAis.Hosting;
+
 namespace OrleansAis.Storage;
 
 /// <summary>Where a silo keeps its objects. Bound from the "Store" configuration section.</summary>
@@ -22,4 +25,18 @@ public sealed class StoreOptions
 
     public IReadOnlyList<string> EffectiveMountpaths =>
         Mountpaths.Count > 0 ? Mountpaths : [Path.Combine(DataDirectory, "mp")];
+
+    /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory)) yield return $"{Section}:DataDirectory is empty";
+        for (var i = 0; i < Mountpaths.Count; i++)
+            if (string.IsNullOrWhiteSpace(Mountpaths[i])) yield return $"{Section}:Mountpaths:{i} is empty";
+    }
+
+    /// <summary>Refuses to start a silo with unusable Store settings.</summary>
+    public sealed class Validator : IValidateOptions<StoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StoreOptions options) => OptionsValidation.Result(options.Problems());
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrleansAis.Hosting;
+
 namespace OrleansAis.Silo.Configuration;
 
 public enum ClusteringMode
@@ -38,4 +41,24 @@ public sealed class SiloHostOptions
 
     /// <summary>A node id that stays the same across restarts of this silo on this machine and port.</summary>
     public string DefaultNodeId => $"{Environment.MachineName.ToLowerInvariant()}-{SiloPort}";
+
+    /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Enum.IsDefined(Clustering)) yield return $"{Section}:Clustering must be localhost, development or redis (is {Clustering})";
+        if (string.IsNullOrWhiteSpace(ClusterId)) yield return $"{Section}:ClusterId is empty";
+        if (string.IsNullOrWhiteSpace(ServiceId)) yield return $"{Section}:ServiceId is empty";
+        if (SiloPort is < 0 or > 65535) yield return $"{Section}:SiloPort must be a port from 0 to 65535 (is {SiloPort})";
+        if (GatewayPort is < 0 or > 65535) yield return $"{Section}:GatewayPort must be a port from 0 (no gateway) to 65535 (is {GatewayPort})";
+        // The port is advertised (HttpUrl), so it must be the one Kestrel listens on: no 0 for "any free port".
+        if (HttpPort is < 1 or > 65535) yield return $"{Section}:HttpPort must be a port from 1 to 65535 (is {HttpPort})";
+        if (string.IsNullOrWhiteSpace(ListenAddress)) yield return $"{Section}:ListenAddress is empty";
+        if (string.IsNullOrWhiteSpace(AdvertisedHost)) yield return $"{Section}:AdvertisedHost is empty";
+    }
+
+    /// <summary>Refuses to start a silo with unusable Silo settings.</summary>
+    public sealed class Validator : IValidateOptions<SiloHostOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SiloHostOptions options) => OptionsValidation.Result(options.Problems());
+    }
 }

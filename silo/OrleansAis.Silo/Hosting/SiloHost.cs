@@ -35,6 +35,8 @@ public static class SiloHost
             .AddCommandLine(rest, CommandLine.Switches);
 
         var host = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section)
+            .ValidateOnStartWith<SiloHostOptions, SiloHostOptions.Validator>();
         var nodeId = builder.Configuration[$"{NodeOptions.Section}:Id"] is { Length: > 0 } id ? id : host.DefaultNodeId;
 
         builder.Services.AddSerilog((services, log) => log
