@@ -9,8 +9,18 @@ public static class TransformerEnvironment
     /// <summary>"true" when the transformer may deliver results straight to the destination owner.</summary>
     public const string DirectPut = "DIRECT_PUT";
 
-    /// <summary>The TCP port to listen on (health, and hpull clients from other hosts).</summary>
+    /// <summary>
+    /// The TCP port to listen on (health, and hpull clients from other hosts). "0": bind a free port and report it in
+    /// <see cref="PortFile"/>; a silo gives 0 to the hosts it knows do that, so that no other process can take the port
+    /// between the silo choosing it and the transformer binding it.
+    /// </summary>
     public const string Port = "PORT";
+
+    /// <summary>
+    /// A file to write the bound TCP port into (decimal, made to appear whole: written under another name, then
+    /// renamed) once listening. When it exists the silo takes the port from it instead of from <see cref="Port"/>.
+    /// </summary>
+    public const string PortFile = "OAIS_ETL_PORT_FILE";
 
     public const string EtlName = "ETL_NAME";
 

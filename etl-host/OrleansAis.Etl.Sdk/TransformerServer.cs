@@ -64,9 +64,17 @@ public static class TransformerServer
         builder.Services.AddSingleton(new TransformDispatcher(transformer, options));
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("etl-host");
-        app.Lifetime.ApplicationStarted.Register(() => log.LogInformation(
-            "serving {Transformer} on {Urls} over hpush, hpull, hrev and ws; at most {MaxConcurrency} transforms at once",
-            transformer.GetType().Name, string.Join(", ", app.Urls), options.MaxConcurrency));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Started means bound: the port is ours now, so reporting it cannot hand the silo a port someone else holds.
+            if (options.PortFile is { } portFile && !PortReport.TryWrite(portFile, PortReport.TcpPort(app.Urls), log))
+            {
+                app.Lifetime.StopApplication(); // unreported, the port is unknown to the silo: exit with the reason in the log
+                return;
+            }
+            log.LogInformation("serving {Transformer} on {Urls} over hpush, hpull, hrev and ws; at most {MaxConcurrency} transforms at once",
+                transformer.GetType().Name, string.Join(", ", app.Urls), options.MaxConcurrency);
+        });
         app.UseWebSockets();
         app.MapGet("/health", () => Results.Text("Running"));
         app.Map("/ws", (HttpContext context, TransformDispatcher dispatcher) => WebSocketTransforms.ServeAsync(context, dispatcher, log));

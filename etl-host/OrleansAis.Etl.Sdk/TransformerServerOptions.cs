@@ -7,7 +7,7 @@ public sealed class TransformerServerOptions
 {
     public const int DefaultPort = 8000;
 
-    /// <summary>--port, else PORT, else 8000 (AIStore's transformer port). 0 picks a free port.</summary>
+    /// <summary>--port, else PORT, else 8000 (AIStore's transformer port). 0 picks a free port (reported in <see cref="PortFile"/>).</summary>
     public int Port { get; init; } = DefaultPort;
     /// <summary>--stdio: transform stdin to stdout once and exit (io://).</summary>
     public bool Stdio { get; init; }
@@ -19,13 +19,16 @@ public sealed class TransformerServerOptions
     public string? SocketPath { get; init; }
     /// <summary>The silo's Unix socket (OAIS_TARGET_SOCKET): requests to AIS_TARGET_URL's host go over it.</summary>
     public string? TargetSocket { get; init; }
+    /// <summary>Where to report the bound TCP port once listening (OAIS_ETL_PORT_FILE): how the silo learns a port 0 picked.</summary>
+    public string? PortFile { get; init; }
     /// <summary>Arguments that are not options, and everything after <c>--</c> (e.g. a command for the exec transformer).</summary>
     public IReadOnlyList<string> Rest { get; init; } = [];
 
     /// <summary>Command-line options over environment variables over defaults.</summary>
     public static TransformerServerOptions Parse(IReadOnlyList<string> args)
     {
-        var port = PositiveOrNull(Environment.GetEnvironmentVariable(TransformerEnvironment.Port)) ?? DefaultPort;
+        // PORT=0 is how a silo asks for a port picked here (and reported in the port file), so 0 counts.
+        var port = int.TryParse(Environment.GetEnvironmentVariable(TransformerEnvironment.Port), out var p) && p >= 0 ? p : DefaultPort;
         var concurrency = PositiveOrNull(Environment.GetEnvironmentVariable("MAX_CONCURRENCY")) ?? Environment.ProcessorCount * 2;
         var stdio = false;
         var rest = new List<string>();
@@ -57,6 +60,7 @@ public sealed class TransformerServerOptions
             TargetUrl = Environment.GetEnvironmentVariable(TransformerEnvironment.TargetUrl),
             SocketPath = NonEmpty(Environment.GetEnvironmentVariable(TransformerEnvironment.ListenSocket)),
             TargetSocket = NonEmpty(Environment.GetEnvironmentVariable(TransformerEnvironment.TargetSocket)),
+            PortFile = NonEmpty(Environment.GetEnvironmentVariable(TransformerEnvironment.PortFile)),
         };
     }
 

@@ -11,26 +11,34 @@ def _default_concurrency() -> int:
 
 
 def _positive(value: Optional[str]) -> Optional[int]:
+    n = _non_negative(value)
+    return n if n else None
+
+
+def _non_negative(value: Optional[str]) -> Optional[int]:
     try:
-        n = int(value) if value is not None else 0
+        n = int(value) if value is not None else -1
     except ValueError:
         return None
-    return n if n > 0 else None
+    return n if n >= 0 else None
 
 
 class ServerOptions:
     """--port N (else PORT, else 8000; 0 picks a free port), --stdio, --max-concurrency N (else MAX_CONCURRENCY, else
-    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), and the leftover arguments.
+    twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), OAIS_ETL_PORT_FILE (where to
+    report the bound port), and the leftover arguments.
     (A plain class, not a dataclass: dataclasses imports inspect and ast, which io:// would pay for per object.)"""
 
     def __init__(self, port: int = DEFAULT_PORT, stdio: bool = False, max_concurrency: Optional[int] = None,
-                 target_url: Optional[str] = None, host: str = "0.0.0.0", rest: Optional[List[str]] = None):
+                 target_url: Optional[str] = None, host: str = "0.0.0.0", rest: Optional[List[str]] = None,
+                 port_file: Optional[str] = None):
         self.port = port
         self.stdio = stdio
         self.max_concurrency = max_concurrency or _default_concurrency()
         self.target_url = target_url
         self.host = host
         self.rest = rest or []
+        self.port_file = port_file
 
     def __repr__(self) -> str:
         return f"ServerOptions({self.__dict__})"
@@ -42,7 +50,8 @@ class UsageError(ValueError):
 
 def parse_options(args: List[str], environ=None) -> ServerOptions:
     env = os.environ if environ is None else environ
-    port = _positive(env.get("PORT")) or DEFAULT_PORT
+    port = _non_negative(env.get("PORT"))  # PORT=0: a silo asks for a port picked here and reported in the port file
+    port = DEFAULT_PORT if port is None else port
     concurrency = _positive(env.get("MAX_CONCURRENCY")) or _default_concurrency()
     stdio = False
     rest: List[str] = []
@@ -62,7 +71,7 @@ def parse_options(args: List[str], environ=None) -> ServerOptions:
             rest.append(arg)
         i += 1
     return ServerOptions(port=port, stdio=stdio, max_concurrency=concurrency,
-                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest)
+                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest, port_file=env.get("OAIS_ETL_PORT_FILE") or None)
 
 
 def _number_after(args: List[str], i: int, minimum: int) -> int:

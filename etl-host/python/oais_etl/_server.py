@@ -299,8 +299,19 @@ def make_server(transformer: Transformer, options: ServerOptions) -> Server:
     return Server((options.host, options.port), handler)
 
 
+def report_port(path: str, port: int) -> None:
+    """Tells the silo the port that was bound (bound already, so nobody else holds it): written under another name and
+    renamed, so the silo never reads half a number."""
+    temporary = path + ".tmp"
+    with open(temporary, "w") as f:
+        f.write(str(port))
+    os.replace(temporary, path)
+
+
 def serve_forever(transformer: Transformer, options: ServerOptions, ready: Optional[threading.Event] = None) -> None:
     server = make_server(transformer, options)
+    if options.port_file:
+        report_port(options.port_file, server.port)
     log(f"serving {transformer.name} on http://{options.host}:{server.port} over hpush, hpull, hrev and ws; "
         f"at most {transformer.max_concurrency} transforms at once")
     if ready is not None:

@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using OrleansAis.Cluster;
 using OrleansAis.Etl.Communicators;
+using OrleansAis.Etl.DataPlane;
+using OrleansAis.Etl.Endpoints;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Etl;
@@ -10,7 +12,7 @@ namespace OrleansAis.Etl;
 /// when the ETL supports direct put (never back through this silo), else this silo forwards it (locally into the store,
 /// or streamed over HTTP to the owner's guarded endpoint). Every destination write is atomic on its owner.
 /// </summary>
-public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterMap cluster)
+public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints, LocalObjectStore store, ClusterMap cluster)
 {
     /// <summary>Custom metadata key naming what a transformed object was produced from (for incremental jobs).</summary>
     public const string SourceMetadataKey = "oais.etl.source";
@@ -32,7 +34,7 @@ public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterM
         var job = new TransformJob { Bucket = source.Meta.Bucket, Name = source.Meta.Name, EtlArgs = etlArgs, Source = source };
         var spec = etls.Spec(etl);
         if (spec is { SupportDirectPut: true, Communication: not EtlCommunication.Io } &&
-            etls.DirectPutUrl(etl, owner, dstBucket, dstName) is { } url)
+            endpoints.DirectPutUrl(etl, owner, dstBucket, dstName) is { } url)
         {
             return await etls.TransformAsync(etl, new TransformJob
             {
@@ -54,7 +56,7 @@ public sealed class EtlCopier(EtlNodeHost etls, LocalObjectStore store, ClusterM
     /// <summary>Streams the transformer's output to the owner's guarded PUT endpoint while it is produced.</summary>
     private async Task<TransformOutcome> ForwardAsync(string etl, TransformJob job, NodeInfo owner, string dstBucket, string dstName, string marker, CancellationToken ct)
     {
-        var url = etls.DirectPutUrl(etl, owner, dstBucket, dstName)
+        var url = endpoints.DirectPutUrl(etl, owner, dstBucket, dstName)
             ?? throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{etl}' is not running on node {etls.NodeId}");
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -45,7 +45,7 @@ public sealed class EtlOptions
     /// </summary>
     public bool UnixSockets { get; set; } = true;
 
-    /// <summary>Folder for those sockets; default: a new private folder under the temp directory.</summary>
+    /// <summary>Folder for those sockets and the transformers' port files; default: a new private folder under the temp directory.</summary>
     public string? SocketDirectory { get; set; }
 
     /// <summary>Lines of transformer output kept for <c>logs</c>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansAis.Cluster;
+using OrleansAis.Etl.Lifecycle;
 using OrleansAis.Grains;
 
 namespace OrleansAis.Etl;
@@ -8,17 +9,17 @@ namespace OrleansAis.Etl;
 /// When the silo becomes active: removes transformers a previous incarnation left behind, then starts every ETL the
 /// registry wants running (a silo that joins later, or restarts, catches up on its own — AIStore's gap).
 /// </summary>
-public sealed class EtlStartup(EtlNodeHost host, ClusterMap cluster, IGrainFactory grains, ILogger<EtlStartup> log)
+public sealed class EtlStartup(EtlLifecycle etls, ClusterMap cluster, IGrainFactory grains, ILogger<EtlStartup> log)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(EtlStartup), ServiceLifecycleStage.Active, OnActive, _ => host.DisposeAsync().AsTask());
+        lifecycle.Subscribe(nameof(EtlStartup), ServiceLifecycleStage.Active, OnActive, _ => etls.DisposeAsync().AsTask());
 
     private async Task OnActive(CancellationToken ct)
     {
         try
         {
-            await host.Runtime.RemoveOrphansAsync(cluster.Local.NodeId, ct);
+            await etls.Runtime.RemoveOrphansAsync(cluster.Local.NodeId, ct);
         }
         catch (OaisException e)
         {

@@ -2,6 +2,8 @@ using System.IO.Pipelines;
 using Orleans.Placement;
 using OrleansAis.Cluster;
 using OrleansAis.Etl.Communicators;
+using OrleansAis.Etl.DataPlane;
+using OrleansAis.Etl.Lifecycle;
 using OrleansAis.Grains;
 using OrleansAis.Placement;
 using OrleansAis.Storage;
@@ -10,32 +12,32 @@ namespace OrleansAis.Etl;
 
 /// <summary>
 /// One per storage node (key: node id), pinned to it: the control plane of that node's transformers (start, stop,
-/// status, logs) over <see cref="EtlNodeHost"/>, plus chunked transforms for Orleans-API callers.
+/// status, logs) over <see cref="EtlLifecycle"/>, plus chunked transforms for Orleans-API callers over <see cref="EtlDataPlane"/>.
 /// </summary>
 [NodePinnedPlacement, Immovable, KeepAlive]
-public sealed class EtlWorkerGrain(EtlNodeHost host, LocalObjectStore store, ClusterMap cluster) : Grain, IEtlWorkerGrain
+public sealed class EtlWorkerGrain(EtlLifecycle lifecycle, EtlDataPlane dataPlane, NodeEtls etls, LocalObjectStore store, ClusterMap cluster) : Grain, IEtlWorkerGrain
 {
     private readonly Dictionary<Guid, PipeReader> _transforms = [];
 
-    public Task<EtlNodeStatus> Start(EtlLaunch launch) => host.StartAsync(launch);
+    public Task<EtlNodeStatus> Start(EtlLaunch launch) => lifecycle.StartAsync(launch);
 
     public async Task<EtlNodeStatus> Stop(string name, string reason) =>
-        await host.StopAsync(name, reason) ?? new EtlNodeStatus { NodeId = cluster.Local.NodeId, Stage = EtlStage.Aborted, Error = reason };
+        await lifecycle.StopAsync(name, reason) ?? new EtlNodeStatus { NodeId = cluster.Local.NodeId, Stage = EtlStage.Aborted, Error = reason };
 
-    public Task Delete(string name) => host.DeleteAsync(name);
+    public Task Delete(string name) => lifecycle.DeleteAsync(name);
 
-    public Task<EtlNodeStatus?> Status(string name) => Task.FromResult(host.Status(name));
+    public Task<EtlNodeStatus?> Status(string name) => Task.FromResult(etls.Status(name));
 
-    public Task<string> Logs(string name, int lines) => host.LogsAsync(name, Math.Clamp(lines, 1, 100_000));
+    public Task<string> Logs(string name, int lines) => lifecycle.LogsAsync(name, Math.Clamp(lines, 1, 100_000));
 
     public async Task Sync()
     {
         foreach (var launch in await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Running())
         {
-            if (host.Status(launch.Spec.Name)?.Stage is EtlStage.Running or EtlStage.Initializing) continue;
+            if (etls.Status(launch.Spec.Name)?.Stage is EtlStage.Running or EtlStage.Initializing) continue;
             try
             {
-                await host.StartAsync(launch);
+                await lifecycle.StartAsync(launch);
             }
             catch (OaisException e)
             {
@@ -58,7 +60,7 @@ public sealed class EtlWorkerGrain(EtlNodeHost host, LocalObjectStore store, Clu
                 try
                 {
                     var job = new TransformJob { Bucket = bucket, Name = name, EtlArgs = etlArgs, Source = reader };
-                    await host.TransformAsync(etl, job, pipe.Writer.AsStream(leaveOpen: true), CancellationToken.None);
+                    await dataPlane.TransformAsync(etl, job, pipe.Writer.AsStream(leaveOpen: true), CancellationToken.None);
                     await pipe.Writer.CompleteAsync();
                 }
                 catch (Exception e)

@@ -8,6 +8,9 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
+using OrleansAis.Etl.DataPlane;
+using OrleansAis.Etl.Endpoints;
+using OrleansAis.Etl.Lifecycle;
 using OrleansAis.Etl.Runtimes;
 using OrleansAis.Jobs;
 using OrleansAis.Mirroring;
@@ -82,7 +85,12 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<EtlMetrics>();
         services.AddSingleton<IEtlRuntime>(CreateEtlRuntime);
         services.TryAddSingleton<LocalSocketDirectory>(); // the silo host may have made it first, to listen on its socket
-        services.AddSingleton<EtlNodeHost>();
+        services.AddSingleton<NodeEtls>();
+        services.AddSingleton<TransformerEndpoints>();
+        services.AddSingleton<TransformerPorts>();
+        services.AddSingleton<TransformerLauncher>();
+        services.AddSingleton<EtlDataPlane>();
+        services.AddSingleton<EtlLifecycle>();
         services.AddSingleton<EtlCopier>();
         services.AddSingleton<NodeJobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EtlStartup>();

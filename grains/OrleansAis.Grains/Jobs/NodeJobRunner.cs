@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
+using OrleansAis.Etl.DataPlane;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
 using OrleansAis.Storage;
@@ -15,7 +16,7 @@ namespace OrleansAis.Jobs;
 /// (or the first error, unless continue_on_error) to the job grain.
 /// </summary>
 public sealed class NodeJobRunner(
-    EtlNodeHost etls, EtlCopier copier, LocalObjectStore store, ClusterMap cluster, IGrainFactory grains, ILogger<NodeJobRunner> log)
+    EtlDataPlane etls, NodeEtls nodeEtls, EtlCopier copier, LocalObjectStore store, ClusterMap cluster, IGrainFactory grains, ILogger<NodeJobRunner> log)
 {
     private readonly ConcurrentDictionary<string, NodeJob> _jobs = new(StringComparer.Ordinal);
 
@@ -47,7 +48,7 @@ public sealed class NodeJobRunner(
     {
         try
         {
-            if (request.Mode != JobMode.DryRun && etls.Status(request.Etl)?.Stage != EtlStage.Running)
+            if (request.Mode != JobMode.DryRun && nodeEtls.Status(request.Etl)?.Stage != EtlStage.Running)
                 throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{request.Etl}' is not running on node {cluster.Local.NodeId}");
             await Parallel.ForEachAsync(Select(request), new ParallelOptions { MaxDegreeOfParallelism = request.EffectiveWorkers(Environment.ProcessorCount), CancellationToken = job.Cancellation },
                 async (name, ct) =>

@@ -8,6 +8,7 @@ using OpenTelemetry.Resources;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
+using OrleansAis.Etl.Endpoints;
 using OrleansAis.Etl.Protocol.Transport;
 using OrleansAis.Hosting;
 using OrleansAis.Rebalancing;

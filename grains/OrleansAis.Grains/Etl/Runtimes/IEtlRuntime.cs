@@ -38,19 +38,21 @@ public interface ITransformerInstance : IAsyncDisposable
 }
 
 /// <summary>Everything a runtime needs to start one node's transformer for one ETL.</summary>
-public sealed class TransformerLaunch
+public sealed record TransformerLaunch
 {
     public required EtlSpec Spec { get; init; }
     public required string NodeId { get; init; }
-    /// <summary>Port the transformer listens on (host networking).</summary>
+    /// <summary>Port the transformer listens on (host networking); 0: it binds a free one and reports it in <see cref="PortFile"/>.</summary>
     public required int Port { get; init; }
+    /// <summary>Where the transformer reports the TCP port it bound (none: the silo only knows <see cref="Port"/>).</summary>
+    public string? PortFile { get; init; }
     /// <summary>AIS_TARGET_URL: this node's guarded raw-object endpoint for this ETL.</summary>
     public required string TargetUrl { get; init; }
     /// <summary>The Unix socket the transformer is asked to listen on besides its port (none: TCP only).</summary>
     public string? ListenSocket { get; init; }
     /// <summary>The silo's own Unix socket for the transformer's requests to <see cref="TargetUrl"/> (none: TCP).</summary>
     public string? TargetSocket { get; init; }
-    /// <summary>The folder holding both sockets (bind-mounted read-write into containers).</summary>
+    /// <summary>The folder holding both sockets and the port file (bind-mounted read-write into containers).</summary>
     public string? SocketDirectory { get; init; }
     /// <summary>Mountpaths the transformer may read in fqn mode (mounted read-only into containers).</summary>
     public IReadOnlyList<string> Mountpaths { get; init; } = [];
@@ -72,6 +74,7 @@ public sealed class TransformerLaunch
         env[TransformerEnvironment.NodeId] = NodeId;
         if (ListenSocket is { } listen) env[TransformerEnvironment.ListenSocket] = listen;
         if (TargetSocket is { } target) env[TransformerEnvironment.TargetSocket] = target;
+        if (PortFile is { } portFile) env[TransformerEnvironment.PortFile] = portFile;
         return env;
     }
 }

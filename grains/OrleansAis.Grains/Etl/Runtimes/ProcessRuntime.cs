@@ -35,12 +35,32 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) logs.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) logs.Add(e.Data); };
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => exited.TrySetResult($"transformer process {process.Id} exited with code {process.ExitCode}");
+        var pid = process.Id;
+        process.Exited += (_, _) => _ = ReportExitAsync(process, pid, exited);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (process.HasExited) exited.TrySetResult($"transformer process exited with code {process.ExitCode}");
+        if (process.HasExited) _ = ReportExitAsync(process, pid, exited);
         log.LogInformation("Started transformer {Etl} as process {Pid} on port {Port}", launch.Spec.Name, process.Id, launch.Port);
         return Task.FromResult<ITransformerInstance>(new ServerProcess(this, launch, process, logs, exited));
+    }
+
+    /// <summary>
+    /// Completes <paramref name="exited"/> once the output has been read to its end (bounded: a child left holding the
+    /// pipes must not hold it up), so that its last lines are in the logs: they say why, e.g. that its port was taken.
+    /// </summary>
+    private static async Task ReportExitAsync(Process process, int pid, TaskCompletionSource<string> exited)
+    {
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await process.WaitForExitAsync(drained.Token);
+            exited.TrySetResult($"transformer process {pid} exited with code {process.ExitCode}");
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // Output still held open, or the node disposed the process meanwhile (it killed it: nobody waits for the reason).
+            exited.TrySetResult($"transformer process {pid} exited");
+        }
     }
 
     public Task RemoveOrphansAsync(string nodeId, CancellationToken ct)

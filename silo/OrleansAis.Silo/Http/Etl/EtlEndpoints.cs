@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Etl;
+using OrleansAis.Etl.Endpoints;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
@@ -59,7 +60,7 @@ public static class EtlEndpoints
     }
 
     /// <summary>GET by a transformer: the raw object from this node's disk, if the secret is the ETL's.</summary>
-    private static async Task ReadForTransformer(HttpContext context, string name, string secret, EtlNodeHost host, LocalObjectStore store)
+    private static async Task ReadForTransformer(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store)
     {
         if (!host.IsTransformerSecret(name, secret))
         {
@@ -84,7 +85,7 @@ public static class EtlEndpoints
     }
 
     /// <summary>PUT by a transformer (direct put): the result lands atomically on this node, which owns the destination.</summary>
-    private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, EtlNodeHost host, LocalObjectStore store)
+    private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store)
     {
         if (!host.IsTransformerSecret(name, secret))
             return AisJson.Error(OaisErrorCode.Forbidden, "not a transformer of this ETL");

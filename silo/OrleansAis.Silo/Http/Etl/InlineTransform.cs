@@ -1,5 +1,6 @@
 using OrleansAis.Buckets;
 using OrleansAis.Etl;
+using OrleansAis.Etl.DataPlane;
 using OrleansAis.Etl.Communicators;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
@@ -13,7 +14,7 @@ namespace OrleansAis.Silo.Http.Etl;
 /// A failure before the first byte is a JSON error with its status; after it, the connection is aborted so no client
 /// takes a truncated body for a complete one.
 /// </summary>
-public sealed class InlineTransform(EtlNodeHost etls, OwnerReads reads, BucketCatalog buckets, IGrainFactory grains)
+public sealed class InlineTransform(EtlDataPlane etls, OwnerReads reads, BucketCatalog buckets, IGrainFactory grains)
 {
     public async Task HandleAsync(HttpContext context, string bucket, string name, string etlName, string? etlArgs)
     {

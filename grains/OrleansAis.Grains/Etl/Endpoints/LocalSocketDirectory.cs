@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 
-namespace OrleansAis.Etl;
+namespace OrleansAis.Etl.Endpoints;
 
 /// <summary>
 /// The folder of this silo's Unix sockets: one per transformer (the silo sends objects over it) and the silo's own
-/// (transformers fetch raw objects and deliver direct puts over it). Short and private: a socket path has at most
-/// 107 bytes, and only this silo and its transformers may connect. Containers get it bind-mounted at the same path.
+/// (transformers fetch raw objects and deliver direct puts over it); also where transformers report their TCP port.
+/// Short and private: a socket path has at most 107 bytes, and only this silo and its transformers may connect.
+/// Containers get it bind-mounted at the same path.
 /// </summary>
 public sealed class LocalSocketDirectory : IDisposable
 {
@@ -14,8 +15,8 @@ public sealed class LocalSocketDirectory : IDisposable
     public LocalSocketDirectory(IOptions<EtlOptions> options)
     {
         var configured = options.Value.SocketDirectory;
+        // Made with sockets off too: the port files live here.
         Enabled = options.Value.UnixSockets;
-        if (!Enabled) { Path = ""; return; }
         if (configured is { Length: > 0 })
         {
             Directory.CreateDirectory(configured);
@@ -38,6 +39,9 @@ public sealed class LocalSocketDirectory : IDisposable
 
     /// <summary>Where the transformer of ETL <paramref name="etlName"/> is asked to listen, or null when sockets are off.</summary>
     public string? TransformerSocket(string etlName) => Enabled ? System.IO.Path.Combine(Path, etlName + ".sock") : null;
+
+    /// <summary>Where the transformer of ETL <paramref name="etlName"/> reports the TCP port it bound.</summary>
+    public string PortFile(string etlName) => System.IO.Path.Combine(Path, etlName + ".port");
 
     public void Dispose()
     {
