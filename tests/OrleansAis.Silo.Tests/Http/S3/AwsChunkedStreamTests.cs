@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using OrleansAis.Silo.Http.S3;
 
-namespace OrleansAis.EndToEnd.Tests.S3;
+namespace OrleansAis.Silo.Tests.Http.S3;
 
 /// <summary>
 /// aws-chunked decoding against the streaming example of the AWS documentation (66560 bytes of 'a' in a 64 KiB and a
