@@ -272,6 +272,7 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
 }
 
 /// <summary>What needs no engine: the runtime's answers when there is none, and its naming.</summary>
+[Trait("Category", "Fast")]
 public sealed class DockerRuntimeOfflineTests
 {
     [Fact]
