@@ -31,7 +31,7 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
     /// kind), not a fixed time: the kill hits objects the victim owns, the cluster takes writes while it is down, and
     /// the restarted silo owns new writes again.
     /// </summary>
-    private const int AckedPerPhase = 20;
+    private const int AckedPerPhase = 100;
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DeathDeclarationLimit = TimeSpan.FromSeconds(45);
 
