@@ -4,6 +4,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>Direct put: with <c>Ais-Node-Url</c> the result goes to that URL, and the answer is 204 + its length.</summary>
+[Trait("Category", "Fast")]
 public sealed class DirectPutTests : IAsyncLifetime
 {
     private FakeSilo _destination = null!;

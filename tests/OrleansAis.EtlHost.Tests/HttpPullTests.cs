@@ -4,6 +4,7 @@ using OrleansAis.EtlHost.Transformers;
 namespace OrleansAis.EtlHost.Tests;
 
 /// <summary>hpull and hrev: <c>GET /{bucket}/{object}</c>; the host fetches the raw object from AIS_TARGET_URL.</summary>
+[Trait("Category", "Fast")]
 public sealed class HttpPullTests : IAsyncLifetime
 {
     private const string TargetPath = "/v1/etl/_target/my-etl/s3cret";

@@ -14,13 +14,17 @@ public static class RunRegistry
 {
     public const string Variable = "OAIS_RUN_DIR";
 
-    private static string? Folder(string kind) =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } run ? Directory.CreateDirectory(Path.Combine(run, kind)).FullName : null;
+    /// <summary>The kind's folder of <paramref name="runDirectory"/>, by default this run's <c>$OAIS_RUN_DIR</c> (null without one).</summary>
+    private static string? Folder(string kind, string? runDirectory = null) =>
+        (runDirectory ?? Environment.GetEnvironmentVariable(Variable)) is { Length: > 0 } run ? Directory.CreateDirectory(Path.Combine(run, kind)).FullName : null;
 
-    /// <summary>Records a started process; call <see cref="Forget(Process)"/> once it has exited.</summary>
-    public static void Track(Process process)
+    /// <summary>
+    /// Records a started process; call <see cref="Forget(Process)"/> once it has exited. <paramref name="runDirectory"/>
+    /// records it in another run folder than this run's (a test of .ci/stop-run.sh).
+    /// </summary>
+    public static void Track(Process process, string? runDirectory = null)
     {
-        if (Folder("pids") is not { } pids || StartTime(process.Id) is not { } start) return;
+        if (Folder("pids", runDirectory) is not { } pids || StartTime(process.Id) is not { } start) return;
         File.WriteAllText(Path.Combine(pids, process.Id.ToString()), $"{process.Id} {start}\n");
     }
 
@@ -32,9 +36,9 @@ public static class RunRegistry
     }
 
     /// <summary>Records a cluster.sh base folder before its start, so a half-started cluster is stopped too.</summary>
-    public static void TrackCluster(string baseDirectory)
+    public static void TrackCluster(string baseDirectory, string? runDirectory = null)
     {
-        if (Folder("clusters") is { } clusters) File.WriteAllText(Path.Combine(clusters, Path.GetFileName(baseDirectory)), baseDirectory + "\n");
+        if (Folder("clusters", runDirectory) is { } clusters) File.WriteAllText(Path.Combine(clusters, Path.GetFileName(baseDirectory)), baseDirectory + "\n");
     }
 
     public static void ForgetCluster(string baseDirectory)
@@ -42,8 +46,8 @@ public static class RunRegistry
         if (Folder("clusters") is { } clusters) File.Delete(Path.Combine(clusters, Path.GetFileName(baseDirectory)));
     }
 
-    /// <summary>Field 22 of /proc/{pid}/stat (clock ticks since boot), the same value .ci/run compares; null off Linux.</summary>
-    private static string? StartTime(int pid)
+    /// <summary>Field 22 of /proc/{pid}/stat (clock ticks since boot), the same value .ci/stop-run.sh compares; null off Linux.</summary>
+    public static string? StartTime(int pid)
     {
         try
         {

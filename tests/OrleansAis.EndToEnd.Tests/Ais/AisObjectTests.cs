@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 using OrleansAis.Tests;
 
 namespace OrleansAis.EndToEnd.Tests.Ais;
@@ -255,12 +256,17 @@ public sealed class AisObjectTests(ThreeSiloCluster cluster) : IClassFixture<Thr
             await stream.WriteAsync(new byte[1_000_000]);
             client.Close();
         }
-        await Task.Delay(1000);
-        foreach (var silo in cluster.Silos)
-        {
-            using var response = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, Path("ais-partial", "cut-" + silo.NodeId) + "?proxy=true"));
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
+        // That nothing appears can only be seen over time: watch for a second while the silos notice the hang-ups.
+        var seen = "";
+        await Waiting.HoldsFor(async () =>
+            {
+                foreach (var silo in cluster.Silos)
+                {
+                    using var response = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, Path("ais-partial", "cut-" + silo.NodeId) + "?proxy=true"));
+                    if (response.StatusCode != HttpStatusCode.NotFound) { seen = $"cut-{silo.NodeId}: {(int)response.StatusCode}"; return false; }
+                }
+                return true;
+            }, TimeSpan.FromSeconds(1), () => $"a PUT cut short appeared ({seen})", TimeSpan.FromMilliseconds(200));
         var listing = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, "/v1/buckets/ais-partial"))).RootElement;
         Assert.Equal(0, listing.GetProperty("entries").GetArrayLength());
     }

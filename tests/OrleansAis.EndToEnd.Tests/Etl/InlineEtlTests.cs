@@ -328,7 +328,11 @@ public sealed class ProcessInlineEtlTests(ProcessEtlCluster cluster) : InlineEtl
     }
 }
 
-/// <summary>Finds transformer processes by the ETL_NAME the silo puts in their environment.</summary>
+/// <summary>
+/// Finds transformer processes by the ETL_NAME the silo puts in their environment, among those of this test host's own
+/// silos only (OAIS_NODE_ID is one of <see cref="SiloProcess.NodeIdsOfThisRun"/>): another run on the machine may
+/// use the same ETL names, and its transformers are not this run's to kill or count.
+/// </summary>
 internal static class TransformerProcesses
 {
     public static Task KillAsync(string etlName)
@@ -353,9 +357,9 @@ internal static class TransformerProcesses
     public static bool Running(string etlName) => Find(etlName).Any();
 
     /// <summary>Whether a transformer of the ETL started by node <paramref name="nodeId"/> is running.</summary>
-    public static bool RunningOn(string etlName, string nodeId) => Find(etlName, "OAIS_NODE_ID=" + nodeId).Any();
+    public static bool RunningOn(string etlName, string nodeId) => Find(etlName, nodeId).Any();
 
-    private static IEnumerable<int> Find(string etlName, string? alsoInEnvironment = null)
+    private static IEnumerable<int> Find(string etlName, string? nodeId = null)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -370,7 +374,9 @@ internal static class TransformerProcesses
                 continue; // gone meanwhile, or not ours to read
             }
             var variables = environ.Split('\0');
-            if (variables.Contains("ETL_NAME=" + etlName) && (alsoInEnvironment is null || variables.Contains(alsoInEnvironment))) yield return pid;
+            if (!variables.Contains("ETL_NAME=" + etlName)) continue;
+            var node = variables.FirstOrDefault(v => v.StartsWith("OAIS_NODE_ID=", StringComparison.Ordinal))?["OAIS_NODE_ID=".Length..];
+            if (node is not null && SiloProcess.NodeIdsOfThisRun.ContainsKey(node) && (nodeId is null || node == nodeId)) yield return pid;
         }
     }
 }

@@ -197,11 +197,15 @@ public sealed class OfflineEtlTests(ThreeSiloProcessEtlCluster cluster) : IClass
             Assert.All(status.GetProperty("nodes").EnumerateArray(), n => Assert.Equal("Aborted", n.GetProperty("state").GetString()));
             var done = status.GetProperty("objects").GetInt64();
             Assert.InRange(done, 1, 30);
-            // That nothing keeps going can only be seen over time: a window longer than two objects' work.
-            await Task.Delay(TimeSpan.FromSeconds(2.5));
-            var later = await JobStatusAsync(id);
-            Assert.Equal(done, later.GetProperty("objects").GetInt64());
-            Assert.Equal(done, (await ListAsync("abort-out")).Count);
+            // That nothing keeps going can only be seen over time: a window longer than two objects' work, watched throughout.
+            long later = done, listed = done;
+            await Waiting.HoldsFor(async () =>
+                {
+                    later = (await JobStatusAsync(id)).GetProperty("objects").GetInt64();
+                    listed = (await ListAsync("abort-out")).Count;
+                    return later == done && listed == done;
+                }, TimeSpan.FromSeconds(2.5),
+                () => $"the aborted job kept going: {done} objects when every silo reported Aborted, then {later} reported and {listed} listed");
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -39,27 +40,25 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
         info.Environment.Remove("OAIS_Etl__EtlHostCommand");
         info.Environment.Remove("Etl__EtlHostCommand");
         _silo = Process.Start(info)!;
+        RunRegistry.Track(_silo);
         _silo.OutputDataReceived += (_, e) => { lock (_siloOutput) _siloOutput.AppendLine(e.Data); };
         _silo.ErrorDataReceived += (_, e) => { lock (_siloOutput) _siloOutput.AppendLine(e.Data); };
         _silo.BeginOutputReadLine();
         _silo.BeginErrorReadLine();
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
+        await Waiting.WaitUntil(async () =>
         {
             Assert.False(_silo.HasExited, "the silo exited:\n" + SiloOutput);
             try
             {
                 using var health = await _http.GetAsync("v1/health");
-                if (health.IsSuccessStatusCode) return;
+                return health.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // not listening yet
+                return false; // not listening yet
             }
-            Assert.True(DateTime.UtcNow < until, "the silo did not become healthy:\n" + SiloOutput);
-            await Task.Delay(200);
-        }
+        }, Deadline, () => "the silo did not become healthy:\n" + SiloOutput, TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -138,7 +137,15 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(Deadline);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // only what this command started
+            throw new TimeoutException($"`{line}` did not finish within {Deadline}");
+        }
         var output = await stdout;
         Assert.True(process.ExitCode == 0, $"`{line}` exited with {process.ExitCode}: {output}{await stderr}\nsilo:\n{SiloOutput}");
         // curl exits 0 on an HTTP error too; the API answers every error as {"error":{"code":..,"message":..}}.
@@ -148,14 +155,13 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
 
     private async Task<string> WaitForObjectAsync(string path)
     {
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            using var response = await _http.GetAsync($"v1/objects/{path}");
-            if (response.StatusCode == HttpStatusCode.OK) return await response.Content.ReadAsStringAsync();
-            Assert.True(DateTime.UtcNow < until, $"{path} did not appear: {(int)response.StatusCode}\nsilo:\n{SiloOutput}");
-            await Task.Delay(200);
-        }
+        var (status, body) = await Waiting.WaitUntil(async () =>
+            {
+                using var response = await _http.GetAsync($"v1/objects/{path}");
+                return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null);
+            }, r => r.StatusCode == HttpStatusCode.OK, Deadline,
+            r => $"{path} did not appear: {(int)r.StatusCode}\nsilo:\n{SiloOutput}", TimeSpan.FromMilliseconds(200));
+        return body!;
     }
 
     private string SiloOutput
@@ -182,6 +188,7 @@ public sealed partial class ReadmeEtlTests : IAsyncLifetime
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try { await _silo.WaitForExitAsync(grace.Token); }
             catch (OperationCanceledException) { _silo.Kill(entireProcessTree: true); await _silo.WaitForExitAsync(); }
+            RunRegistry.Forget(_silo);
             _silo.Dispose();
         }
         _http.Dispose();

@@ -10,8 +10,12 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <summary>The node ids of every silo this test host created (unique per fixture): what its transformers carry in OAIS_NODE_ID.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> NodeIdsOfThisRun = new();
+
     public SiloProcess(string nodeId, string dataDirectory, int siloPort, int gatewayPort, int httpPort, int primarySiloPort, string clusterStateDirectory)
     {
+        NodeIdsOfThisRun[nodeId] = true;
         NodeId = nodeId;
         DataDirectory = dataDirectory;
         SiloPort = siloPort;

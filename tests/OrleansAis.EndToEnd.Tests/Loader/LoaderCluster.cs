@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using OrleansAis.EndToEnd.Tests.Etl;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Loader;
 
@@ -34,16 +35,8 @@ public sealed class LoaderCluster() : ProcessEtlCluster(3)
     /// Waits until the summed counter reaches <paramref name="expected"/> (the Prometheus exporter caches a scrape
     /// for a moment) and returns the last value seen, which the caller asserts.
     /// </summary>
-    public async Task<long> StoreOperationsSettledAsync(string operation, long expected)
-    {
-        var value = await StoreOperationsAsync(operation);
-        for (var i = 0; i < 20 && value != expected; i++)
-        {
-            await Task.Delay(250);
-            value = await StoreOperationsAsync(operation);
-        }
-        return value;
-    }
+    public async Task<long> StoreOperationsSettledAsync(string operation, long expected) =>
+        (await Waiting.TryWaitUntil(() => StoreOperationsAsync(operation), value => value == expected, TimeSpan.FromSeconds(5))).Value;
 
     public async Task CreateBucketAsync(string bucket)
     {
@@ -80,15 +73,15 @@ public sealed class LoaderCluster() : ProcessEtlCluster(3)
     public async Task WaitForQuietStoreAsync()
     {
         var quietFor = TimeSpan.FromSeconds(4);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
         var last = await StoreOperationsAsync("put");
         var since = DateTime.UtcNow;
-        while (DateTime.UtcNow - since < quietFor && DateTime.UtcNow < deadline)
+        // Best effort, as before: after a minute of writes the next test runs anyway (its own comparison will tell).
+        await Waiting.TryWaitUntil(async () =>
         {
-            await Task.Delay(500);
             var now = await StoreOperationsAsync("put");
             if (now != last) (last, since) = (now, DateTime.UtcNow);
-        }
+            return DateTime.UtcNow - since;
+        }, quiet => quiet >= quietFor, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
     }
 
     /// <summary>Kills silo <paramref name="index"/> (a crash).</summary>

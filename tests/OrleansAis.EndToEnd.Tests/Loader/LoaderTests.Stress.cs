@@ -19,7 +19,9 @@ public sealed partial class LoaderTests
 
         var killedAt = DateTimeOffset.UtcNow;
         await cluster.KillAsync(2);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The silo stays down until the loader has counted failures against it (a progress line's errors column).
+        await Waiting.WaitUntil(() => ProgressLines(loader.Stderr).Any(line => line.Errors > 0), TimeSpan.FromSeconds(30),
+            () => $"the loader counted no failure after a silo was killed:\n{loader.Stderr}", TimeSpan.FromMilliseconds(100));
         await cluster.RestartAsync(2);
         var run = await loader.WaitAsync(TimeSpan.FromMinutes(2));
 
@@ -49,10 +51,11 @@ public sealed partial class LoaderTests
             () => $"no progress from the loader:\n{loader.Stderr}", TimeSpan.FromMilliseconds(100));
     }
 
-    private static List<(double PutRate, double GetRate)> ProgressLines(string stderr) =>
+    private static List<(double PutRate, double GetRate, long Errors)> ProgressLines(string stderr) =>
         stderr.Split('\n')
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(cells => cells.Length == 7 && cells[0].EndsWith('s') && double.TryParse(cells[0][..^1], CultureInfo.InvariantCulture, out _))
-            .Select(cells => (double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[3], CultureInfo.InvariantCulture)))
+            .Select(cells => (double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[3], CultureInfo.InvariantCulture),
+                long.Parse(cells[5], CultureInfo.InvariantCulture)))
             .ToList();
 }

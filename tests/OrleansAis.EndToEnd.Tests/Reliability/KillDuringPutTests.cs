@@ -26,10 +26,14 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
         "--Membership:ProbeTimeout=00:00:02", "--Membership:NumMissedProbesLimit=2", "--Etl:Runtime=process",
     ];
 
-    private static readonly TimeSpan LoadBeforeKill = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan WritesAfterDeathDeclared = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Each phase of the load lasts until it has done what the assertions need (this many acknowledged PUTs of the
+    /// kind), not a fixed time: the kill hits objects the victim owns, the cluster takes writes while it is down, and
+    /// the restarted silo owns new writes again.
+    /// </summary>
+    private const int AckedPerPhase = 100;
+    private static readonly TimeSpan PhaseLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DeathDeclarationLimit = TimeSpan.FromSeconds(45);
-    private static readonly TimeSpan LoadAfterRestart = TimeSpan.FromSeconds(3);
 
     [RedisFact]
     public async Task Acknowledged_puts_survive_a_silo_killed_mid_load_and_restarted()
@@ -49,19 +53,20 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
         var survivor = nodes[0];
         var load = new PutLoad(http, Bucket, nodes.Select(n => n.HttpUrl).ToList(), seed);
         load.Start(Writers);
-        await Task.Delay(LoadBeforeKill);
+        await WaitForAckedAsync(load, a => a.StoredOn == victim.NodeId, $"PUTs acknowledged with {victim.NodeId} as owner before the kill");
 
         var killedAt = load.Elapsed;
         var ackedOnVictimBeforeKill = load.Attempts.Count(a => a.Acknowledged && a.StoredOn == victim.NodeId);
         output.WriteLine(await cluster.KillAsync(victim));
         var declaredDeadAfter = await WaitUntilGoneAsync(http, survivor, victim);
         output.WriteLine($"{victim.NodeId} declared dead {declaredDeadAfter.TotalSeconds:F1} s after kill -9");
-        await Task.Delay(WritesAfterDeathDeclared);
+        var declaredDeadAt = load.Elapsed;
+        await WaitForAckedAsync(load, a => a.StartedAt > declaredDeadAt, $"PUTs acknowledged after {victim.NodeId} was declared dead");
 
         var restartedAt = load.Elapsed;
         output.WriteLine(await cluster.RestartAsync(victim));
         var rejoinedAt = load.Elapsed;
-        await Task.Delay(LoadAfterRestart);
+        await WaitForAckedAsync(load, a => a.StartedAt > rejoinedAt && a.StoredOn == victim.NodeId, $"PUTs acknowledged with {victim.NodeId} as owner after it rejoined");
         await load.StopAsync();
         var loadEnded = load.Elapsed;
 
@@ -168,6 +173,12 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
         return meta.RootElement.GetProperty("node").GetString()!;
     }
 
+    /// <summary>Lets the load run until <see cref="AckedPerPhase"/> acknowledged PUTs match <paramref name="which"/>.</summary>
+    private static Task WaitForAckedAsync(PutLoad load, Func<PutAttempt, bool> which, string what) =>
+        Waiting.WaitUntil(() => load.Attempts.Count(a => a.Acknowledged && which(a)) >= AckedPerPhase, PhaseLimit,
+            () => $"{load.Attempts.Count(a => a.Acknowledged && which(a))} of {AckedPerPhase} {what} ({load.AcknowledgedCount} of {load.Attempts.Count} PUTs acknowledged in all)",
+            TimeSpan.FromMilliseconds(100));
+
     /// <summary>How long after the kill <paramref name="survivor"/> stops listing <paramref name="victim"/> as active.</summary>
     private static async Task<TimeSpan> WaitUntilGoneAsync(HttpClient http, ScriptedNode survivor, ScriptedNode victim)
     {
@@ -205,10 +216,9 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<string?> ReadBackAsync(HttpClient http, Uri silo, PutAttempt attempt)
     {
-        var deadline = Stopwatch.StartNew();
         var notFound = 0;
-        string last = "";
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        // Final: the read has a verdict (Problem, or null for exact); otherwise Problem is the last transient answer.
+        var (read, final) = await Waiting.TryWaitUntil<(bool Final, string? Problem)>(async () =>
         {
             try
             {
@@ -217,19 +227,18 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
                 {
                     var verifier = new PatternVerifier(attempt.Seed);
                     await using (var body = await response.Content.ReadAsStreamAsync()) await body.CopyToAsync(verifier);
-                    if (verifier.Written != attempt.Size) return $"wrong length (torn, or another version): {verifier.Written} bytes, {attempt.Size} written";
-                    return verifier.FirstMismatch >= 0 ? $"corrupt: first wrong byte at {verifier.FirstMismatch} of {attempt.Size}" : null;
+                    if (verifier.Written != attempt.Size) return (true, $"wrong length (torn, or another version): {verifier.Written} bytes, {attempt.Size} written");
+                    return (true, verifier.FirstMismatch >= 0 ? $"corrupt: first wrong byte at {verifier.FirstMismatch} of {attempt.Size}" : null);
                 }
-                last = $"HTTP {(int)response.StatusCode}";
-                if (response.StatusCode == HttpStatusCode.NotFound && ++notFound >= 3) return "missing (404)";
+                if (response.StatusCode == HttpStatusCode.NotFound && ++notFound >= 3) return (true, "missing (404)");
+                return (false, $"HTTP {(int)response.StatusCode}");
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
-                last = e.GetType().Name + ": " + e.Message;
+                return (false, e.GetType().Name + ": " + e.Message);
             }
-            await Task.Delay(500);
-        }
-        return "unreadable for 30 s: " + last;
+        }, r => r.Final, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        return final ? read.Problem : "unreadable for 30 s: " + read.Problem;
     }
 
     private static async Task<HashSet<string>> ListAsync(HttpClient http, ScriptedNode silo)

@@ -228,14 +228,10 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
         using (var stream = await _docker.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
         {
             var (stdout, _) = await stream.ReadOutputToEndAsync(CancellationToken.None);
-            for (var i = 0; i < 100; i++)
-            {
-                var result = await _docker.Exec.InspectContainerExecAsync(exec.ID);
-                if (!result.Running) return (result.ExitCode ?? -1, stdout);
-                await Task.Delay(20);
-            }
+            var result = await Waiting.WaitUntil(() => _docker.Exec.InspectContainerExecAsync(exec.ID), r => !r.Running, TimeSpan.FromSeconds(10),
+                _ => $"exec of `{string.Join(' ', command)}` in {container} did not finish", TimeSpan.FromMilliseconds(20));
+            return (result.ExitCode ?? -1, stdout);
         }
-        throw new TimeoutException("exec did not finish");
     }
 
     private async Task<List<string>> CommandsAsync(string container)
@@ -276,6 +272,7 @@ public sealed class DockerRuntimeTests : IAsyncLifetime
 }
 
 /// <summary>What needs no engine: the runtime's answers when there is none, and its naming.</summary>
+[Trait("Category", "Fast")]
 public sealed class DockerRuntimeOfflineTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace OrleansAis.Tests.Etl;
 /// The hpush client: full-duplex PUTs on kept-alive connections, over TCP and over a Unix socket, against Kestrel
 /// (what the C# transformer host runs) and against a bare server that closes every connection after one answer.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class DuplexHttpClientTests : IAsyncLifetime
 {
     private readonly string _socketDirectory = Directory.CreateTempSubdirectory("oais-duplex-").FullName;

@@ -3,6 +3,7 @@ using OrleansAis.Etl;
 namespace OrleansAis.Tests.Etl;
 
 /// <summary>runtime.python: parsed from YAML and JSON, and every mistake named by its field.</summary>
+[Trait("Category", "Fast")]
 public sealed class EtlSpecParserPythonTests
 {
     private static string ProblemOf(string spec)

@@ -1,6 +1,6 @@
 using OrleansAis.Silo.Http;
 
-namespace OrleansAis.EndToEnd.Tests.Reliability;
+namespace OrleansAis.Silo.Tests.Http;
 
 /// <summary>Percent-decoding of request path segments: strict UTF-8, lenient about a '%' that starts no escape.</summary>
 [Trait("Category", "Fast")]

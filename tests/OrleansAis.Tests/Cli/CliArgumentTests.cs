@@ -1,6 +1,6 @@
 using OrleansAis.Cli.Arguments;
 
-namespace OrleansAis.EndToEnd.Tests.Cli;
+namespace OrleansAis.Tests.Cli;
 
 /// <summary>The CLI's pure parts: BUCKET/NAME, --range, KEY=VALUE, the endpoint, and local/object naming.</summary>
 [Trait("Category", "Fast")]

@@ -1,6 +1,6 @@
 using OrleansAis.Cli.Arguments;
 
-namespace OrleansAis.EndToEnd.Tests.Cli;
+namespace OrleansAis.Tests.Cli;
 
 /// <summary>The pure parts of the ETL and job commands: --timeout durations, the --ext map, and specs from flags.</summary>
 [Trait("Category", "Fast")]

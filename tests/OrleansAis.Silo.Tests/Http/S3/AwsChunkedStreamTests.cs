@@ -4,7 +4,7 @@ using OrleansAis.Silo.Http.S3;
 using OrleansAis.Silo.Http.S3.Auth;
 using OrleansAis.Silo.Http.S3.Payload;
 
-namespace OrleansAis.EndToEnd.Tests.S3;
+namespace OrleansAis.Silo.Tests.Http.S3;
 
 /// <summary>
 /// aws-chunked decoding against the streaming example of the AWS documentation (66560 bytes of 'a' in a 64 KiB and a

@@ -1,6 +1,6 @@
 using OrleansAis.Silo.Http.S3.Operations;
 
-namespace OrleansAis.EndToEnd.Tests.S3;
+namespace OrleansAis.Silo.Tests.Http.S3;
 
 /// <summary>S3 listing semantics on top of a name-ordered page source (here an in-memory one that counts its calls).</summary>
 [Trait("Category", "Fast")]

@@ -1,7 +1,7 @@
 using OrleansAis.Silo.Http.S3;
 using OrleansAis.Silo.Http.S3.Auth;
 
-namespace OrleansAis.EndToEnd.Tests.S3;
+namespace OrleansAis.Silo.Tests.Http.S3;
 
 /// <summary>
 /// The verifier against the worked examples of the AWS S3 Signature Version 4 documentation
