@@ -1,6 +1,7 @@
 """The transformer's own HTTP calls to silos: raw-object fetches (hpull, hrev) and direct put to a destination owner."""
 
 import http.client
+import socket
 import threading
 import urllib.parse
 from typing import Callable, Optional
@@ -12,6 +13,27 @@ from ._io import ChunkedWriter, FileReader
 # Keep-alive connections per thread and destination: each handler thread reuses its own (http.client is not thread-safe).
 _connections = threading.local()
 
+# Hosts (netloc) reached over a Unix socket instead of TCP: the silo's own, when it offered OAIS_TARGET_SOCKET.
+_unix_sockets = {}
+
+
+def use_unix_socket(target_url: Optional[str], path: Optional[str]) -> None:
+    """Requests to ``target_url``'s host (raw-object fetches, direct puts to this silo) go over ``path``."""
+    if target_url and path:
+        _unix_sockets[urllib.parse.urlsplit(target_url).netloc] = path
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP/1.1 to a host name over a Unix socket: the Host header stays the host's, the bytes skip loopback TCP."""
+
+    def __init__(self, netloc: str, path: str):
+        super().__init__(netloc, timeout=None)
+        self._path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self._path)
+
 
 def _connection(netloc: str, fresh: bool = False) -> http.client.HTTPConnection:
     pool = getattr(_connections, "pool", None)
@@ -21,7 +43,8 @@ def _connection(netloc: str, fresh: bool = False) -> http.client.HTTPConnection:
     if conn is None or fresh:
         if conn is not None:
             conn.close()
-        conn = pool[netloc] = http.client.HTTPConnection(netloc, timeout=None)
+        path = _unix_sockets.get(netloc)
+        conn = pool[netloc] = _UnixConnection(netloc, path) if path else http.client.HTTPConnection(netloc, timeout=None)
     return conn
 
 

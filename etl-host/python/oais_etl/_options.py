@@ -26,12 +26,13 @@ def _non_negative(value: Optional[str]) -> Optional[int]:
 class ServerOptions:
     """--port N (else PORT, else 8000; 0 picks a free port), --stdio, --max-concurrency N (else MAX_CONCURRENCY, else
     twice the processor count), AIS_TARGET_URL (hpull/hrev fetch raw objects there), OAIS_ETL_PORT_FILE (where to
-    report the bound port), and the leftover arguments.
+    report the bound port), OAIS_ETL_SOCKET (a Unix socket to listen on as well), OAIS_TARGET_SOCKET (the silo's own
+    Unix socket, for requests to AIS_TARGET_URL's host), and the leftover arguments.
     (A plain class, not a dataclass: dataclasses imports inspect and ast, which io:// would pay for per object.)"""
 
     def __init__(self, port: int = DEFAULT_PORT, stdio: bool = False, max_concurrency: Optional[int] = None,
                  target_url: Optional[str] = None, host: str = "0.0.0.0", rest: Optional[List[str]] = None,
-                 port_file: Optional[str] = None):
+                 port_file: Optional[str] = None, listen_socket: Optional[str] = None, target_socket: Optional[str] = None):
         self.port = port
         self.stdio = stdio
         self.max_concurrency = max_concurrency or _default_concurrency()
@@ -39,6 +40,8 @@ class ServerOptions:
         self.host = host
         self.rest = rest or []
         self.port_file = port_file
+        self.listen_socket = listen_socket
+        self.target_socket = target_socket
 
     def __repr__(self) -> str:
         return f"ServerOptions({self.__dict__})"
@@ -71,7 +74,8 @@ def parse_options(args: List[str], environ=None) -> ServerOptions:
             rest.append(arg)
         i += 1
     return ServerOptions(port=port, stdio=stdio, max_concurrency=concurrency,
-                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest, port_file=env.get("OAIS_ETL_PORT_FILE") or None)
+                         target_url=env.get("AIS_TARGET_URL") or None, rest=rest, port_file=env.get("OAIS_ETL_PORT_FILE") or None,
+                         listen_socket=env.get("OAIS_ETL_SOCKET") or None, target_socket=env.get("OAIS_TARGET_SOCKET") or None)
 
 
 def _number_after(args: List[str], i: int, minimum: int) -> int:

@@ -12,7 +12,7 @@ import traceback
 import urllib.parse
 from typing import Optional
 
-from . import _ws
+from . import _net, _ws
 from ._core import TransformError, Transformer, describe, status_of
 from ._io import ChunkedReader, ChunkedWriter, FileReader, LengthReader, send_all
 from ._net import fetch_raw, put_bytes, put_streamed
@@ -293,10 +293,31 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         return self.server_address[1]
 
 
+class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The same handler on the Unix socket the silo offered (OAIS_ETL_SOCKET): the silo prefers it to loopback TCP."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
+def _handler(transformer: Transformer, options: ServerOptions, unix: bool = False):
+    # TCP_NODELAY is a TCP option: on a Unix socket setting it fails every connection (and nothing waits for an ACK).
+    extra = {"disable_nagle_algorithm": False} if unix else {}
+    return type("TransformHandler", (Handler,), {"transformer": transformer, "options": options, **extra})
+
+
 def make_server(transformer: Transformer, options: ServerOptions) -> Server:
     """The server, bound but not yet serving (``serve_forever`` in a thread to embed it; tests use port 0)."""
-    handler = type("TransformHandler", (Handler,), {"transformer": transformer, "options": options})
-    return Server((options.host, options.port), handler)
+    return Server((options.host, options.port), _handler(transformer, options))
+
+
+def make_unix_server(transformer: Transformer, options: ServerOptions) -> UnixServer:
+    """Bound to ``options.listen_socket``; a crashed predecessor's socket file is removed first, or the bind fails."""
+    try:
+        os.unlink(options.listen_socket)
+    except FileNotFoundError:
+        pass
+    return UnixServer(options.listen_socket, _handler(transformer, options, unix=True))
 
 
 def report_port(path: str, port: int) -> None:
@@ -310,9 +331,15 @@ def report_port(path: str, port: int) -> None:
 
 def serve_forever(transformer: Transformer, options: ServerOptions, ready: Optional[threading.Event] = None) -> None:
     server = make_server(transformer, options)
+    _net.use_unix_socket(options.target_url, options.target_socket)
+    # Bound before the port is reported (and so before /health answers): the silo looks for the socket file then.
+    unix = make_unix_server(transformer, options) if options.listen_socket else None
+    if unix is not None:
+        threading.Thread(target=unix.serve_forever, kwargs={"poll_interval": 0.5}, name="unix-socket", daemon=True).start()
     if options.port_file:
         report_port(options.port_file, server.port)
-    log(f"serving {transformer.name} on http://{options.host}:{server.port} over hpush, hpull, hrev and ws; "
+    also = f" and unix:{options.listen_socket}" if unix is not None else ""
+    log(f"serving {transformer.name} on http://{options.host}:{server.port}{also} over hpush, hpull, hrev and ws; "
         f"at most {transformer.max_concurrency} transforms at once")
     if ready is not None:
         ready.set()
@@ -320,3 +347,6 @@ def serve_forever(transformer: Transformer, options: ServerOptions, ready: Optio
         server.serve_forever(poll_interval=0.5)
     finally:
         server.server_close()
+        if unix is not None:
+            unix.shutdown()
+            unix.server_close()
