@@ -55,6 +55,7 @@ public static class TransformerServer
             kestrel.Limits.MaxRequestBodySize = null;
             // A result is written in large pieces; a 64 KiB response buffer would stall each one on the socket.
             kestrel.Limits.MaxResponseBufferSize = 1 << 20;
+            kestrel.UseLargeUnixSendBuffers();
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);

@@ -10,9 +10,16 @@ namespace OrleansAis.Etl.Protocol.Transport;
 public static class LocalSockets
 {
     /// <summary>Connects to <paramref name="path"/>; failures are <see cref="HttpRequestException"/>s, as for TCP.</summary>
+    /// <summary>
+    /// A Unix socket's writes are bounded by the sender's buffer (208 KiB by default): with room for a whole 1 MiB
+    /// object, the sender hands it over in one call and the receiver is woken once per read, not once per 208 KiB.
+    /// Capped by the kernel at <c>net.core.wmem_max</c>.
+    /// </summary>
+    public const int SendBufferBytes = 2 << 20;
+
     public static async ValueTask<Socket> ConnectAsync(string path, CancellationToken ct)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendBufferSize = SendBufferBytes };
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);

@@ -52,8 +52,11 @@ public static class SiloHost
         var http = $"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}";
         builder.WebHost.UseUrls(sockets.SiloSocket is { } socket ? [http, $"http://unix:{socket}"] : [http]);
         builder.WebHost.ConfigureKestrel(kestrel =>
+        {
             // Responses are written in large pieces (object bytes); a 64 KiB buffer would stall each write on the socket.
-            kestrel.Limits.MaxResponseBufferSize = 1 << 20);
+            kestrel.Limits.MaxResponseBufferSize = 1 << 20;
+            kestrel.UseLargeUnixSendBuffers();
+        });
         // Socket reads of 64 KiB instead of Kestrel's 4 KiB blocks.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(LargeBlockMemoryPoolFactory.ServerBlockBytes));
         // A graceful stop first hands this node's objects to the others (Rebalance:DrainTimeout), then stops the silo.

@@ -177,8 +177,12 @@ internal sealed class DuplexConnection(Socket socket) : IAsyncDisposable
     public const int CopyBytes = 256 << 10;
     private const int MaxHeadBytes = 64 << 10;
     private readonly byte[] _buffer = new byte[BufferBytes];
+    private byte[]? _copyBuffer;
     private int _start, _end;
     private int _disposed;
+
+    /// <summary>Where response bodies are copied through: one per connection, made on first use, kept while it is pooled.</summary>
+    public Memory<byte> CopyBuffer => _copyBuffer ??= GC.AllocateUninitializedArray<byte>(CopyBytes);
 
     /// <summary>False until the first byte of an answer arrived on this connection.</summary>
     public bool ReceivedAny { get; private set; }
@@ -273,13 +277,27 @@ internal sealed class DuplexConnection(Socket socket) : IAsyncDisposable
 }
 
 /// <summary>A response body; <see cref="Complete"/> once it was read to its end.</summary>
-internal abstract class ResponseBody : ReadOnlyStream
+internal abstract class ResponseBody(DuplexConnection connection) : ReadOnlyStream
 {
+    protected DuplexConnection Connection { get; } = connection;
+
     public bool Complete { get; protected set; }
+
+    /// <summary>
+    /// Copies through the connection's own copy buffer: a per-call buffer of that size (what Stream.CopyToAsync rents)
+    /// often misses the shared pool when the call ends on another thread, and then costs a large-object allocation
+    /// per object.
+    /// </summary>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken ct)
+    {
+        var buffer = Connection.CopyBuffer;
+        int n;
+        while ((n = await ReadAsync(buffer, ct)) > 0) await destination.WriteAsync(buffer[..n], ct);
+    }
 }
 
 /// <summary>Exactly <c>length</c> bytes.</summary>
-internal sealed class ContentLengthBody(DuplexConnection connection, long length) : ResponseBody
+internal sealed class ContentLengthBody(DuplexConnection connection, long length) : ResponseBody(connection)
 {
     private long _left = length;
 
@@ -290,7 +308,7 @@ internal sealed class ContentLengthBody(DuplexConnection connection, long length
             Complete = _left == 0;
             return 0;
         }
-        var n = await connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], ct);
+        var n = await Connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], ct);
         if (n == 0) throw new IOException($"connection closed with {_left} body bytes missing");
         _left -= n;
         Complete = _left == 0;
@@ -299,13 +317,13 @@ internal sealed class ContentLengthBody(DuplexConnection connection, long length
 }
 
 /// <summary>Everything until the peer closes (an HTTP/1.0-style answer); the connection cannot be reused.</summary>
-internal sealed class UntilCloseBody(DuplexConnection connection) : ResponseBody
+internal sealed class UntilCloseBody(DuplexConnection connection) : ResponseBody(connection)
 {
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => connection.ReadAsync(buffer, ct);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Connection.ReadAsync(buffer, ct);
 }
 
 /// <summary>Decodes a chunked body; a connection that ends before the last chunk is an error, never a short result.</summary>
-internal sealed class ChunkedBody(DuplexConnection connection) : ResponseBody
+internal sealed class ChunkedBody(DuplexConnection connection) : ResponseBody(connection)
 {
     private long _chunkLeft;
 
@@ -314,22 +332,22 @@ internal sealed class ChunkedBody(DuplexConnection connection) : ResponseBody
         if (Complete || buffer.Length == 0) return 0;
         if (_chunkLeft == 0)
         {
-            var line = await connection.ReadLineAsync(ct);
+            var line = await Connection.ReadLineAsync(ct);
             var size = line.AsSpan();
             if (size.IndexOf(';') is var semicolon and >= 0) size = size[..semicolon];
             if (!long.TryParse(size.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _chunkLeft) || _chunkLeft < 0)
                 throw new InvalidDataException($"bad chunk size '{line}'");
             if (_chunkLeft == 0)
             {
-                while ((await connection.ReadLineAsync(ct)).Length > 0) { } // trailers
+                while ((await Connection.ReadLineAsync(ct)).Length > 0) { } // trailers
                 Complete = true;
                 return 0;
             }
         }
-        var n = await connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _chunkLeft)], ct);
+        var n = await Connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _chunkLeft)], ct);
         if (n == 0) throw new IOException("connection closed inside a chunk: the result is incomplete");
         _chunkLeft -= n;
-        if (_chunkLeft == 0 && (await connection.ReadLineAsync(ct)).Length != 0) throw new InvalidDataException("chunk not followed by CRLF");
+        if (_chunkLeft == 0 && (await Connection.ReadLineAsync(ct)).Length != 0) throw new InvalidDataException("chunk not followed by CRLF");
         return n;
     }
 }

@@ -64,7 +64,7 @@ internal static class TransformerHttp
                     return new TransformOutcome(putLength, DirectPut: true);
                 }
                 var counting = new CountingStream(output);
-                await response.Body.CopyToAsync(counting, DuplexConnection.CopyBytes, ct);
+                await response.Body.CopyToAsync(counting, ct);
                 return new TransformOutcome(counting.Written, DirectPut: false);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or SocketException)
