@@ -10,6 +10,8 @@ public sealed class ObjectEntry
     [Id(3)] public long Version { get; init; }
     [Id(4)] public DateTimeOffset Modified { get; init; }
     [Id(5)] public string Node { get; init; } = "";
+    /// <summary>The object's entity tag, quoted (<see cref="ObjectMeta.ETag"/>).</summary>
+    [Id(6)] public string ETag { get; init; } = "";
 }
 
 /// <summary>A page of a listing in name order; <see cref="ContinuationToken"/> is null on the last page.</summary>

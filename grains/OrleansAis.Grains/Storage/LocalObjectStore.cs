@@ -90,7 +90,8 @@ public sealed class LocalObjectStore
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {
-            Preserved = (version ?? source.Version, source.Modified),
+            // The entity tag travels with the object: a move never changes it (an object stored before MD5s were kept keeps its old one).
+            Preserved = new PreservedMeta(version ?? source.Version, source.Modified, source.Md5, source.MultipartETag),
         };
     }
 
@@ -271,7 +272,7 @@ public sealed class LocalObjectStore
     internal ObjectMeta ToMeta(string bucket, ObjectFile.StoredMeta t) => new()
     {
         Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
-        Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,
+        Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId, Md5 = t.Md5, MultipartETag = t.MultipartETag,
     };
 
     /// <summary>Runs the write hooks (off-owner nudge, mirroring) for a committed user write, before it is acknowledged.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansAis.Naming;
 
@@ -24,7 +24,7 @@ public sealed class MultipartUploadException(MultipartProblem problem, string up
 /// <summary>What an upload will become: the object's name and the metadata given when it was started.</summary>
 public sealed record MultipartUpload(string Bucket, string Name, string? ContentType, Dictionary<string, string> Custom, DateTimeOffset Initiated);
 
-/// <summary>A stored part; <see cref="ETag"/> is its quoted xxhash64, like an object's.</summary>
+/// <summary>A stored part; <see cref="ETag"/> is the quoted MD5 of its bytes, as in S3.</summary>
 public sealed record UploadedPart(int Number, long Size, string ETag, DateTimeOffset Modified);
 
 /// <summary>
@@ -134,6 +134,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+            writer.MultipartETag = MultipartETagOf(chosen);
             var meta = await writer.CommitAsync(ct);
             Directory.Delete(folder, recursive: true);
             _gates.TryRemove(uploadId, out _);
@@ -183,9 +184,17 @@ public sealed class MultipartUploads(LocalObjectStore store)
         return chosen;
     }
 
+    /// <summary>S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, one after the other, then "-" and the part count.</summary>
+    internal static string MultipartETagOf(IReadOnlyList<PartFile> parts)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        foreach (var part in parts) md5.AppendData(Convert.FromHexString(part.Checksum));
+        return $"{Convert.ToHexStringLower(md5.GetHashAndReset())}-{parts.Count}";
+    }
+
     private static async Task<(long Size, string Checksum)> CopyHashedAsync(Stream content, string path, CancellationToken ct)
     {
-        var hash = new XxHash64();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         long size = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
         try
@@ -194,7 +203,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), ct)) > 0)
             {
-                hash.Append(buffer.AsSpan(0, read));
+                hash.AppendData(buffer.AsSpan(0, read));
                 await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 size += read;
             }
@@ -203,7 +212,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (size, hash.GetCurrentHashAsUInt64().ToString("x16"));
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     /// <summary>The upload's folder; ids are validated first, so a crafted id cannot point outside the temp area.</summary>
@@ -237,8 +246,8 @@ public sealed class MultipartUploads(LocalObjectStore store)
     private static MultipartUploadException NoSuchUpload(string uploadId) =>
         new(MultipartProblem.NoSuchUpload, uploadId, $"upload '{uploadId}' does not exist");
 
-    /// <summary>A part on disk, named <c>{number:D5}-{xxhash64}.part</c>.</summary>
-    private sealed record PartFile(string Path, int Number, string Checksum, long Size)
+    /// <summary>A part on disk, named <c>{number:D5}-{md5}.part</c>.</summary>
+    internal sealed record PartFile(string Path, int Number, string Checksum, long Size)
     {
         public static PartFile Parse(string path)
         {

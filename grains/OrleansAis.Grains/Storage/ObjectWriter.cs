@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Security.Cryptography;
 
 namespace OrleansAis.Storage;
 
@@ -14,6 +15,8 @@ public sealed class ObjectWriter : IAsyncDisposable
     private readonly string _tempPath;
     private readonly string _metaPath;
     private readonly XxHash64 _hash = new();
+    // The S3 entity tag: computed from the same buffers as the checksum while the upload streams, never by a second read.
+    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly long _started = StoreMetrics.Now();
     private FileStream? _file;
     private bool _done;
@@ -37,7 +40,10 @@ public sealed class ObjectWriter : IAsyncDisposable
     public long BytesWritten { get; private set; }
 
     /// <summary>Set when moving an existing object between nodes: the copy keeps its version and modification time.</summary>
-    internal (long Version, DateTimeOffset Modified)? Preserved { get; init; }
+    internal PreservedMeta? Preserved { get; init; }
+
+    /// <summary>Set by a multipart completion: the object's ETag is S3's multipart form instead of the content's MD5.</summary>
+    internal string? MultipartETag { get; set; }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
@@ -46,6 +52,7 @@ public sealed class ObjectWriter : IAsyncDisposable
             throw Fail(OaisErrorCode.InvalidArgument, $"upload is larger than the declared {expected} bytes");
         ct.ThrowIfCancellationRequested();
         _hash.Append(data.Span);
+        _md5.AppendData(data.Span);
         file.Write(data.Span);
         BytesWritten += data.Length;
         return ValueTask.CompletedTask;
@@ -66,6 +73,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
         var checksum = _hash.GetCurrentHashAsUInt64().ToString("x16");
+        var md5 = Convert.ToHexStringLower(_md5.GetHashAndReset());
         if (_options.ExpectedSize is { } size && size != BytesWritten)
             throw Fail(OaisErrorCode.InvalidArgument, $"upload has {BytesWritten} bytes but {size} were declared");
         if (_options.ExpectedChecksum is { } want && !string.Equals(want, checksum, StringComparison.OrdinalIgnoreCase))
@@ -84,6 +92,8 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Custom = _options.Custom is null ? [] : new Dictionary<string, string>(_options.Custom),
                 Version = Preserved?.Version ?? (previous?.Version ?? 0) + 1,
                 Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
+                Md5 = Preserved is { } preserved ? preserved.Md5 : md5,
+                MultipartETag = Preserved is { } kept ? kept.MultipartETag : MultipartETag,
             };
             // Both files must be durable before the renames; their two fsyncs run at once (one journal commit, usually),
             // so a put waits for the disk about once instead of twice.
@@ -132,6 +142,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         if (_done) return;
         _done = true;
+        _md5.Dispose();
         _file?.Dispose();
         _file = null;
         try
@@ -145,6 +156,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Abort();
+        _md5.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -155,3 +167,6 @@ public sealed class ObjectWriter : IAsyncDisposable
         return new OaisException(code, message);
     }
 }
+
+/// <summary>What a copy between nodes keeps of its source: version, modification time and entity tag.</summary>
+internal sealed record PreservedMeta(long Version, DateTimeOffset Modified, string? Md5, string? MultipartETag);

@@ -70,7 +70,7 @@ public sealed class MultipartOperations(
             S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
             S3Xml.Element("Bucket", request.Bucket),
             S3Xml.Element("Key", request.Key),
-            S3Xml.Element("ETag", S3ObjectHeaders.ETag(meta.Checksum))));
+            S3Xml.Element("ETag", meta.ETag)));
     }
 
     public async Task AbortAsync(S3Request request)

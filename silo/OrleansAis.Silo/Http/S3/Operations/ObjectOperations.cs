@@ -27,7 +27,7 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
         await buckets.Require(request.Bucket);
         var (content, length) = S3Payload.Open(request.Context, request.Caller);
         var meta = await store.PutAsync(request.Bucket, request.Key, content, S3ObjectHeaders.ReadPutOptions(request.Http, length), request.Aborted);
-        request.Response.Headers.ETag = S3ObjectHeaders.ETag(meta.Checksum);
+        request.Response.Headers.ETag = meta.ETag;
     }
 
     /// <summary>GET and HEAD.</summary>

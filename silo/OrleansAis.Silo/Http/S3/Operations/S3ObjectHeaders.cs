@@ -10,18 +10,11 @@ public static class S3ObjectHeaders
     /// <summary>S3's limit on user metadata (names and values, in UTF-8).</summary>
     public const int MaxUserMetadataBytes = 2048;
 
-    /// <summary>
-    /// The S3 ETag of content with xxhash64 <paramref name="checksum"/>. S3 clients take an ETag without '-' for the
-    /// content's MD5 and check full downloads against it (the AWS SDK for .NET does); the store hashes with xxhash64, so
-    /// its ETags carry the '-' of S3's non-MD5 (multipart) ETags. The same for every operation, listings included.
-    /// </summary>
-    public static string ETag(string checksum) => $"\"{checksum}-1\"";
-
     public static void Write(HttpResponse response, ObjectMeta meta)
     {
         var headers = response.Headers;
         headers.ContentType = meta.ContentType;
-        headers.ETag = ETag(meta.Checksum);
+        headers.ETag = meta.ETag;
         headers.LastModified = meta.Modified.ToString("R", CultureInfo.InvariantCulture);
         headers.AcceptRanges = "bytes";
         foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = value;
