@@ -49,6 +49,11 @@ public sealed class PutOptions
     [Id(2)] public string? ExpectedChecksum { get; init; }
     /// <summary>When set, the write is refused unless exactly this many bytes arrive.</summary>
     [Id(3)] public long? ExpectedSize { get; init; }
+    /// <summary>
+    /// When set, the write happens only if the object's state meets it (If-Match, If-None-Match: *): checked when the
+    /// write starts and again at commit under the object's key lock, so no other write can come in between.
+    /// </summary>
+    [Id(4)] public ObjectCondition? Condition { get; init; }
 
     public static PutOptions Default { get; } = new();
 }

@@ -107,7 +107,9 @@ public sealed class MultipartUploads(LocalObjectStore store)
     /// Joins the listed parts, in order, into the object and ends the upload. On any failure the object is unchanged
     /// and the upload stays as it was (the client may retry or abort).
     /// </summary>
-    public async Task<ObjectMeta> CompleteAsync(string uploadId, IReadOnlyList<(int Number, string ETag)> parts, CancellationToken ct = default)
+    /// <remarks><paramref name="condition"/> (If-Match, If-None-Match: *) is checked against the object at commit, under its key lock.</remarks>
+    public async Task<ObjectMeta> CompleteAsync(string uploadId, IReadOnlyList<(int Number, string ETag)> parts, CancellationToken ct = default,
+        ObjectCondition? condition = null)
     {
         var folder = FolderOf(uploadId);
         var gate = GateOf(uploadId);
@@ -117,7 +119,10 @@ public sealed class MultipartUploads(LocalObjectStore store)
             if (!Directory.Exists(folder)) throw NoSuchUpload(uploadId);
             var upload = ReadDescription(uploadId, folder);
             var chosen = ChooseParts(uploadId, folder, parts);
-            var options = new PutOptions { ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size) };
+            var options = new PutOptions
+            {
+                ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size), Condition = condition,
+            };
             await using var writer = store.BeginWrite(upload.Bucket, upload.Name, options);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
             try

@@ -84,7 +84,8 @@ public sealed class ObjectWriter : IAsyncDisposable
         try
         {
             // The version counts overwrites of this name; read under the key lock so concurrent commits stay ordered.
-            var previous = ObjectFile.ReadMeta(_metaPath);
+            var previous = ObjectFile.ReadMeta(_metaPath) is { } found && found.Name == Name ? found : null;
+            _options.Condition?.EnsureWritable(Bucket, Name, previous is null ? null : _store.ToMeta(Bucket, previous));
             var stored = new ObjectFile.StoredMeta
             {
                 Name = Name, Size = BytesWritten, Checksum = checksum,

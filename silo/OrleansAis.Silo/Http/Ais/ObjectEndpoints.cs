@@ -55,6 +55,7 @@ public static class ObjectEndpoints
         await buckets.Require(bucket);
         using var reader = await reads.OpenAsync(bucket, name);
         var meta = reader.Meta;
+        if (ConditionHeaders.AnsweredRead(context, meta)) return; // 304 (a failed precondition throws 412)
         var range = RequestedRange(context, meta.Size);
         ObjectHeaders.Write(context.Response, meta);
         var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0, meta.Size);
@@ -102,7 +103,7 @@ public static class ObjectEndpoints
     {
         var (bucket, name) = Target(context);
         // The object grain runs on the owner, so this deletes the owner's copy whichever silo was asked.
-        return await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Delete()
+        return await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).DeleteIf(ConditionHeaders.Read(context.Request.Headers, forWrite: true))
             ? Results.NoContent()
             : throw OaisException.ObjectNotFound(bucket, name);
     }

@@ -35,6 +35,7 @@ public static class ObjectHeaders
             Custom = custom,
             ExpectedChecksum = expected.Length > 0 ? expected : null,
             ExpectedSize = request.ContentLength,
+            Condition = ConditionHeaders.Read(request.Headers, forWrite: true),
         };
     }
 

@@ -65,7 +65,7 @@ public sealed class MultipartOperations(
              S3Xml.Child(p, "ETag") ?? throw S3Exception.MalformedXml("a <Part> has no <ETag>"))).ToList();
         if (parts.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
 
-        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted);
+        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted, ConditionHeaders.Read(request.Http.Headers, forWrite: true));
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CompleteMultipartUploadResult",
             S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
             S3Xml.Element("Bucket", request.Bucket),

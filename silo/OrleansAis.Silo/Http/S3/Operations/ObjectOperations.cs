@@ -42,6 +42,7 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
         await buckets.Require(request.Bucket);
         using var reader = await reads.OpenAsync(request.Bucket, request.Key);
         var meta = reader.Meta;
+        if (ConditionHeaders.AnsweredRead(request.Context, meta)) return; // 304 (a failed precondition throws 412)
         // Objects are stored whole, so each is one part: part 1 is the object, no other part exists.
         if (request.Query("partNumber") is { } part && part != "1")
             throw new S3Exception(StatusCodes.Status416RangeNotSatisfiable, "InvalidPartNumber", $"part {part} does not exist; the object has one part");
@@ -70,7 +71,9 @@ public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets
     public async Task DeleteAsync(S3Request request)
     {
         request.EnsureValidObject();
-        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(request.Bucket, request.Key)).Delete();
+        // If-Match is checked on the owner under the key lock; a missing object is still a success, as in S3.
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(request.Bucket, request.Key))
+            .DeleteIf(ConditionHeaders.Read(request.Http.Headers, forWrite: true));
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

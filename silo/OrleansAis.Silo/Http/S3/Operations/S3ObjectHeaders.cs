@@ -29,6 +29,10 @@ public static class S3ObjectHeaders
         var size = custom.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value));
         if (size > MaxUserMetadataBytes)
             throw new S3Exception(StatusCodes.Status400BadRequest, "MetadataTooLarge", $"user metadata is {size} bytes; the limit is {MaxUserMetadataBytes}");
-        return new PutOptions { ContentType = request.ContentType, Custom = custom, ExpectedSize = expectedSize };
+        return new PutOptions
+        {
+            ContentType = request.ContentType, Custom = custom, ExpectedSize = expectedSize,
+            Condition = ConditionHeaders.Read(request.Headers, forWrite: true),
+        };
     }
 }
