@@ -25,6 +25,7 @@ public static class S3Api
         services.AddSingleton<BucketOperations>();
         services.AddSingleton<ListObjectsOperation>();
         services.AddSingleton<DeleteObjectsOperation>();
+        services.AddSingleton<CopyOperations>();
         services.AddSingleton<ObjectOperations>();
         services.AddSingleton<MultipartOperations>();
         services.AddSingleton<AclOperation>();

@@ -15,7 +15,7 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// silos as grain messages.
 /// </summary>
 public sealed class MultipartOperations(
-    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads)
+    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, CopyOperations copies)
 {
     private const int MaxCompleteBodyBytes = 4 << 20;
     private const int MaxPartsPerPage = 1000;
@@ -39,13 +39,17 @@ public sealed class MultipartOperations(
     public async Task UploadPartAsync(S3Request request)
     {
         request.EnsureValidObject();
-        if (request.Http.Headers.ContainsKey("x-amz-copy-source")) throw S3Exception.NotImplemented("UploadPartCopy");
         var number = request.Query("partNumber") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n is >= 1 and <= MultipartUploads.MaxPartNumber
             ? n
             : throw S3Exception.InvalidArgument($"partNumber must be an integer from 1 to {MultipartUploads.MaxPartNumber}");
         request.AllowLargeBody();
         if (await LocalUploadAsync(request) is not { } uploadId) return;
+        if (CopyOperations.IsCopy(request))
+        {
+            await copies.UploadPartCopyAsync(request, uploadId, number);
+            return;
+        }
         var (content, length) = S3Payload.Open(request.Context, request.Caller);
         var part = await uploads.WritePartAsync(uploadId, number, content, length, request.Aborted);
         request.Response.Headers.ETag = part.ETag;

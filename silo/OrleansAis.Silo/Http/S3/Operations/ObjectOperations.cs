@@ -12,16 +12,21 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// PutObject, GetObject (one byte range), HeadObject and DeleteObject. S3 clients do not follow redirects, so a silo that
 /// does not own the object proxies the request to the owner, which reads or writes its own disk.
 /// </summary>
-public sealed class ObjectOperations(OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, OwnerReads reads, IGrainFactory grains)
+public sealed class ObjectOperations(
+    OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, OwnerReads reads, IGrainFactory grains, CopyOperations copies)
 {
     public async Task PutAsync(S3Request request)
     {
         request.EnsureValidObject();
-        if (request.Http.Headers.ContainsKey("x-amz-copy-source")) throw S3Exception.NotImplemented("CopyObject");
         request.AllowLargeBody();
         if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
         {
             await routing.ProxyAsync(request.Context, owner);
+            return;
+        }
+        if (CopyOperations.IsCopy(request))
+        {
+            await copies.CopyObjectAsync(request);
             return;
         }
         await buckets.Require(request.Bucket);
