@@ -35,3 +35,13 @@ public sealed class ListRequest
 
     public int EffectivePageSize => PageSize <= 0 ? DefaultPageSize : Math.Min(PageSize, MaxPageSize);
 }
+
+/// <summary>A multipart upload in progress on one node (ListMultipartUploads): its key, local id and start time.</summary>
+[GenerateSerializer, Immutable, Alias("oais.UploadEntry")]
+public sealed class UploadEntry
+{
+    [Id(0)] public required string Key { get; init; }
+    [Id(1)] public required string LocalId { get; init; }
+    [Id(2)] public required string NodeId { get; init; }
+    [Id(3)] public DateTimeOffset Initiated { get; init; }
+}

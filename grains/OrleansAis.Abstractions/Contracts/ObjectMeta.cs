@@ -24,6 +24,8 @@ public sealed class ObjectMeta
     /// the parts, then <c>-N</c> for N parts (unquoted); null for an object written in one piece.
     /// </summary>
     [Id(10)] public string? MultipartETag { get; init; }
+    /// <summary>For an object completed from a multipart upload: the size of each part, in order (GET with partNumber); null otherwise.</summary>
+    [Id(11)] public IReadOnlyList<long>? PartSizes { get; init; }
 
     /// <summary>
     /// Entity tag for HTTP and S3, quoted: S3's multipart ETag, else the content's MD5; objects stored before MD5s were
@@ -32,7 +34,7 @@ public sealed class ObjectMeta
     public string ETag => $"\"{ETagValue(Checksum, Md5, MultipartETag)}\"";
 
     /// <summary>How many parts the object was uploaded in (1 for an object written in one piece).</summary>
-    public int PartsCount => MultipartETag is { } m && m.LastIndexOf('-') is var dash and > 0
+    public int PartsCount => PartSizes is { Count: > 0 } sizes ? sizes.Count : MultipartETag is { } m && m.LastIndexOf('-') is var dash and > 0
         && int.TryParse(m.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
 
     /// <summary>The unquoted entity tag of content with these hashes (see <see cref="ETag"/>).</summary>

@@ -93,7 +93,7 @@ public sealed class LocalObjectStore
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {
             // The entity tag travels with the object: a move never changes it (an object stored before MD5s were kept keeps its old one).
-            Preserved = new PreservedMeta(version ?? source.Version, source.Modified, source.Md5, source.MultipartETag),
+            Preserved = new PreservedMeta(version ?? source.Version, source.Modified, source.Md5, source.MultipartETag, source.PartSizes?.ToArray()),
         };
     }
 
@@ -278,6 +278,7 @@ public sealed class LocalObjectStore
     {
         Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
         Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId, Md5 = t.Md5, MultipartETag = t.MultipartETag,
+        PartSizes = t.PartSizes,
     };
 
     /// <summary>Runs the write hooks (off-owner nudge, mirroring) for a committed user write, before it is acknowledged.</summary>

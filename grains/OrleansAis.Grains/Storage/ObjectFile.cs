@@ -28,6 +28,7 @@ internal static partial class ObjectFile
         /// <summary>Absent in objects stored before MD5s were kept.</summary>
         public string? Md5 { get; init; }
         public string? MultipartETag { get; init; }
+        public long[]? PartSizes { get; init; }
     }
 
     [JsonSerializable(typeof(StoredMeta))]

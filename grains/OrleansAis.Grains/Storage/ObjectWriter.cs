@@ -45,6 +45,9 @@ public sealed class ObjectWriter : IAsyncDisposable
     /// <summary>Set by a multipart completion: the object's ETag is S3's multipart form instead of the content's MD5.</summary>
     internal string? MultipartETag { get; set; }
 
+    /// <summary>Set with <see cref="MultipartETag"/>: the parts' sizes, in order.</summary>
+    internal long[]? PartSizes { get; set; }
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
@@ -95,6 +98,7 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
                 Md5 = Preserved is { } preserved ? preserved.Md5 : md5,
                 MultipartETag = Preserved is { } kept ? kept.MultipartETag : MultipartETag,
+                PartSizes = Preserved is { } parts ? parts.PartSizes : PartSizes,
             };
             // Both files must be durable before the renames; their two fsyncs run at once (one journal commit, usually),
             // so a put waits for the disk about once instead of twice.
@@ -170,4 +174,4 @@ public sealed class ObjectWriter : IAsyncDisposable
 }
 
 /// <summary>What a copy between nodes keeps of its source: version, modification time and entity tag.</summary>
-internal sealed record PreservedMeta(long Version, DateTimeOffset Modified, string? Md5, string? MultipartETag);
+internal sealed record PreservedMeta(long Version, DateTimeOffset Modified, string? Md5, string? MultipartETag, long[]? PartSizes);

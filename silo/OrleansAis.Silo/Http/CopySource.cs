@@ -120,7 +120,8 @@ public sealed class CopySource(ClusterMap cluster, BucketCatalog buckets, OwnerR
         var size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
         var custom = response.Headers
             .Where(h => h.Key.StartsWith(OaisHeaders.MetaPrefix, StringComparison.OrdinalIgnoreCase) && h.Key.Length > OaisHeaders.MetaPrefix.Length)
-            .ToDictionary(h => h.Key[OaisHeaders.MetaPrefix.Length..].ToLowerInvariant(), h => string.Join(",", h.Value));
+            .ToDictionary(h => h.Key[OaisHeaders.MetaPrefix.Length..].ToLowerInvariant(),
+                h => MetadataText.Decode(h.Key, string.Join(",", h.Value)).Value ?? string.Join(",", h.Value));
         var etag = response.Headers.ETag?.Tag.Trim('"');
         return new ObjectMeta
         {

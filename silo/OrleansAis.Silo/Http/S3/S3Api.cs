@@ -21,7 +21,6 @@ public static class S3Api
         services.AddOptions<S3Options>().BindConfiguration(S3Options.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<S3Options>, S3Options.Validator>();
         services.AddSingleton<S3Authenticator>();
-        services.AddSingleton<MultipartUploads>();
         services.AddSingleton<BucketOperations>();
         services.AddSingleton<ListObjectsOperation>();
         services.AddSingleton<DeleteObjectsOperation>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using OrleansAis.Grains;
 using OrleansAis.Rebalancing;
 using OrleansAis.Silo.Http.S3.Auth;
 using OrleansAis.Silo.Http.S3.Payload;
@@ -15,8 +16,76 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// silos as grain messages.
 /// </summary>
 public sealed class MultipartOperations(
-    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, CopyOperations copies)
+    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, CopyOperations copies, IGrainFactory grains)
 {
+    private const int MaxUploadsPerPage = 1000;
+
+    /// <summary>
+    /// ListMultipartUploads (<c>GET /B?uploads</c>): the uploads in progress on every silo, in key then upload-id order,
+    /// with <c>prefix</c>, <c>delimiter</c>, <c>max-uploads</c>, <c>key-marker</c> and <c>upload-id-marker</c>.
+    /// </summary>
+    public async Task ListUploadsAsync(S3Request request)
+    {
+        request.EnsureValidBucket();
+        await buckets.Require(request.Bucket);
+        var prefix = request.Query("prefix") ?? "";
+        var delimiter = request.Query("delimiter") is { Length: > 0 } d ? d : null;
+        var max = Math.Min(ParseCount(request.Query("max-uploads"), "max-uploads") ?? MaxUploadsPerPage, MaxUploadsPerPage);
+        var keyMarker = request.Query("key-marker") ?? "";
+        var idMarker = request.Query("upload-id-marker") ?? "";
+        var nodes = cluster.Current.ActiveNodes.ToList();
+        var perNode = await Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeStoreGrain>(n.NodeId).ListUploads(request.Bucket, prefix)));
+        var all = perNode.SelectMany(u => u)
+            .Select(u => (u.Key, Id: S3UploadId.Format(u.NodeId, u.LocalId), u.Initiated))
+            .Where(u => string.CompareOrdinal(u.Key, keyMarker) > 0
+                || (u.Key == keyMarker && keyMarker.Length > 0 && idMarker.Length > 0 && string.CompareOrdinal(u.Id, idMarker) > 0))
+            .OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Id, StringComparer.Ordinal).ToList();
+
+        // With a delimiter, keys with it after the prefix roll up into one common prefix (counted once toward max-uploads).
+        var entries = new List<object>();
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        (string Key, string Id)? last = null;
+        var truncated = false;
+        foreach (var upload in all)
+        {
+            var common = delimiter is not null && upload.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal) is var at and >= 0
+                ? upload.Key[..(at + delimiter.Length)] : null;
+            if (common is not null && prefixes.Contains(common)) continue;
+            if (entries.Count == max)
+            {
+                truncated = true;
+                break;
+            }
+            if (common is not null)
+            {
+                prefixes.Add(common);
+                entries.Add(S3Xml.Element("CommonPrefixes", S3Xml.Element("Prefix", common)));
+            }
+            else
+            {
+                entries.Add(S3Xml.Element("Upload",
+                    S3Xml.Element("Key", upload.Key),
+                    S3Xml.Element("UploadId", upload.Id),
+                    S3Xml.Element("Initiator", S3Xml.Element("ID", BucketOperations.OwnerId), S3Xml.Element("DisplayName", BucketOperations.OwnerId)),
+                    BucketOperations.Owner(),
+                    S3Xml.Element("StorageClass", "STANDARD"),
+                    S3Xml.Element("Initiated", S3Xml.Time(upload.Initiated))));
+            }
+            last = (common ?? upload.Key, upload.Id);
+        }
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("ListMultipartUploadsResult",
+            S3Xml.Element("Bucket", request.Bucket),
+            S3Xml.Element("KeyMarker", keyMarker),
+            S3Xml.Element("UploadIdMarker", idMarker),
+            S3Xml.Optional("NextKeyMarker", truncated ? last?.Key : null),
+            S3Xml.Optional("NextUploadIdMarker", truncated ? last?.Id : null),
+            S3Xml.Element("Prefix", prefix),
+            S3Xml.Optional("Delimiter", delimiter),
+            S3Xml.Element("MaxUploads", max),
+            S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
+            entries));
+    }
+
     private const int MaxCompleteBodyBytes = 4 << 20;
     private const int MaxPartsPerPage = 1000;
 

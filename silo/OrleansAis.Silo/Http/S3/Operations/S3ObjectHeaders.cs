@@ -17,7 +17,7 @@ public static class S3ObjectHeaders
         headers.ETag = meta.ETag;
         headers.LastModified = meta.Modified.ToString("R", CultureInfo.InvariantCulture);
         headers.AcceptRanges = "bytes";
-        foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = value;
+        foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = MetadataText.Encode(value);
     }
 
     /// <summary>Content type and user metadata of a new object (names lower-cased, as S3 stores them).</summary>
@@ -25,7 +25,11 @@ public static class S3ObjectHeaders
     {
         var custom = request.Headers
             .Where(h => h.Key.Length > MetaPrefix.Length && h.Key.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key[MetaPrefix.Length..].ToLowerInvariant(), h => h.Value.ToString());
+            .ToDictionary(h => h.Key[MetaPrefix.Length..].ToLowerInvariant(), h => MetadataText.Decode(h.Key, h.Value.ToString()) switch
+            {
+                (_, { } problem) => throw S3Exception.InvalidArgument(problem),
+                (var value, _) => value!,
+            });
         var size = custom.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value));
         if (size > MaxUserMetadataBytes)
             throw new S3Exception(StatusCodes.Status400BadRequest, "MetadataTooLarge", $"user metadata is {size} bytes; the limit is {MaxUserMetadataBytes}");
