@@ -211,3 +211,46 @@ public sealed class S3ConditionalTests(ThreeSiloS3Cluster cluster)
         using (var delete = await SendAsync(HttpMethod.Delete, 1, path, ("If-Match", etag))) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
     }
 }
+
+/// <summary>The same semantics through boto3, the Python SDK.</summary>
+[Collection(S3Collection.Name)]
+public sealed class S3Boto3Tests(ThreeSiloS3Cluster cluster)
+{
+    [S3ToolFact(S3Tools.Boto3)]
+    public async Task Boto3_create_only_puts_copies_and_etags_behave_as_on_s3()
+    {
+        S3Tools.EnsureAvailable(S3Tools.Boto3);
+        var bucket = S3Collection.NewBucket("boto3");
+        const string script = """
+            import hashlib
+            from botocore.exceptions import ClientError
+            bucket = args[0]
+            s3.create_bucket(Bucket=bucket)
+            body = b"boto3 body " * 1000
+            put = s3.put_object(Bucket=bucket, Key="k", Body=body, IfNoneMatch="*")
+            assert put["ETag"] == '"%s"' % hashlib.md5(body).hexdigest(), put["ETag"]
+            try:
+                s3.put_object(Bucket=bucket, Key="k", Body=b"other", IfNoneMatch="*")
+                raise SystemExit("the second create-only put succeeded")
+            except ClientError as e:
+                assert e.response["Error"]["Code"] == "PreconditionFailed", e.response
+            copied = s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "k"},
+                                    MetadataDirective="REPLACE", Metadata={"via": "boto3"}, ContentType="text/x-boto")
+            assert copied["CopyObjectResult"]["ETag"] == put["ETag"], copied
+            head = s3.head_object(Bucket=bucket, Key="copy", IfMatch=put["ETag"])
+            assert head["Metadata"] == {"via": "boto3"} and head["ContentType"] == "text/x-boto", head
+            try:
+                s3.get_object(Bucket=bucket, Key="copy", IfNoneMatch=put["ETag"])
+                raise SystemExit("a GET with the current ETag in If-None-Match returned the body")
+            except ClientError as e:
+                assert e.response["Error"]["Code"] == "304", e.response
+            assert s3.get_object(Bucket=bucket, Key="copy")["Body"].read() == body
+            print("ok")
+            """;
+        for (var silo = 0; silo < cluster.Silos.Count; silo++)
+        {
+            var (code, output) = await S3Tools.RunBoto3Async(cluster.Silos[silo].HttpUrl, script, $"{bucket}-{silo}");
+            Assert.True(code == 0 && output.Contains("ok"), output);
+        }
+    }
+}

@@ -11,10 +11,12 @@ public static class S3Tools
 {
     public const string AwsCli = "awscli";
     public const string S3cmd = "s3cmd";
+    public const string Boto3 = "boto3";
 
     private static readonly Dictionary<string, Lazy<string?>> Missing = new()
     {
         [AwsCli] = new(() => Probe("python3", "-c", "import awscli") ? null : "python3 with the awscli module is not available (pip install awscli)"),
+        [Boto3] = new(() => Probe("python3", "-c", "import boto3") ? null : "python3 with the boto3 module is not available (pip install boto3)"),
         [S3cmd] = new(() => Probe("s3cmd", "--version") ? null : "s3cmd is not on PATH (apt-get install s3cmd)"),
     };
 
@@ -31,6 +33,23 @@ public static class S3Tools
     /// <summary>Runs the AWS CLI against <paramref name="endpoint"/> with the test cluster's key; returns the exit code and output.</summary>
     public static Task<(int Code, string Output)> RunAwsAsync(Uri endpoint, params string[] args) =>
         RunAsync("python3", ["-m", "awscli", "--endpoint-url", endpoint.ToString().TrimEnd('/'), .. args], AwsEnvironment());
+
+    /// <summary>
+    /// Runs a Python script with boto3 against <paramref name="endpoint"/>: the script gets <c>s3</c>, a client with the
+    /// test cluster's key (path-style, SigV4), and <c>args</c>, the remaining arguments.
+    /// </summary>
+    public static Task<(int Code, string Output)> RunBoto3Async(Uri endpoint, string script, params string[] args)
+    {
+        const string prelude = """
+            import sys, boto3
+            from botocore.config import Config
+            s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
+            args = sys.argv[2:]
+
+            """;
+        return RunAsync("python3", ["-c", prelude + script, endpoint.ToString().TrimEnd('/'), .. args], AwsEnvironment());
+    }
 
     /// <summary>Runs s3cmd against <paramref name="endpoint"/> (path-style, plain HTTP) with the test cluster's key.</summary>
     public static Task<(int Code, string Output)> RunS3cmdAsync(Uri endpoint, params string[] args)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Silo.Http.S3.Operations;
 

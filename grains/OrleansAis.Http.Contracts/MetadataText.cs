@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace OrleansAis.Silo.Http;
+namespace OrleansAis.Http.Contracts;
 
 /// <summary>
 /// User metadata values in HTTP headers, which carry ASCII only. As S3 does: a value sent as RFC 2047 encoded-words
