@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Tests.Storage;
@@ -82,5 +84,13 @@ public sealed class EntityTagTests : IDisposable
             await import.CommitAsync();
         }
         Assert.Equal(meta.ETag, other.Store.Head("b", "mp")!.ETag); // a mirror or a rebalanced copy keeps the multipart ETag
+        Assert.Equal([parts[0].Length, parts[1].Length], other.Store.Head("b", "mp")!.PartSizes!);
+
+        // Between silos the metadata travels as an Orleans message (mirroring, rebalancing, Find): the new fields with it.
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var copy = serializer.Deserialize<ObjectMeta>(serializer.SerializeToArray(meta))!;
+        Assert.Equal((meta.Md5, meta.MultipartETag, meta.ETag), (copy.Md5, copy.MultipartETag, copy.ETag));
+        Assert.Equal(meta.PartSizes!, copy.PartSizes!);
     }
 }
