@@ -33,4 +33,6 @@ public enum OaisErrorCode
     NoSuchEndpoint = 19,
     /// <summary>A transformer endpoint called without the ETL's secret.</summary>
     Forbidden = 20,
+    /// <summary>A conditional request (If-Match, If-None-Match, If-Unmodified-Since) whose condition does not hold: 412, nothing changed.</summary>
+    PreconditionFailed = 21,
 }

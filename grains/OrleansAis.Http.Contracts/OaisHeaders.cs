@@ -25,6 +25,15 @@ public static class OaisHeaders
     /// <summary>On a GET/HEAD: "true" asks a silo that does not own the object to proxy it instead of redirecting.</summary>
     public const string Proxy = "X-Oais-Proxy";
 
+    /// <summary>
+    /// Conditional requests (RFC 9110), on GET/HEAD (304 or 412), PUT and DELETE (412; If-Match and If-None-Match only),
+    /// the same as on the S3 API. Entity tags are the <c>ETag</c> of GET/HEAD answers.
+    /// </summary>
+    public const string IfMatch = "If-Match";
+    public const string IfNoneMatch = "If-None-Match";
+    public const string IfModifiedSince = "If-Modified-Since";
+    public const string IfUnmodifiedSince = "If-Unmodified-Since";
+
     /// <summary>Marks a request one silo forwarded to another; the receiver serves it itself (no forwarding loops).</summary>
     public const string Forwarded = "X-Oais-Forwarded";
 }

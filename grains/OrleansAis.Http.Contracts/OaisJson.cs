@@ -37,6 +37,7 @@ public static class OaisJson
 [JsonSerializable(typeof(BucketCreateRequest))]
 [JsonSerializable(typeof(ObjectPageDto))]
 [JsonSerializable(typeof(ObjectMetaDto))]
+[JsonSerializable(typeof(ObjectCopyRequest))]
 [JsonSerializable(typeof(DirectPutResultDto))]
 [JsonSerializable(typeof(ClusterDto))]
 [JsonSerializable(typeof(EtlListDto))]

@@ -10,6 +10,10 @@ public static class OaisQuery
     /// <summary>GET/HEAD object: "true" proxies from the owner instead of redirecting (as <see cref="OaisHeaders.Proxy"/>).</summary>
     public const string Proxy = "proxy";
 
+    /// <summary>POST object: what to do with it; <see cref="CopyAction"/> copies it (body: <c>ObjectCopyRequest</c>).</summary>
+    public const string Action = "action";
+    public const string CopyAction = "copy";
+
     /// <summary>List objects.</summary>
     public const string Prefix = "prefix";
     public const string PageSize = "page_size";

@@ -24,6 +24,7 @@ internal static class OaisCommandLine
             PutCommand.Create(runner),
             GetCommand.Create(runner),
             RemoveCommand.Create(runner),
+            CopyCommand.Create(runner),
             ObjectCommands.Create(runner),
             ClusterCommands.Create(runner),
             Etl.EtlCommands.Create(runner),

@@ -10,6 +10,8 @@ public sealed class ObjectEntry
     [Id(3)] public long Version { get; init; }
     [Id(4)] public DateTimeOffset Modified { get; init; }
     [Id(5)] public string Node { get; init; } = "";
+    /// <summary>The object's entity tag, quoted (<see cref="ObjectMeta.ETag"/>).</summary>
+    [Id(6)] public string ETag { get; init; } = "";
 }
 
 /// <summary>A page of a listing in name order; <see cref="ContinuationToken"/> is null on the last page.</summary>
@@ -32,4 +34,14 @@ public sealed class ListRequest
     [Id(2)] public string? ContinuationToken { get; init; }
 
     public int EffectivePageSize => PageSize <= 0 ? DefaultPageSize : Math.Min(PageSize, MaxPageSize);
+}
+
+/// <summary>A multipart upload in progress on one node (ListMultipartUploads): its key, local id and start time.</summary>
+[GenerateSerializer, Immutable, Alias("oais.UploadEntry")]
+public sealed class UploadEntry
+{
+    [Id(0)] public required string Key { get; init; }
+    [Id(1)] public required string LocalId { get; init; }
+    [Id(2)] public required string NodeId { get; init; }
+    [Id(3)] public DateTimeOffset Initiated { get; init; }
 }

@@ -17,8 +17,28 @@ public sealed class ObjectMeta
     [Id(7)] public DateTimeOffset Modified { get; init; }
     /// <summary>Node id of the silo whose disk holds the bytes.</summary>
     [Id(8)] public string Node { get; init; } = "";
-    /// <summary>Entity tag for HTTP/S3: the checksum plus version, quoted.</summary>
-    public string ETag => $"\"{Checksum}\"";
+    /// <summary>MD5 of the content, 32 lowercase hex digits; null for objects stored before MD5s were kept.</summary>
+    [Id(9)] public string? Md5 { get; init; }
+    /// <summary>
+    /// For an object completed from a multipart upload: S3's multipart ETag, the MD5 of the concatenated binary MD5s of
+    /// the parts, then <c>-N</c> for N parts (unquoted); null for an object written in one piece.
+    /// </summary>
+    [Id(10)] public string? MultipartETag { get; init; }
+    /// <summary>For an object completed from a multipart upload: the size of each part, in order (GET with partNumber); null otherwise.</summary>
+    [Id(11)] public IReadOnlyList<long>? PartSizes { get; init; }
+
+    /// <summary>
+    /// Entity tag for HTTP and S3, quoted: S3's multipart ETag, else the content's MD5; objects stored before MD5s were
+    /// kept have <c>"{xxhash64}-1"</c> (the '-' tells S3 clients that it is not an MD5).
+    /// </summary>
+    public string ETag => $"\"{ETagValue(Checksum, Md5, MultipartETag)}\"";
+
+    /// <summary>How many parts the object was uploaded in (1 for an object written in one piece).</summary>
+    public int PartsCount => PartSizes is { Count: > 0 } sizes ? sizes.Count : MultipartETag is { } m && m.LastIndexOf('-') is var dash and > 0
+        && int.TryParse(m.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+
+    /// <summary>The unquoted entity tag of content with these hashes (see <see cref="ETag"/>).</summary>
+    public static string ETagValue(string checksum, string? md5, string? multipartETag) => multipartETag ?? md5 ?? checksum + "-1";
 }
 
 /// <summary>What a writer may say about a new object.</summary>
@@ -31,6 +51,11 @@ public sealed class PutOptions
     [Id(2)] public string? ExpectedChecksum { get; init; }
     /// <summary>When set, the write is refused unless exactly this many bytes arrive.</summary>
     [Id(3)] public long? ExpectedSize { get; init; }
+    /// <summary>
+    /// When set, the write happens only if the object's state meets it (If-Match, If-None-Match: *): checked when the
+    /// write starts and again at commit under the object's key lock, so no other write can come in between.
+    /// </summary>
+    [Id(4)] public ObjectCondition? Condition { get; init; }
 
     public static PutOptions Default { get; } = new();
 }

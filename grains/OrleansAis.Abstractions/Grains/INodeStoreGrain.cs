@@ -15,6 +15,9 @@ public interface INodeStoreGrain : IGrainWithStringKey
 
     [Alias("Count")] Task<long> Count(string bucket);
 
+    /// <summary>The multipart uploads of <paramref name="bucket"/> in progress on this silo whose keys start with <paramref name="prefix"/>.</summary>
+    [Alias("ListUploads")] Task<IReadOnlyList<UploadEntry>> ListUploads(string bucket, string prefix);
+
     /// <summary>Removes this silo's local data of a deleted bucket and forgets it in the local bucket cache.</summary>
     [Alias("DropBucket")] Task DropBucket(string bucket);
 

@@ -29,6 +29,12 @@ public interface IObjectGrain : IGrainWithStringKey
     /// <summary>Deletes the object; false when there was nothing to delete.</summary>
     [Alias("Delete")] Task<bool> Delete();
 
+    /// <summary>
+    /// Deletes the object if it meets <paramref name="condition"/> (checked on the owner under the key lock); a
+    /// condition that fails is <see cref="OaisErrorCode.PreconditionFailed"/>. False when there was nothing to delete.
+    /// </summary>
+    [Alias("DeleteIf")] Task<bool> DeleteIf(ObjectCondition? condition);
+
     /// <summary>The silo that owns this object (where its bytes live and where HTTP should read them).</summary>
     [Alias("Locate")] Task<NodeInfo> Locate();
 }

@@ -74,6 +74,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<IWriteObserver, OffOwnerWrites>();
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<Mirrors>());
         services.AddSingleton<LocalObjectStore>();
+        services.AddSingleton<MultipartUploads>();
         services.AddSingleton<OwnerReads>();
         services.AddSingleton<ClusterMap>();
         services.AddSingleton<BucketCatalog>();

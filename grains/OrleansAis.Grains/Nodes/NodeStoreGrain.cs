@@ -15,9 +15,15 @@ namespace OrleansAis.Nodes;
 // mirroring) each await a ReadChunk from the other's node store.
 [NodePinnedPlacement, Immovable, KeepAlive, Reentrant]
 public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer,
-    Mirrors mirrors)
+    Mirrors mirrors, MultipartUploads uploads)
     : Grain, INodeStoreGrain
 {
+    public Task<IReadOnlyList<UploadEntry>> ListUploads(string bucket, string prefix) =>
+        Task.FromResult<IReadOnlyList<UploadEntry>>(uploads.List(bucket, prefix).Select(u => new UploadEntry
+        {
+            Key = u.Upload.Name, LocalId = u.Id, NodeId = cluster.Local.NodeId, Initiated = u.Upload.Initiated,
+        }).ToList());
+
     public override Task OnActivateAsync(CancellationToken ct)
     {
         // The pinned director only ever places this grain on its node; anything else is a wiring bug worth failing loudly.

@@ -98,10 +98,12 @@ public sealed class ObjectGrain(
             : await GrainFactory.GetGrain<INodeStoreGrain>(copy.NodeId).ReadChunk(_bucket, _name, version, offset, count);
     }
 
-    public async Task<bool> Delete()
+    public Task<bool> Delete() => DeleteIf(null);
+
+    public async Task<bool> DeleteIf(ObjectCondition? condition)
     {
         await buckets.Require(_bucket);
-        var deleted = await store.DeleteAsync(_bucket, _name);
+        var deleted = await store.DeleteAsync(_bucket, _name, condition: condition is { IsEmpty: false } ? condition : null);
         await mirrors.AfterDeleteAsync(_bucket, _name);
         return deleted;
     }

@@ -92,7 +92,7 @@ internal sealed class BucketIndex
         var entry = new ObjectEntry
         {
             Name = meta.Name, Size = meta.Size, Checksum = meta.Checksum, Version = meta.Version,
-            Modified = meta.Modified, Node = meta.Node,
+            Modified = meta.Modified, Node = meta.Node, ETag = meta.ETag,
         };
         lock (_gate)
         {

@@ -75,6 +75,8 @@ public sealed class LocalObjectStore
         {
             if (Names.MetadataProblem(key, value) is { } problem) throw new OaisException(OaisErrorCode.InvalidArgument, problem);
         }
+        // Checked again at commit, under the key lock; this early check only spares uploading a body that cannot be stored.
+        options.Condition?.EnsureWritable(bucket, name, Head(bucket, name));
         return new ObjectWriter(this, bucket, name, options);
     }
 
@@ -90,7 +92,8 @@ public sealed class LocalObjectStore
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {
-            Preserved = (version ?? source.Version, source.Modified),
+            // The entity tag travels with the object: a move never changes it (an object stored before MD5s were kept keeps its old one).
+            Preserved = new PreservedMeta(version ?? source.Version, source.Modified, source.Md5, source.MultipartETag, source.PartSizes?.ToArray()),
         };
     }
 
@@ -182,9 +185,11 @@ public sealed class LocalObjectStore
 
     /// <summary>
     /// Deletes the object; with <paramref name="onlyVersion"/>, only while it is still at that version (a move between
-    /// nodes must not delete an overwrite that happened meanwhile). False when nothing was deleted.
+    /// nodes must not delete an overwrite that happened meanwhile). False when nothing was deleted. With
+    /// <paramref name="condition"/> (If-Match), an existing object is deleted only if it meets it, checked under the key lock.
     /// </summary>
-    public async Task<bool> DeleteAsync(string bucket, string name, long? onlyVersion = null, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(string bucket, string name, long? onlyVersion = null, CancellationToken ct = default,
+        ObjectCondition? condition = null)
     {
         Names.EnsureValidBucketName(bucket);
         Names.EnsureValidObjectName(name);
@@ -195,6 +200,7 @@ public sealed class LocalObjectStore
         {
             var stored = ObjectFile.ReadMeta(metaPath);
             if (stored is null || stored.Name != name || (onlyVersion is { } version && stored.Version != version)) return false;
+            condition?.EnsureWritable(bucket, name, ToMeta(bucket, stored));
             try
             {
                 _indexes.Unpublish(bucket, () =>
@@ -271,7 +277,8 @@ public sealed class LocalObjectStore
     internal ObjectMeta ToMeta(string bucket, ObjectFile.StoredMeta t) => new()
     {
         Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
-        Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId,
+        Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId, Md5 = t.Md5, MultipartETag = t.MultipartETag,
+        PartSizes = t.PartSizes,
     };
 
     /// <summary>Runs the write hooks (off-owner nudge, mirroring) for a committed user write, before it is acknowledged.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansAis.Naming;
 
@@ -24,7 +24,7 @@ public sealed class MultipartUploadException(MultipartProblem problem, string up
 /// <summary>What an upload will become: the object's name and the metadata given when it was started.</summary>
 public sealed record MultipartUpload(string Bucket, string Name, string? ContentType, Dictionary<string, string> Custom, DateTimeOffset Initiated);
 
-/// <summary>A stored part; <see cref="ETag"/> is its quoted xxhash64, like an object's.</summary>
+/// <summary>A stored part; <see cref="ETag"/> is the quoted MD5 of its bytes, as in S3.</summary>
 public sealed record UploadedPart(int Number, long Size, string ETag, DateTimeOffset Modified);
 
 /// <summary>
@@ -42,6 +42,8 @@ public sealed class MultipartUploads(LocalObjectStore store)
 
     private const string Folder = "multipart";
     private const string DescriptionFile = "upload.json";
+    /// <summary>Completed uploads: what a retried Complete with the same parts is answered with (cleared, like the rest, at start).</summary>
+    private const string CompletedFolder = "completed";
     private const string PartExtension = ".part";
     private const int CopyBufferBytes = 1 << 20;
 
@@ -62,7 +64,9 @@ public sealed class MultipartUploads(LocalObjectStore store)
         return id;
     }
 
-    public MultipartUpload Describe(string uploadId) => ReadDescription(uploadId, FolderOf(uploadId));
+    /// <summary>The upload, in progress or completed (so a retried Complete finds it).</summary>
+    public MultipartUpload Describe(string uploadId) =>
+        TryFolderOf(uploadId) is { } folder ? ReadDescription(uploadId, folder) : ReadCompleted(uploadId)?.Upload ?? throw NoSuchUpload(uploadId);
 
     /// <summary>Stores part <paramref name="number"/>, replacing an earlier upload of the same number.</summary>
     public async Task<UploadedPart> WritePartAsync(string uploadId, int number, Stream content, long? expectedSize, CancellationToken ct = default)
@@ -100,6 +104,32 @@ public sealed class MultipartUploads(LocalObjectStore store)
         }
     }
 
+    /// <summary>The uploads of <paramref name="bucket"/> in progress on this node whose keys start with <paramref name="prefix"/>.</summary>
+    public IReadOnlyList<(string Id, MultipartUpload Upload)> List(string bucket, string prefix)
+    {
+        var found = new List<(string, MultipartUpload)>();
+        foreach (var mp in store.Mountpaths)
+        {
+            var root = Path.Combine(mp, LocalObjectStore.TempFolder, Folder);
+            if (!Directory.Exists(root)) continue;
+            foreach (var folder in Directory.EnumerateDirectories(root))
+            {
+                var id = Path.GetFileName(folder);
+                if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) continue; // the completed-uploads folder
+                try
+                {
+                    var upload = ReadDescription(id, folder);
+                    if (upload.Bucket == bucket && upload.Name.StartsWith(prefix, StringComparison.Ordinal)) found.Add((id, upload));
+                }
+                catch (Exception e) when (e is MultipartUploadException or JsonException or IOException)
+                {
+                    // being created, completed or aborted while listing
+                }
+            }
+        }
+        return found;
+    }
+
     public IReadOnlyList<UploadedPart> ListParts(string uploadId) =>
         PartFiles(FolderOf(uploadId)).OrderBy(p => p.Number).Select(p => p.Describe()).ToList();
 
@@ -107,17 +137,29 @@ public sealed class MultipartUploads(LocalObjectStore store)
     /// Joins the listed parts, in order, into the object and ends the upload. On any failure the object is unchanged
     /// and the upload stays as it was (the client may retry or abort).
     /// </summary>
-    public async Task<ObjectMeta> CompleteAsync(string uploadId, IReadOnlyList<(int Number, string ETag)> parts, CancellationToken ct = default)
+    /// <remarks><paramref name="condition"/> (If-Match, If-None-Match: *) is checked against the object at commit, under its key lock.</remarks>
+    public async Task<ObjectMeta> CompleteAsync(string uploadId, IReadOnlyList<(int Number, string ETag)> parts, CancellationToken ct = default,
+        ObjectCondition? condition = null)
     {
-        var folder = FolderOf(uploadId);
         var gate = GateOf(uploadId);
         await gate.WaitAsync(ct);
         try
         {
-            if (!Directory.Exists(folder)) throw NoSuchUpload(uploadId);
+            if (TryFolderOf(uploadId) is not { } folder || !Directory.Exists(folder))
+            {
+                // Completed already: a retry of the same Complete (its answer was lost) gets the same answer, as in S3.
+                var completed = ReadCompleted(uploadId) ?? throw NoSuchUpload(uploadId);
+                if (!completed.Parts.Select(p => (p.Number, p.ETag.Trim('"'))).SequenceEqual(parts.Select(p => (p.Number, p.ETag.Trim('"')))))
+                    throw new MultipartUploadException(MultipartProblem.InvalidPart, uploadId,
+                        $"upload '{uploadId}' was completed with other parts; a retried Complete must list the same parts");
+                return completed.Result;
+            }
             var upload = ReadDescription(uploadId, folder);
             var chosen = ChooseParts(uploadId, folder, parts);
-            var options = new PutOptions { ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size) };
+            var options = new PutOptions
+            {
+                ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size), Condition = condition,
+            };
             await using var writer = store.BeginWrite(upload.Bucket, upload.Name, options);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
             try
@@ -134,9 +176,12 @@ public sealed class MultipartUploads(LocalObjectStore store)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+            writer.MultipartETag = MultipartETagOf(chosen);
+            writer.PartSizes = chosen.Select(p => p.Size).ToArray();
             var meta = await writer.CommitAsync(ct);
+            await RecordCompletedAsync(folder, uploadId, new CompletedUpload(upload, parts.Select(p => new CompletedPart(p.Number, p.ETag)).ToList(), meta));
             Directory.Delete(folder, recursive: true);
-            _gates.TryRemove(uploadId, out _);
+            _gates.TryRemove(uploadId, out _); // a retry now finds the record, whichever gate it waits on
             return meta;
         }
         finally
@@ -162,6 +207,38 @@ public sealed class MultipartUploads(LocalObjectStore store)
         }
     }
 
+    /// <summary>What a completed upload was completed with, and its answer (kept in the temp area until the silo restarts).</summary>
+    public sealed record CompletedUpload(MultipartUpload Upload, List<CompletedPart> Parts, ObjectMeta Result);
+
+    public sealed record CompletedPart(int Number, string ETag);
+
+    private static async Task RecordCompletedAsync(string uploadFolder, string uploadId, CompletedUpload completed)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(uploadFolder)!, CompletedFolder);
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $"{uploadId}.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(completed));
+        File.Move(temp, Path.Combine(folder, uploadId + ".json"), overwrite: true);
+    }
+
+    private CompletedUpload? ReadCompleted(string uploadId)
+    {
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower)) return null;
+        foreach (var mp in store.Mountpaths)
+        {
+            var path = Path.Combine(mp, LocalObjectStore.TempFolder, Folder, CompletedFolder, uploadId + ".json");
+            try
+            {
+                return JsonSerializer.Deserialize<CompletedUpload>(File.ReadAllBytes(path));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // not on this mountpath
+            }
+        }
+        return null;
+    }
+
     /// <summary>The stored parts named by the client, checked the way S3 checks them.</summary>
     private static List<PartFile> ChooseParts(string uploadId, string folder, IReadOnlyList<(int Number, string ETag)> parts)
     {
@@ -183,9 +260,17 @@ public sealed class MultipartUploads(LocalObjectStore store)
         return chosen;
     }
 
+    /// <summary>S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, one after the other, then "-" and the part count.</summary>
+    internal static string MultipartETagOf(IReadOnlyList<PartFile> parts)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        foreach (var part in parts) md5.AppendData(Convert.FromHexString(part.Checksum));
+        return $"{Convert.ToHexStringLower(md5.GetHashAndReset())}-{parts.Count}";
+    }
+
     private static async Task<(long Size, string Checksum)> CopyHashedAsync(Stream content, string path, CancellationToken ct)
     {
-        var hash = new XxHash64();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         long size = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
         try
@@ -194,7 +279,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), ct)) > 0)
             {
-                hash.Append(buffer.AsSpan(0, read));
+                hash.AppendData(buffer.AsSpan(0, read));
                 await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 size += read;
             }
@@ -203,15 +288,16 @@ public sealed class MultipartUploads(LocalObjectStore store)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (size, hash.GetCurrentHashAsUInt64().ToString("x16"));
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     /// <summary>The upload's folder; ids are validated first, so a crafted id cannot point outside the temp area.</summary>
-    private string FolderOf(string uploadId)
+    private string FolderOf(string uploadId) => TryFolderOf(uploadId) ?? throw NoSuchUpload(uploadId);
+
+    private string? TryFolderOf(string uploadId)
     {
-        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower)) throw NoSuchUpload(uploadId);
-        return store.Mountpaths.Select(mp => Path.Combine(mp, LocalObjectStore.TempFolder, Folder, uploadId)).FirstOrDefault(Directory.Exists)
-            ?? throw NoSuchUpload(uploadId);
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower)) return null;
+        return store.Mountpaths.Select(mp => Path.Combine(mp, LocalObjectStore.TempFolder, Folder, uploadId)).FirstOrDefault(Directory.Exists);
     }
 
     private static MultipartUpload ReadDescription(string uploadId, string folder)
@@ -237,8 +323,8 @@ public sealed class MultipartUploads(LocalObjectStore store)
     private static MultipartUploadException NoSuchUpload(string uploadId) =>
         new(MultipartProblem.NoSuchUpload, uploadId, $"upload '{uploadId}' does not exist");
 
-    /// <summary>A part on disk, named <c>{number:D5}-{xxhash64}.part</c>.</summary>
-    private sealed record PartFile(string Path, int Number, string Checksum, long Size)
+    /// <summary>A part on disk, named <c>{number:D5}-{md5}.part</c>.</summary>
+    internal sealed record PartFile(string Path, int Number, string Checksum, long Size)
     {
         public static PartFile Parse(string path)
         {

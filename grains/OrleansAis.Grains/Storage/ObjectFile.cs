@@ -25,6 +25,10 @@ internal static partial class ObjectFile
         public Dictionary<string, string> Custom { get; init; } = [];
         public long Version { get; init; }
         public DateTimeOffset Modified { get; init; }
+        /// <summary>Absent in objects stored before MD5s were kept.</summary>
+        public string? Md5 { get; init; }
+        public string? MultipartETag { get; init; }
+        public long[]? PartSizes { get; init; }
     }
 
     [JsonSerializable(typeof(StoredMeta))]

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Security.Cryptography;
 
 namespace OrleansAis.Storage;
 
@@ -14,6 +15,8 @@ public sealed class ObjectWriter : IAsyncDisposable
     private readonly string _tempPath;
     private readonly string _metaPath;
     private readonly XxHash64 _hash = new();
+    // The S3 entity tag: computed from the same buffers as the checksum while the upload streams, never by a second read.
+    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly long _started = StoreMetrics.Now();
     private FileStream? _file;
     private bool _done;
@@ -37,7 +40,13 @@ public sealed class ObjectWriter : IAsyncDisposable
     public long BytesWritten { get; private set; }
 
     /// <summary>Set when moving an existing object between nodes: the copy keeps its version and modification time.</summary>
-    internal (long Version, DateTimeOffset Modified)? Preserved { get; init; }
+    internal PreservedMeta? Preserved { get; init; }
+
+    /// <summary>Set by a multipart completion: the object's ETag is S3's multipart form instead of the content's MD5.</summary>
+    internal string? MultipartETag { get; set; }
+
+    /// <summary>Set with <see cref="MultipartETag"/>: the parts' sizes, in order.</summary>
+    internal long[]? PartSizes { get; set; }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
@@ -46,6 +55,7 @@ public sealed class ObjectWriter : IAsyncDisposable
             throw Fail(OaisErrorCode.InvalidArgument, $"upload is larger than the declared {expected} bytes");
         ct.ThrowIfCancellationRequested();
         _hash.Append(data.Span);
+        _md5.AppendData(data.Span);
         file.Write(data.Span);
         BytesWritten += data.Length;
         return ValueTask.CompletedTask;
@@ -66,6 +76,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
         var checksum = _hash.GetCurrentHashAsUInt64().ToString("x16");
+        var md5 = Convert.ToHexStringLower(_md5.GetHashAndReset());
         if (_options.ExpectedSize is { } size && size != BytesWritten)
             throw Fail(OaisErrorCode.InvalidArgument, $"upload has {BytesWritten} bytes but {size} were declared");
         if (_options.ExpectedChecksum is { } want && !string.Equals(want, checksum, StringComparison.OrdinalIgnoreCase))
@@ -76,7 +87,8 @@ public sealed class ObjectWriter : IAsyncDisposable
         try
         {
             // The version counts overwrites of this name; read under the key lock so concurrent commits stay ordered.
-            var previous = ObjectFile.ReadMeta(_metaPath);
+            var previous = ObjectFile.ReadMeta(_metaPath) is { } found && found.Name == Name ? found : null;
+            _options.Condition?.EnsureWritable(Bucket, Name, previous is null ? null : _store.ToMeta(Bucket, previous));
             var stored = new ObjectFile.StoredMeta
             {
                 Name = Name, Size = BytesWritten, Checksum = checksum,
@@ -84,6 +96,9 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Custom = _options.Custom is null ? [] : new Dictionary<string, string>(_options.Custom),
                 Version = Preserved?.Version ?? (previous?.Version ?? 0) + 1,
                 Modified = Preserved?.Modified ?? DateTimeOffset.UtcNow,
+                Md5 = Preserved is { } preserved ? preserved.Md5 : md5,
+                MultipartETag = Preserved is { } kept ? kept.MultipartETag : MultipartETag,
+                PartSizes = Preserved is { } parts ? parts.PartSizes : PartSizes,
             };
             // Both files must be durable before the renames; their two fsyncs run at once (one journal commit, usually),
             // so a put waits for the disk about once instead of twice.
@@ -132,6 +147,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         if (_done) return;
         _done = true;
+        _md5.Dispose();
         _file?.Dispose();
         _file = null;
         try
@@ -145,6 +161,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Abort();
+        _md5.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -155,3 +172,6 @@ public sealed class ObjectWriter : IAsyncDisposable
         return new OaisException(code, message);
     }
 }
+
+/// <summary>What a copy between nodes keeps of its source: version, modification time and entity tag.</summary>
+internal sealed record PreservedMeta(long Version, DateTimeOffset Modified, string? Md5, string? MultipartETag, long[]? PartSizes);

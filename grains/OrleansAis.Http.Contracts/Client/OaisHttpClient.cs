@@ -104,6 +104,14 @@ public sealed partial class OaisHttpClient
         return await ReadJsonAsync<ObjectMetaDto>(response, ct);
     }
 
+    /// <summary>
+    /// Copies the object to <paramref name="toBucket"/>/<paramref name="toName"/> on the server: the destination's owner
+    /// streams it from the source's owner; nothing passes through this client. Returns the copy's metadata.
+    /// </summary>
+    public Task<ObjectMetaDto> CopyObjectAsync(string bucket, string name, string toBucket, string toName, CancellationToken ct) =>
+        PostJsonAsync<ObjectMetaDto>(OaisRoutes.WithQuery(OaisRoutes.ObjectPath(bucket, name), (OaisQuery.Action, OaisQuery.CopyAction)),
+            Json(new ObjectCopyRequest(toBucket, toName)), ct);
+
     /// <summary>Starts a GET (whole object or <paramref name="range"/>) and returns once the headers are in; the caller reads the body.</summary>
     public Task<ObjectDownload> GetObjectAsync(string bucket, string name, RangeHeaderValue? range, CancellationToken ct) =>
         DownloadAsync(bucket, name, OaisRoutes.ObjectPath(bucket, name), range, ct);

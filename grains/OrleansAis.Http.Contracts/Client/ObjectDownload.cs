@@ -47,7 +47,8 @@ public static class ObjectMetaHeaders
         var prefix = OaisHeaders.MetaPrefix;
         var custom = response.Headers
             .Where(h => h.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && h.Key.Length > prefix.Length)
-            .ToDictionary(h => h.Key[prefix.Length..].ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.Ordinal);
+            .ToDictionary(h => h.Key[prefix.Length..].ToLowerInvariant(),
+                h => MetadataText.Decode(h.Key, string.Join(",", h.Value)).Value ?? string.Join(",", h.Value), StringComparer.Ordinal); // RFC 2047 -> text
         return new ObjectMetaDto(
             bucket,
             name,

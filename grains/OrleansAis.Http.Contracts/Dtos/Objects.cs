@@ -18,3 +18,9 @@ public sealed record ObjectMetaDto(
 
 /// <summary>The answer to a transformer's direct put.</summary>
 public sealed record DirectPutResultDto(string Bucket, string Name, long Size, string Checksum, string Node);
+
+/// <summary>
+/// The body of <c>POST /v1/objects/{bucket}/{name}?action=copy</c> (AIStore's copy-object action): the destination,
+/// <see cref="ToBucket"/> defaulting to the source's bucket. The copy keeps the source's content type and metadata.
+/// </summary>
+public sealed record ObjectCopyRequest(string? ToBucket, string? ToName);

@@ -9,6 +9,17 @@ public sealed class BadRequestMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // A client that sent "Expect: 100-continue" and got an error before its body was read may still send the body
+        // (boto3 does): Kestrel would take the next request on the connection for the rest of this one's body and answer
+        // it with a bare 400. Ending the connection after such an answer keeps the client's next request whole.
+        if (context.Request.Headers.Expect.Any(v => v?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode >= 400) context.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            });
+        }
         try
         {
             await next(context);

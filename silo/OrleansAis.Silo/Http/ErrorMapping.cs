@@ -16,6 +16,7 @@ public static class ErrorMapping
         OaisErrorCode.TransformFailed => StatusCodes.Status500InternalServerError,
         OaisErrorCode.TransformTimeout => StatusCodes.Status504GatewayTimeout,
         OaisErrorCode.InvalidRange => StatusCodes.Status416RangeNotSatisfiable,
+        OaisErrorCode.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         OaisErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -25,6 +25,7 @@ public static class HttpApiExtensions
         // Binding failures throw, so BadRequestMiddleware can answer them with a JSON error naming the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<OwnerRouting>();
+        services.AddSingleton<CopySource>();
         services.AddSingleton<Etl.InlineTransform>();
         services.AddS3Api();
         return services;

@@ -48,6 +48,10 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         foreach (var (name, values) in request.Headers)
         {
             if (HopByHop.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            // HTTP headers are ASCII; a raw non-ASCII value (which the owner would refuse too) cannot be forwarded as sent.
+            if (values.Any(v => v is not null && v.Any(c => c > '\u007e')))
+                throw new OaisException(OaisErrorCode.InvalidArgument, MetadataText.Decode(name, values.ToString()).Problem
+                    ?? $"{name}: the value has non-ASCII characters; HTTP headers carry ASCII only");
             if (!message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
                 message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }

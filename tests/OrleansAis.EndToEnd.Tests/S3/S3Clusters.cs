@@ -37,6 +37,9 @@ public class S3Cluster : SiloCluster
 /// <summary>Three silos: objects live on different owners, and requests to the wrong silo are proxied.</summary>
 public sealed class ThreeSiloS3Cluster() : S3Cluster(3);
 
+/// <summary>Two silos of their own, for tests that watch the processes' memory.</summary>
+public sealed class TwoSiloS3Cluster() : S3Cluster(2);
+
 /// <summary>One silo that refuses unsigned requests.</summary>
 public sealed class SignedOnlyS3Cluster : S3Cluster
 {

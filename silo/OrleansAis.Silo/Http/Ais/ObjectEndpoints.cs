@@ -24,6 +24,7 @@ public static class ObjectEndpoints
         objects.MapMethods(OaisRoutes.Object, [HttpMethods.Get, HttpMethods.Head], Read);
         objects.MapPut(OaisRoutes.Object, Put);
         objects.MapDelete(OaisRoutes.Object, Delete);
+        objects.MapPost(OaisRoutes.Object, Copy);
     }
 
     private static (string Bucket, string Name) Target(HttpContext context)
@@ -55,6 +56,7 @@ public static class ObjectEndpoints
         await buckets.Require(bucket);
         using var reader = await reads.OpenAsync(bucket, name);
         var meta = reader.Meta;
+        if (ConditionHeaders.AnsweredRead(context, meta)) return; // 304 (a failed precondition throws 412)
         var range = RequestedRange(context, meta.Size);
         ObjectHeaders.Write(context.Response, meta);
         var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0, meta.Size);
@@ -98,11 +100,45 @@ public static class ObjectEndpoints
         await AisJson.Json(ObjectHeaders.Json(meta)).ExecuteAsync(context);
     }
 
+    private const int MaxCopyBodyBytes = 64 << 10;
+
+    /// <summary>
+    /// <c>POST ?action=copy</c>: served by the destination's owner (proxied there, like a PUT), which reads the source
+    /// locally or streams it from the source's owner. Conditional headers apply to the source, as on a GET (412).
+    /// </summary>
+    private static async Task Copy(HttpContext context, OwnerRouting routing, BucketCatalog buckets, LocalObjectStore store, CopySource sources)
+    {
+        var (bucket, name) = Target(context);
+        if (context.Request.Query[OaisQuery.Action] != OaisQuery.CopyAction)
+            throw new OaisException(OaisErrorCode.InvalidArgument,
+                $"POST on an object needs {OaisQuery.Action}={OaisQuery.CopyAction} (got '{context.Request.Query[OaisQuery.Action]}')");
+        context.Request.EnableBuffering(MaxCopyBodyBytes, MaxCopyBodyBytes); // read here, and again by the owner when proxied
+        var body = await AisJson.ReadBodyAsync<ObjectCopyRequest>(context.Request, "{\"to_bucket\":\"...\",\"to_name\":\"...\"}");
+        var toBucket = body.ToBucket ?? bucket;
+        var toName = body.ToName ?? throw new OaisException(OaisErrorCode.InvalidArgument, "body: to_name is required");
+        Names.EnsureValidBucketName(toBucket);
+        Names.EnsureValidObjectName(toName);
+        if (toBucket == bucket && toName == name)
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"copy of '{bucket}/{name}' to itself: to_bucket/to_name must name another object");
+        if (routing.RemoteOwner(context, toBucket, toName) is { } owner)
+        {
+            context.Request.Body.Position = 0;
+            await routing.ProxyAsync(context, owner);
+            return;
+        }
+        await buckets.Require(toBucket);
+        await using var source = await sources.OpenAsync(bucket, name, range: null,
+            ConditionHeaders.Read(context.Request.Headers, forWrite: false), context.RequestAborted);
+        var options = new PutOptions { ContentType = source.Meta.ContentType, Custom = source.Meta.Custom, ExpectedSize = source.Length };
+        var meta = await store.PutAsync(toBucket, toName, source.Content, options, context.RequestAborted);
+        await AisJson.Json(ObjectHeaders.Json(meta)).ExecuteAsync(context);
+    }
+
     private static async Task<IResult> Delete(HttpContext context, IGrainFactory grains)
     {
         var (bucket, name) = Target(context);
         // The object grain runs on the owner, so this deletes the owner's copy whichever silo was asked.
-        return await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Delete()
+        return await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).DeleteIf(ConditionHeaders.Read(context.Request.Headers, forWrite: true))
             ? Results.NoContent()
             : throw OaisException.ObjectNotFound(bucket, name);
     }

@@ -18,14 +18,18 @@ public static class ObjectHeaders
         h[OaisHeaders.ChecksumValue] = meta.Checksum;
         h[OaisHeaders.Version] = meta.Version.ToString(CultureInfo.InvariantCulture);
         h[OaisHeaders.Node] = meta.Node;
-        foreach (var (key, value) in meta.Custom) h[OaisHeaders.MetaPrefix + key] = value;
+        foreach (var (key, value) in meta.Custom) h[OaisHeaders.MetaPrefix + key] = MetadataText.Encode(value);
     }
 
     public static PutOptions ReadPutOptions(HttpRequest request)
     {
         var custom = request.Headers
             .Where(h => h.Key.StartsWith(OaisHeaders.MetaPrefix, StringComparison.OrdinalIgnoreCase) && h.Key.Length > OaisHeaders.MetaPrefix.Length)
-            .ToDictionary(h => h.Key[OaisHeaders.MetaPrefix.Length..].ToLowerInvariant(), h => h.Value.ToString());
+            .ToDictionary(h => h.Key[OaisHeaders.MetaPrefix.Length..].ToLowerInvariant(), h => MetadataText.Decode(h.Key, h.Value.ToString()) switch
+            {
+                (_, { } problem) => throw new OaisException(OaisErrorCode.InvalidArgument, problem),
+                (var value, _) => value!,
+            });
         var expected = request.Headers[OaisHeaders.ExpectedChecksum].ToString();
         if (expected.Length > 0 && (expected.Length != 16 || !expected.All(char.IsAsciiHexDigit)))
             throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisHeaders.ExpectedChecksum}: '{expected}' is not an xxhash64 (16 hex digits)");
@@ -35,6 +39,7 @@ public static class ObjectHeaders
             Custom = custom,
             ExpectedChecksum = expected.Length > 0 ? expected : null,
             ExpectedSize = request.ContentLength,
+            Condition = ConditionHeaders.Read(request.Headers, forWrite: true),
         };
     }
 

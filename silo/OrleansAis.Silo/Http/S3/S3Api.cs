@@ -21,10 +21,10 @@ public static class S3Api
         services.AddOptions<S3Options>().BindConfiguration(S3Options.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<S3Options>, S3Options.Validator>();
         services.AddSingleton<S3Authenticator>();
-        services.AddSingleton<MultipartUploads>();
         services.AddSingleton<BucketOperations>();
         services.AddSingleton<ListObjectsOperation>();
         services.AddSingleton<DeleteObjectsOperation>();
+        services.AddSingleton<CopyOperations>();
         services.AddSingleton<ObjectOperations>();
         services.AddSingleton<MultipartOperations>();
         services.AddSingleton<AclOperation>();

@@ -28,6 +28,19 @@ public sealed class S3Dispatcher(
         "restore", "select", "attributes",
     ];
 
+    /// <summary>
+    /// Server-side encryption is not implemented. A request that asks for it is refused (naming the header) rather than
+    /// stored in plaintext while the client believes it is encrypted, and an SSE-C read is not answered with plaintext.
+    /// </summary>
+    private static readonly string[] EncryptionHeaders =
+    [
+        "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
+        "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-server-side-encryption-customer-algorithm",
+        "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-MD5",
+        "x-amz-copy-source-server-side-encryption-customer-algorithm", "x-amz-copy-source-server-side-encryption-customer-key",
+        "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+    ];
+
     public async Task HandleAsync(HttpContext context)
     {
         context.Response.Headers["x-amz-request-id"] = context.TraceIdentifier;
@@ -54,6 +67,8 @@ public sealed class S3Dispatcher(
     private Task DispatchAsync(S3Request request)
     {
         var method = request.Http.Method;
+        if (EncryptionHeaders.FirstOrDefault(request.Http.Headers.ContainsKey) is { } encryption)
+            throw S3Exception.NotImplemented($"server-side encryption (the {encryption} header)");
         if (request.Bucket.Length == 0)
             return method == "GET" ? buckets.ListBucketsAsync(request) : throw S3Exception.MethodNotAllowed(method);
         if (method == "GET" && request.Has("acl")) return acl.GetAsync(request);
@@ -63,7 +78,7 @@ public sealed class S3Dispatcher(
             return method switch
             {
                 "GET" when request.Has("location") => buckets.GetLocationAsync(request),
-                "GET" when request.Has("uploads") => throw S3Exception.NotImplemented("ListMultipartUploads"),
+                "GET" when request.Has("uploads") => multipart.ListUploadsAsync(request),
                 "GET" => listObjects.ListAsync(request),
                 "HEAD" => buckets.HeadAsync(request),
                 "PUT" => buckets.CreateAsync(request),

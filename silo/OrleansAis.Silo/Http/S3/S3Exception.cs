@@ -43,6 +43,7 @@ public sealed class S3Exception(int status, string code, string message) : Excep
         OaisErrorCode.InvalidRange => "InvalidRange",
         OaisErrorCode.ChecksumMismatch => "BadDigest",
         OaisErrorCode.Conflict => "OperationAborted",
+        OaisErrorCode.PreconditionFailed => "PreconditionFailed",
         OaisErrorCode.Unavailable => "ServiceUnavailable",
         OaisErrorCode.InvalidArgument or OaisErrorCode.InvalidName => "InvalidArgument",
         _ => "InternalError",

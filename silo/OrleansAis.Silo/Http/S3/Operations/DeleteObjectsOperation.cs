@@ -22,24 +22,29 @@ public sealed class DeleteObjectsOperation(IGrainFactory grains, BucketCatalog b
         var body = await S3Xml.ReadAsync(content, MaxBodyBytes, request.Aborted);
         if (body.Name.LocalName != "Delete") throw S3Exception.MalformedXml("the body must be a <Delete> document");
         var quiet = string.Equals(S3Xml.Child(body, "Quiet"), "true", StringComparison.OrdinalIgnoreCase);
-        var keys = S3Xml.Children(body, "Object").Select(o => S3Xml.Child(o, "Key") ?? throw S3Exception.MalformedXml("an <Object> has no <Key>")).ToList();
+        var keys = S3Xml.Children(body, "Object").Select(o => (
+            Key: S3Xml.Child(o, "Key") ?? throw S3Exception.MalformedXml("an <Object> has no <Key>"),
+            ETag: S3Xml.Child(o, "ETag"))).ToList();
         if (keys.Count is 0 or > MaxKeys) throw S3Exception.MalformedXml($"a <Delete> names 1 to {MaxKeys} objects, this one {keys.Count}");
 
         var outcomes = new XElement?[keys.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = request.Aborted },
-            async (i, _) => outcomes[i] = await DeleteOneAsync(request.Bucket, keys[i], quiet));
+            async (i, _) => outcomes[i] = await DeleteOneAsync(request.Bucket, keys[i].Key, keys[i].ETag, quiet));
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("DeleteResult", outcomes));
     }
 
-    /// <summary>The key's &lt;Deleted&gt; (null in quiet mode) or &lt;Error&gt; entry. A key that did not exist counts as deleted.</summary>
-    private async Task<XElement?> DeleteOneAsync(string bucket, string key, bool quiet)
+    /// <summary>
+    /// The key's &lt;Deleted&gt; (null in quiet mode) or &lt;Error&gt; entry. A key that did not exist counts as deleted.
+    /// An entry's &lt;ETag&gt; makes its delete conditional (If-Match, checked on the owner): PreconditionFailed otherwise.
+    /// </summary>
+    private async Task<XElement?> DeleteOneAsync(string bucket, string key, string? etag, bool quiet)
     {
         var error = S3Request.KeyError(key);
         if (error is null)
         {
             try
             {
-                await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, key)).Delete();
+                await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, key)).DeleteIf(etag is null ? null : new ObjectCondition { IfMatch = etag });
                 return quiet ? null : S3Xml.Element("Deleted", S3Xml.Element("Key", key));
             }
             catch (OaisException e)

@@ -40,7 +40,7 @@ public sealed class ListObjectsOperation(IGrainFactory grains)
         var contents = page.Objects.Select(o => S3Xml.Element("Contents",
             S3Xml.Element("Key", Encode(o.Name)),
             S3Xml.Element("LastModified", S3Xml.Time(o.Modified)),
-            S3Xml.Element("ETag", S3ObjectHeaders.ETag(o.Checksum)),
+            S3Xml.Element("ETag", o.ETag),
             S3Xml.Element("Size", o.Size),
             S3Xml.Element("StorageClass", "STANDARD"),
             v2 && request.Query("fetch-owner") != "true" ? null : BucketOperations.Owner()));

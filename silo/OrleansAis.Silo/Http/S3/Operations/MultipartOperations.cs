@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using OrleansAis.Grains;
 using OrleansAis.Rebalancing;
 using OrleansAis.Silo.Http.S3.Auth;
 using OrleansAis.Silo.Http.S3.Payload;
@@ -15,8 +16,76 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// silos as grain messages.
 /// </summary>
 public sealed class MultipartOperations(
-    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads)
+    OwnerRouting routing, ClusterMap cluster, BucketCatalog buckets, MultipartUploads uploads, CopyOperations copies, IGrainFactory grains)
 {
+    private const int MaxUploadsPerPage = 1000;
+
+    /// <summary>
+    /// ListMultipartUploads (<c>GET /B?uploads</c>): the uploads in progress on every silo, in key then upload-id order,
+    /// with <c>prefix</c>, <c>delimiter</c>, <c>max-uploads</c>, <c>key-marker</c> and <c>upload-id-marker</c>.
+    /// </summary>
+    public async Task ListUploadsAsync(S3Request request)
+    {
+        request.EnsureValidBucket();
+        await buckets.Require(request.Bucket);
+        var prefix = request.Query("prefix") ?? "";
+        var delimiter = request.Query("delimiter") is { Length: > 0 } d ? d : null;
+        var max = Math.Min(ParseCount(request.Query("max-uploads"), "max-uploads") ?? MaxUploadsPerPage, MaxUploadsPerPage);
+        var keyMarker = request.Query("key-marker") ?? "";
+        var idMarker = request.Query("upload-id-marker") ?? "";
+        var nodes = cluster.Current.ActiveNodes.ToList();
+        var perNode = await Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeStoreGrain>(n.NodeId).ListUploads(request.Bucket, prefix)));
+        var all = perNode.SelectMany(u => u)
+            .Select(u => (u.Key, Id: S3UploadId.Format(u.NodeId, u.LocalId), u.Initiated))
+            .Where(u => string.CompareOrdinal(u.Key, keyMarker) > 0
+                || (u.Key == keyMarker && keyMarker.Length > 0 && idMarker.Length > 0 && string.CompareOrdinal(u.Id, idMarker) > 0))
+            .OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Id, StringComparer.Ordinal).ToList();
+
+        // With a delimiter, keys with it after the prefix roll up into one common prefix (counted once toward max-uploads).
+        var entries = new List<object>();
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        (string Key, string Id)? last = null;
+        var truncated = false;
+        foreach (var upload in all)
+        {
+            var common = delimiter is not null && upload.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal) is var at and >= 0
+                ? upload.Key[..(at + delimiter.Length)] : null;
+            if (common is not null && prefixes.Contains(common)) continue;
+            if (entries.Count == max)
+            {
+                truncated = true;
+                break;
+            }
+            if (common is not null)
+            {
+                prefixes.Add(common);
+                entries.Add(S3Xml.Element("CommonPrefixes", S3Xml.Element("Prefix", common)));
+            }
+            else
+            {
+                entries.Add(S3Xml.Element("Upload",
+                    S3Xml.Element("Key", upload.Key),
+                    S3Xml.Element("UploadId", upload.Id),
+                    S3Xml.Element("Initiator", S3Xml.Element("ID", BucketOperations.OwnerId), S3Xml.Element("DisplayName", BucketOperations.OwnerId)),
+                    BucketOperations.Owner(),
+                    S3Xml.Element("StorageClass", "STANDARD"),
+                    S3Xml.Element("Initiated", S3Xml.Time(upload.Initiated))));
+            }
+            last = (common ?? upload.Key, upload.Id);
+        }
+        await S3Xml.WriteAsync(request.Context, S3Xml.Element("ListMultipartUploadsResult",
+            S3Xml.Element("Bucket", request.Bucket),
+            S3Xml.Element("KeyMarker", keyMarker),
+            S3Xml.Element("UploadIdMarker", idMarker),
+            S3Xml.Optional("NextKeyMarker", truncated ? last?.Key : null),
+            S3Xml.Optional("NextUploadIdMarker", truncated ? last?.Id : null),
+            S3Xml.Element("Prefix", prefix),
+            S3Xml.Optional("Delimiter", delimiter),
+            S3Xml.Element("MaxUploads", max),
+            S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
+            entries));
+    }
+
     private const int MaxCompleteBodyBytes = 4 << 20;
     private const int MaxPartsPerPage = 1000;
 
@@ -39,13 +108,17 @@ public sealed class MultipartOperations(
     public async Task UploadPartAsync(S3Request request)
     {
         request.EnsureValidObject();
-        if (request.Http.Headers.ContainsKey("x-amz-copy-source")) throw S3Exception.NotImplemented("UploadPartCopy");
         var number = request.Query("partNumber") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n is >= 1 and <= MultipartUploads.MaxPartNumber
             ? n
             : throw S3Exception.InvalidArgument($"partNumber must be an integer from 1 to {MultipartUploads.MaxPartNumber}");
         request.AllowLargeBody();
         if (await LocalUploadAsync(request) is not { } uploadId) return;
+        if (CopyOperations.IsCopy(request))
+        {
+            await copies.UploadPartCopyAsync(request, uploadId, number);
+            return;
+        }
         var (content, length) = S3Payload.Open(request.Context, request.Caller);
         var part = await uploads.WritePartAsync(uploadId, number, content, length, request.Aborted);
         request.Response.Headers.ETag = part.ETag;
@@ -65,12 +138,12 @@ public sealed class MultipartOperations(
              S3Xml.Child(p, "ETag") ?? throw S3Exception.MalformedXml("a <Part> has no <ETag>"))).ToList();
         if (parts.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
 
-        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted);
+        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted, ConditionHeaders.Read(request.Http.Headers, forWrite: true));
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CompleteMultipartUploadResult",
             S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
             S3Xml.Element("Bucket", request.Bucket),
             S3Xml.Element("Key", request.Key),
-            S3Xml.Element("ETag", S3ObjectHeaders.ETag(meta.Checksum))));
+            S3Xml.Element("ETag", meta.ETag)));
     }
 
     public async Task AbortAsync(S3Request request)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Silo.Http.S3.Operations;
 
@@ -10,21 +11,14 @@ public static class S3ObjectHeaders
     /// <summary>S3's limit on user metadata (names and values, in UTF-8).</summary>
     public const int MaxUserMetadataBytes = 2048;
 
-    /// <summary>
-    /// The S3 ETag of content with xxhash64 <paramref name="checksum"/>. S3 clients take an ETag without '-' for the
-    /// content's MD5 and check full downloads against it (the AWS SDK for .NET does); the store hashes with xxhash64, so
-    /// its ETags carry the '-' of S3's non-MD5 (multipart) ETags. The same for every operation, listings included.
-    /// </summary>
-    public static string ETag(string checksum) => $"\"{checksum}-1\"";
-
     public static void Write(HttpResponse response, ObjectMeta meta)
     {
         var headers = response.Headers;
         headers.ContentType = meta.ContentType;
-        headers.ETag = ETag(meta.Checksum);
+        headers.ETag = meta.ETag;
         headers.LastModified = meta.Modified.ToString("R", CultureInfo.InvariantCulture);
         headers.AcceptRanges = "bytes";
-        foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = value;
+        foreach (var (name, value) in meta.Custom) headers[MetaPrefix + name] = MetadataText.Encode(value);
     }
 
     /// <summary>Content type and user metadata of a new object (names lower-cased, as S3 stores them).</summary>
@@ -32,10 +26,18 @@ public static class S3ObjectHeaders
     {
         var custom = request.Headers
             .Where(h => h.Key.Length > MetaPrefix.Length && h.Key.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key[MetaPrefix.Length..].ToLowerInvariant(), h => h.Value.ToString());
+            .ToDictionary(h => h.Key[MetaPrefix.Length..].ToLowerInvariant(), h => MetadataText.Decode(h.Key, h.Value.ToString()) switch
+            {
+                (_, { } problem) => throw S3Exception.InvalidArgument(problem),
+                (var value, _) => value!,
+            });
         var size = custom.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value));
         if (size > MaxUserMetadataBytes)
             throw new S3Exception(StatusCodes.Status400BadRequest, "MetadataTooLarge", $"user metadata is {size} bytes; the limit is {MaxUserMetadataBytes}");
-        return new PutOptions { ContentType = request.ContentType, Custom = custom, ExpectedSize = expectedSize };
+        return new PutOptions
+        {
+            ContentType = request.ContentType, Custom = custom, ExpectedSize = expectedSize,
+            Condition = ConditionHeaders.Read(request.Headers, forWrite: true),
+        };
     }
 }
