@@ -34,16 +34,16 @@ public sealed class S3Dispatcher(
     /// </summary>
     private static readonly string[] EncryptionHeaders =
     [
-        "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
-        "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-server-side-encryption-customer-algorithm",
-        "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-MD5",
-        "x-amz-copy-source-server-side-encryption-customer-algorithm", "x-amz-copy-source-server-side-encryption-customer-key",
+        S3Headers.Sse, S3Headers.SseKmsKeyId, S3Headers.SseContext,
+        S3Headers.SseBucketKeyEnabled, S3Headers.SseCustomerAlgorithm,
+        S3Headers.SseCustomerKey, "x-amz-server-side-encryption-customer-key-MD5",
+        S3Headers.CopySourceSseCustomerAlgorithm, S3Headers.CopySourceSseCustomerKey,
         "x-amz-copy-source-server-side-encryption-customer-key-MD5",
     ];
 
     public async Task HandleAsync(HttpContext context)
     {
-        context.Response.Headers["x-amz-request-id"] = context.TraceIdentifier;
+        context.Response.Headers[S3Headers.RequestId] = context.TraceIdentifier;
         try
         {
             var caller = authenticator.Authenticate(context);
@@ -59,7 +59,7 @@ public sealed class S3Dispatcher(
                 return;
             }
             context.Response.Clear();
-            context.Response.Headers["x-amz-request-id"] = context.TraceIdentifier;
+            context.Response.Headers[S3Headers.RequestId] = context.TraceIdentifier;
             await S3Xml.WriteErrorAsync(context, error);
         }
     }

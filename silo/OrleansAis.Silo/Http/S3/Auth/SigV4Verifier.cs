@@ -18,11 +18,11 @@ public sealed class SigV4Verifier(Func<string, string?> secretKeyOf, string regi
     public SigV4Context VerifyHeader(SigV4Request request, string authorization, DateTimeOffset now)
     {
         var fields = ParseAuthorization(authorization);
-        var timestamp = request.Header("x-amz-date") ?? FromHttpDate(request.Header("date"));
+        var timestamp = request.Header(S3Headers.Date) ?? FromHttpDate(request.Header("date"));
         if (Math.Abs((now - ParseTimestamp(timestamp)).Ticks) > MaxClockSkew.Ticks)
             throw new S3Exception(StatusCodes.Status403Forbidden, "RequestTimeTooSkewed",
                 $"the request time {timestamp} is more than {MaxClockSkew.TotalMinutes} minutes away from the server's {now.UtcDateTime.ToString(SigV4.TimestampFormat, CultureInfo.InvariantCulture)}");
-        var payloadHash = request.Header("x-amz-content-sha256")
+        var payloadHash = request.Header(S3Headers.ContentSha256)
             ?? throw S3Exception.InvalidRequest("signed requests need an x-amz-content-sha256 header");
         return Verify(request, fields["Credential"], fields["SignedHeaders"], fields["Signature"], timestamp, payloadHash, excludedQueryName: null);
     }
@@ -40,7 +40,7 @@ public sealed class SigV4Verifier(Func<string, string?> secretKeyOf, string regi
             throw new S3Exception(StatusCodes.Status400BadRequest, "AuthorizationQueryParametersError", $"X-Amz-Expires must be 1 to {MaxPresignedExpirySeconds} seconds");
         if (now < signedAt - MaxClockSkew) throw S3Exception.AccessDenied("the presigned URL is not valid yet");
         if (now > signedAt.AddSeconds(expires)) throw S3Exception.AccessDenied("Request has expired");
-        var payloadHash = request.Header("x-amz-content-sha256") ?? SigV4.UnsignedPayload;
+        var payloadHash = request.Header(S3Headers.ContentSha256) ?? SigV4.UnsignedPayload;
         return Verify(request, Parameter("X-Amz-Credential"), Parameter("X-Amz-SignedHeaders"), Parameter("X-Amz-Signature"),
             timestamp, payloadHash, excludedQueryName: "X-Amz-Signature");
     }

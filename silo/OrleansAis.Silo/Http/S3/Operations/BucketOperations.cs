@@ -33,7 +33,7 @@ public sealed class BucketOperations(IGrainFactory grains, IOptions<S3Options> o
     public async Task HeadAsync(S3Request request)
     {
         await RequireAsync(request);
-        request.Response.Headers["x-amz-bucket-region"] = options.Value.Region;
+        request.Response.Headers[S3Headers.BucketRegion] = options.Value.Region;
     }
 
     /// <summary>Deletes an empty bucket; a bucket with objects is BucketNotEmpty.</summary>

@@ -14,9 +14,9 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// </summary>
 public sealed partial class CopyOperations(BucketCatalog buckets, LocalObjectStore store, MultipartUploads uploads, CopySource sources)
 {
-    public const string CopySourceHeader = "x-amz-copy-source";
-    private const string CopySourcePrefix = "x-amz-copy-source-";
-    private const string MetadataDirectiveHeader = "x-amz-metadata-directive";
+    public const string CopySourceHeader = S3Headers.CopySource;
+    private const string CopySourcePrefix = S3Headers.CopySourcePrefix;
+    private const string MetadataDirectiveHeader = S3Headers.MetadataDirective;
 
     public static bool IsCopy(S3Request request) => request.Http.Headers.ContainsKey(CopySourceHeader);
 
@@ -54,7 +54,7 @@ public sealed partial class CopyOperations(BucketCatalog buckets, LocalObjectSto
     public async Task UploadPartCopyAsync(S3Request request, string uploadId, int number)
     {
         var (bucket, key) = ParseSource(request);
-        var text = request.Http.Headers["x-amz-copy-source-range"].ToString();
+        var text = request.Http.Headers[S3Headers.CopySourceRange].ToString();
         (long First, long Last)? range = null;
         if (text.Length > 0)
         {

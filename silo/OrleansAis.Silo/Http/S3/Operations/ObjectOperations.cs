@@ -54,7 +54,7 @@ public sealed class ObjectOperations(
             range = PartRange(meta, part);
             if (request.Http.Headers.Range.Count > 0) throw S3Exception.InvalidRequest("Cannot specify both Range header and partNumber query parameter");
             // A multipart object says how many parts it has; an object written in one piece is its own part 1.
-            if (meta.PartSizes is { Count: > 0 } sizes) request.Response.Headers["x-amz-mp-parts-count"] = sizes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (meta.PartSizes is { Count: > 0 } sizes) request.Response.Headers[S3Headers.PartsCount] = sizes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else
         {

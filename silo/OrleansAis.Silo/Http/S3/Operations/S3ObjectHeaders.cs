@@ -7,7 +7,7 @@ namespace OrleansAis.Silo.Http.S3.Operations;
 /// <summary>Object metadata as S3 headers: Content-Type, ETag, Last-Modified and user metadata as x-amz-meta-*.</summary>
 public static class S3ObjectHeaders
 {
-    public const string MetaPrefix = "x-amz-meta-";
+    public const string MetaPrefix = S3Headers.MetaPrefix;
     /// <summary>S3's limit on user metadata (names and values, in UTF-8).</summary>
     public const int MaxUserMetadataBytes = 2048;
 

@@ -17,7 +17,7 @@ public sealed class AwsChunkedStream : Stream
     private const int MaxLineBytes = 4 << 10;
     private const int MaxTrailers = 16;
     private const string SignatureExtension = "chunk-signature=";
-    private const string TrailerSignature = "x-amz-trailer-signature";
+    private const string TrailerSignature = S3Headers.TrailerSignature;
 
     private readonly Stream _inner;
     private readonly ChunkSignatureChain? _signatures;

@@ -10,13 +10,13 @@ namespace OrleansAis.Silo.Http.S3.Payload;
 /// </summary>
 public static class S3Payload
 {
-    private const string ChecksumHeaderPrefix = "x-amz-checksum-";
+    private const string ChecksumHeaderPrefix = S3Headers.ChecksumPrefix;
 
     /// <summary>The decoded body and its length when known (x-amz-decoded-content-length or Content-Length).</summary>
     public static (Stream Content, long? Length) Open(HttpContext context, S3Caller caller)
     {
         var headers = context.Request.Headers;
-        var contentSha256 = headers["x-amz-content-sha256"].ToString();
+        var contentSha256 = headers[S3Headers.ContentSha256].ToString();
         var checks = new List<PayloadCheck>();
         Stream content = context.Request.Body;
         var length = context.Request.ContentLength;
@@ -26,16 +26,16 @@ public static class S3Payload
                 var signed = contentSha256 != SigV4.StreamingUnsignedPayloadTrailer;
                 if (signed && caller.Signature is null) throw S3Exception.AccessDenied("a signed streaming body needs a signed request");
                 var hasTrailers = contentSha256 != SigV4.StreamingSignedPayload;
-                length = DecodedLength(headers["x-amz-decoded-content-length"].ToString());
+                length = DecodedLength(headers[S3Headers.DecodedContentLength].ToString());
                 var chunked = new AwsChunkedStream(content, signed ? new ChunkSignatureChain(caller.Signature!) : null, hasTrailers, length);
                 content = chunked;
-                if (hasTrailers) checks.AddRange(TrailerChecks(headers["x-amz-trailer"].ToString(), chunked));
+                if (hasTrailers) checks.AddRange(TrailerChecks(headers[S3Headers.Trailer].ToString(), chunked));
                 break;
             case "" or SigV4.UnsignedPayload:
                 break;
             case { Length: 64 } hex when hex.All(char.IsAsciiHexDigit):
                 var expected = Convert.FromHexString(hex);
-                checks.Add(new PayloadCheck("x-amz-content-sha256", PayloadHash.For("sha256")!, () => expected,
+                checks.Add(new PayloadCheck(S3Headers.ContentSha256, PayloadHash.For("sha256")!, () => expected,
                     message => new S3Exception(StatusCodes.Status400BadRequest, "XAmzContentSHA256Mismatch", message)));
                 break;
             case var other when other.StartsWith("STREAMING-", StringComparison.Ordinal):

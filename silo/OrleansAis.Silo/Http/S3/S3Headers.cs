@@ -1,0 +1,28 @@
+namespace OrleansAis.Silo.Http.S3;
+
+/// <summary>The S3 protocol's <c>x-amz-*</c> header names, written once (prefixes end in '-').</summary>
+public static class S3Headers
+{
+    public const string BucketRegion = "x-amz-bucket-region";
+    public const string ChecksumPrefix = "x-amz-checksum-";
+    public const string ContentSha256 = "x-amz-content-sha256";
+    public const string CopySource = "x-amz-copy-source";
+    public const string CopySourcePrefix = "x-amz-copy-source-";
+    public const string CopySourceRange = "x-amz-copy-source-range";
+    public const string CopySourceSseCustomerAlgorithm = "x-amz-copy-source-server-side-encryption-customer-algorithm";
+    public const string CopySourceSseCustomerKey = "x-amz-copy-source-server-side-encryption-customer-key";
+    public const string Date = "x-amz-date";
+    public const string DecodedContentLength = "x-amz-decoded-content-length";
+    public const string MetaPrefix = "x-amz-meta-";
+    public const string MetadataDirective = "x-amz-metadata-directive";
+    public const string PartsCount = "x-amz-mp-parts-count";
+    public const string RequestId = "x-amz-request-id";
+    public const string Sse = "x-amz-server-side-encryption";
+    public const string SseBucketKeyEnabled = "x-amz-server-side-encryption-bucket-key-enabled";
+    public const string SseContext = "x-amz-server-side-encryption-context";
+    public const string SseCustomerAlgorithm = "x-amz-server-side-encryption-customer-algorithm";
+    public const string SseCustomerKey = "x-amz-server-side-encryption-customer-key";
+    public const string SseKmsKeyId = "x-amz-server-side-encryption-aws-kms-key-id";
+    public const string Trailer = "x-amz-trailer";
+    public const string TrailerSignature = "x-amz-trailer-signature";
+}
