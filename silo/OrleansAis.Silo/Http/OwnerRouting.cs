@@ -28,6 +28,14 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         return view.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
     }
 
+    /// <summary>Proxies the request to the object's owner when that is another node; false when this node serves it.</summary>
+    public async ValueTask<bool> ProxiedToOwnerAsync(HttpContext context, string bucket, string name)
+    {
+        if (RemoteOwner(context, bucket, name) is not { } owner) return false;
+        await ProxyAsync(context, owner);
+        return true;
+    }
+
     /// <summary>
     /// The same request target on another node, byte for byte: the raw target, because re-encoding the decoded path
     /// would change names such as <c>a%252Fb</c> (Kestrel decodes <c>%25</c> but keeps <c>%2F</c>).

@@ -89,11 +89,7 @@ public static class ObjectEndpoints
         var (bucket, name) = Target(context);
         // Objects may be far larger than Kestrel's default body limit; they stream (to disk or to the owner), never into memory.
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
-        if (routing.RemoteOwner(context, bucket, name) is { } owner)
-        {
-            await routing.ProxyAsync(context, owner);
-            return;
-        }
+        if (await routing.ProxiedToOwnerAsync(context, bucket, name)) return;
         await buckets.Require(bucket);
         var options = ObjectHeaders.ReadPutOptions(context.Request);
         var meta = await store.PutAsync(bucket, name, context.Request.Body, options, context.RequestAborted);

@@ -92,11 +92,7 @@ public sealed class MultipartOperations(
     public async Task CreateAsync(S3Request request)
     {
         request.EnsureValidObject();
-        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
-        {
-            await routing.ProxyAsync(request.Context, owner);
-            return;
-        }
+        if (await routing.ProxiedToOwnerAsync(request.Context, request.Bucket, request.Key)) return;
         await buckets.Require(request.Bucket);
         var localId = await uploads.CreateAsync(request.Bucket, request.Key, S3ObjectHeaders.ReadPutOptions(request.Http, expectedSize: null), request.Aborted);
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("InitiateMultipartUploadResult",

@@ -19,11 +19,7 @@ public sealed class ObjectOperations(
     {
         request.EnsureValidObject();
         request.AllowLargeBody();
-        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
-        {
-            await routing.ProxyAsync(request.Context, owner);
-            return;
-        }
+        if (await routing.ProxiedToOwnerAsync(request.Context, request.Bucket, request.Key)) return;
         if (CopyOperations.IsCopy(request))
         {
             await copies.CopyObjectAsync(request);
@@ -39,11 +35,7 @@ public sealed class ObjectOperations(
     public async Task GetAsync(S3Request request)
     {
         request.EnsureValidObject();
-        if (routing.RemoteOwner(request.Context, request.Bucket, request.Key) is { } owner)
-        {
-            await routing.ProxyAsync(request.Context, owner);
-            return;
-        }
+        if (await routing.ProxiedToOwnerAsync(request.Context, request.Bucket, request.Key)) return;
         await buckets.Require(request.Bucket);
         using var reader = await reads.OpenAsync(request.Bucket, request.Key);
         var meta = reader.Meta;
