@@ -211,18 +211,29 @@ start_redis() {
     [ -z "$redis_port" ] || ! port_in_use "$redis_port" || die "--redis-port $redis_port is in use"
     REDIS_PORT=${redis_port:-$(next_free_port 6379)}
   fi
-  REDIS_CONN="127.0.0.1:$REDIS_PORT"
-  # Append-only file: membership and the bucket/ETL/job registries survive a stop and start of the cluster.
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$base/redis" --daemonize yes \
-    --pidfile "$base/redis/redis.pid" --logfile "$base/redis/redis.log" \
-    --appendonly yes --appendfsync everysec --save "" </dev/null >/dev/null 2>>"$base/redis/redis.log" \
-    || die "redis-server did not start; see $base/redis/redis.log"
-  local i
-  for i in $(seq 1 100); do
-    redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && { log "redis-server on $REDIS_CONN (data: $base/redis)"; return 0; }
-    sleep 0.1
+  local attempt i
+  for attempt in 1 2 3 4 5; do
+    REDIS_CONN="127.0.0.1:$REDIS_PORT"
+    rm -f "$base/redis/redis.pid"
+    # Append-only file: membership and the bucket/ETL/job registries survive a stop and start of the cluster.
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$base/redis" --daemonize yes \
+      --pidfile "$base/redis/redis.pid" --logfile "$base/redis/redis.log" \
+      --appendonly yes --appendfsync everysec --save "" </dev/null >/dev/null 2>>"$base/redis/redis.log" \
+      || die "redis-server did not start; see $base/redis/redis.log"
+    for i in $(seq 1 100); do
+      # The server answering must be ours: another cluster started at the same moment may have taken the same free port.
+      if [ -s "$base/redis/redis.pid" ] && [ "$(redis-cli -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')" = "$(cat "$base/redis/redis.pid")" ]; then
+        log "redis-server on $REDIS_CONN (data: $base/redis)"
+        return 0
+      fi
+      pid_is_ours "$base/redis/redis.pid" "redis-server" || [ ! -s "$base/redis/redis.pid" ] || break # ours exited: the port was taken
+      sleep 0.1
+    done
+    [ -z "$redis_port" ] || die "redis-server did not answer on port $REDIS_PORT; see $base/redis/redis.log"
+    log "redis port $REDIS_PORT was taken meanwhile; choosing another"
+    REDIS_PORT=$(next_free_port $((REDIS_PORT + 1)))
   done
-  die "redis-server did not answer on port $REDIS_PORT; see $base/redis/redis.log"
+  die "redis-server did not start on any port tried; see $base/redis/redis.log"
 }
 
 new_node() { # $1 = index; creates the node's folder with its id and ports
