@@ -16,6 +16,7 @@ internal sealed class MetaCache(int capacity)
 
     private readonly long[] _stamps = new long[Stripes];
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private int _stored; // entries stored since the last clear, overwrites included
 
     /// <summary>The object's metadata (null: absent), from memory when nothing committed to its stripe since it was read.</summary>
     public ObjectFile.StoredMeta? Read(string metaPath)
@@ -25,7 +26,12 @@ internal sealed class MetaCache(int capacity)
         var current = Volatile.Read(ref stamp);
         if (_entries.TryGetValue(metaPath, out var entry) && entry.Stamp == current) return entry.Meta;
         var meta = ObjectFile.ReadMeta(metaPath);
-        if (_entries.Count >= capacity) _entries.Clear(); // crude but safe: the cache only ever saves work
+        // Crude but safe (the cache only ever saves work), and cheaper than ConcurrentDictionary.Count, which takes every lock.
+        if (Interlocked.Increment(ref _stored) > capacity)
+        {
+            _entries.Clear();
+            Interlocked.Exchange(ref _stored, 0);
+        }
         _entries[metaPath] = new Entry(meta, current);
         return meta;
     }

@@ -77,4 +77,29 @@ public sealed class MetaCacheTests : IDisposable
         Assert.Equal(0, (await Task.WhenAll(readers)).Sum());
         Assert.Equal(writes + 1, Store.Head("b", "hot")!.Version);
     }
+
+    [Fact]
+    public void A_cache_at_its_capacity_starts_over_and_still_reads_each_object_as_it_is()
+    {
+        var folder = Directory.CreateTempSubdirectory("oais-metacache-").FullName;
+        try
+        {
+            var cache = new MetaCache(capacity: 2);
+            var paths = Enumerable.Range(0, 5).Select(i => Path.Combine(folder, "m" + i)).ToList();
+            for (var round = 0; round < 3; round++)
+            {
+                for (var i = 0; i < paths.Count; i++)
+                {
+                    var stored = new ObjectFile.StoredMeta { Name = "o" + i, Size = i, Checksum = "c", Version = round + 1 };
+                    File.WriteAllBytes(paths[i], ObjectFile.Serialize(stored));
+                    cache.Changed(paths[i]);
+                }
+                for (var i = 0; i < paths.Count; i++) Assert.Equal(round + 1, cache.Read(paths[i])!.Version);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
