@@ -26,6 +26,5 @@ internal static class ObjectPath
         return slash > 0 ? (path[..slash], path[(slash + 1)..]) : (path, "");
     }
 
-    public static string Escape(string bucket, string objectName) =>
-        Uri.EscapeDataString(bucket) + "/" + string.Join('/', objectName.Split('/').Select(Uri.EscapeDataString));
+    public static string Escape(string bucket, string objectName) => OrleansAis.Http.Contracts.OaisRoutes.ObjectTarget(bucket, objectName);
 }
