@@ -36,6 +36,9 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
         }
     }
 
+    /// <summary>True once this node announced its leave (whether or not the current snapshot lists it yet).</summary>
+    public bool LocalIsLeaving => _leaving.Contains(Local.NodeId);
+
     /// <summary>
     /// A node announced a graceful leave: from the next snapshot on it owns nothing. The mark ends with the node's
     /// membership, so a node that comes back owns its share again.

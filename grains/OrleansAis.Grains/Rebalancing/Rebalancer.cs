@@ -193,7 +193,7 @@ public sealed class Rebalancer(
             await foreach (var update in membership.MembershipUpdates.WithCancellation(ct))
             {
                 Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
-                if (cluster.Current.LocalIsLeaving) _ = AnnounceCoreAsync(); // a node that joined since must not count us as an owner
+                if (cluster.LocalIsLeaving) _ = AnnounceCoreAsync(); // a node that joined since must not count us as an owner
                 Nudge();
             }
         }
