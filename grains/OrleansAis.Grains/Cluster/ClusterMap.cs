@@ -36,6 +36,11 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
         }
     }
 
+    public bool IsLocal(NodeInfo node) => node.NodeId == Local.NodeId;
+
+    /// <summary>True when this node owns the object in the current snapshot.</summary>
+    public bool OwnsLocally(string bucket, string name) => IsLocal(Current.OwnerOf(bucket, name));
+
     /// <summary>True once this node announced its leave (whether or not the current snapshot lists it yet).</summary>
     public bool LocalIsLeaving => _leaving.Contains(Local.NodeId);
 

@@ -43,7 +43,7 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
             }, Stream.Null, ct);
         }
         var options = new PutOptions { Custom = new Dictionary<string, string> { [SourceMetadataKey] = marker } };
-        if (owner.NodeId == cluster.Local.NodeId)
+        if (cluster.IsLocal(owner))
         {
             await using var writer = store.BeginWrite(dstBucket, dstName, options);
             var outcome = await etls.TransformAsync(etl, job, new WriterStream(writer), ct);

@@ -22,7 +22,7 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
         if (copies <= 1) return;
         var holders = cluster.Current.HoldersOf(meta.Bucket, meta.Name, copies);
         // Written off its owner while ownership moves: the rebalancer hands it to the owner, which mirrors it then.
-        if (holders[0].NodeId != cluster.Local.NodeId) return;
+        if (!cluster.IsLocal(holders[0])) return;
         await EnsureMirrorsAsync(meta, holders);
     }
 

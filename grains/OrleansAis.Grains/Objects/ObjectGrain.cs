@@ -117,7 +117,7 @@ public sealed class ObjectGrain(
     /// </summary>
     private bool OnOwner()
     {
-        if (cluster.Current.OwnerOf(_bucket, _name).NodeId == cluster.Local.NodeId) return true;
+        if (cluster.OwnsLocally(_bucket, _name)) return true;
         this.MigrateOnIdle();
         return false;
     }

@@ -12,7 +12,7 @@ public sealed class OffOwnerWrites(ClusterMap cluster, RebalanceRequests rebalan
 {
     public ValueTask AfterWriteAsync(ObjectMeta meta, CancellationToken ct)
     {
-        if (cluster.Current.OwnerOf(meta.Bucket, meta.Name).NodeId != cluster.Local.NodeId) rebalance.Nudge();
+        if (!cluster.OwnsLocally(meta.Bucket, meta.Name)) rebalance.Nudge();
         return ValueTask.CompletedTask;
     }
 }

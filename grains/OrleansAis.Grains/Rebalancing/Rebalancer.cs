@@ -102,7 +102,7 @@ public sealed class Rebalancer(
 
     private async Task DrainPassesAsync(CancellationToken ct)
     {
-        if (cluster.Current.Active.All(n => n.Node.NodeId == cluster.Local.NodeId))
+        if (cluster.Current.Active.All(n => cluster.IsLocal(n.Node)))
             throw new InvalidOperationException("this is the only node: nobody can take its objects");
         await AnnounceLeavingAsync();
         while (true)
@@ -139,7 +139,7 @@ public sealed class Rebalancer(
     private async Task AnnounceCoreAsync()
     {
         OnNodeLeaving(cluster.Local.NodeId);
-        var peers = cluster.Current.Active.Where(n => n.Node.NodeId != cluster.Local.NodeId).ToList();
+        var peers = cluster.Current.Active.Where(n => !cluster.IsLocal(n.Node)).ToList();
         var calls = peers.Select(async n =>
         {
             try
