@@ -89,6 +89,7 @@ public sealed class LocalObjectStore
         var options = new PutOptions
         {
             ContentType = source.ContentType, Custom = source.Custom, ExpectedChecksum = source.Checksum, ExpectedSize = source.Size,
+            ContentMd5 = false, // the copy keeps the source's entity tag
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {

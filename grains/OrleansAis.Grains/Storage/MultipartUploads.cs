@@ -159,6 +159,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
             var options = new PutOptions
             {
                 ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size), Condition = condition,
+                ContentMd5 = false, // its entity tag is the multipart form, made from the parts' MD5s
             };
             await using var writer = store.BeginWrite(upload.Bucket, upload.Name, options);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
