@@ -33,6 +33,9 @@ public static class OaisRoutes
     public const string Job = "/v1/jobs/{id}";
     public const string JobAbort = "/v1/jobs/{id}/abort";
 
+    /// <summary>Server-sent events of one bucket, ETL or job (<see cref="OaisQuery.Bucket"/>, <c>etl</c>, <c>job</c>).</summary>
+    public const string Events = "/v1/events";
+
     /// <summary>Every other /v1 path: answered with <see cref="OaisErrorCode.NoSuchEndpoint"/>.</summary>
     public const string Unmatched = "/v1/{**path}";
 
