@@ -41,6 +41,8 @@ public static class OaisRoutes
 
     public static string HealthPath() => Expand(Health);
     public static string ClusterPath() => Expand(Cluster);
+    /// <summary>The events of one subject: <paramref name="subject"/> is <see cref="OaisQuery.Bucket"/>, <see cref="OaisQuery.Etl"/> or <see cref="OaisQuery.Job"/>.</summary>
+    public static string EventsPath(string subject, string value) => WithQuery(Expand(Events), (subject, value));
     public static string DecommissionPath(string nodeId) => Expand(Decommission, Escape(nodeId));
     public static string BucketsPath() => Expand(Buckets);
     public static string BucketPath(string bucket) => Expand(Bucket, Escape(bucket));

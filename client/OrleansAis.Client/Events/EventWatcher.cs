@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Orleans.Streams;
 using OrleansAis.Events;
 using OrleansAis.Grains;
-using OrleansAis.Jobs;
 
 namespace OrleansAis.Client.Events;
 
@@ -48,24 +47,18 @@ public sealed class EventWatcher(IClusterClient client)
     {
         var job = client.GetGrain<IEtlJobGrain>(jobId);
         await using var subscription = await EventSubscription<JobEvent>.StartAsync(Provider.GetStream<JobEvent>(OaisStreams.Job(jobId)));
-        if (FinalOf(await job.Status()) is { } ended)
+        if (JobEvent.FinalOf(await job.Status()) is { } ended)
         {
             yield return ended;
             yield break;
         }
         while (true)
         {
-            var next = await subscription.NextAsync(JobStatusCheck, ct) ?? FinalOf(await job.Status());
+            var next = await subscription.NextAsync(JobStatusCheck, ct) ?? JobEvent.FinalOf(await job.Status());
             if (next is null) continue;
             yield return next;
             if (next.IsFinal) yield break;
         }
     }
 
-    private static JobEvent? FinalOf(EtlJobStatus status) => status.State == JobState.Running ? null : new JobEvent
-    {
-        Kind = JobEventKind.State, JobId = status.Id, State = status.State, Message = status.Reason, Objects = status.Objects,
-        BytesIn = status.BytesIn, BytesOut = status.BytesOut, Skipped = status.Skipped, Errors = status.ErrorCount,
-        Time = status.Finished ?? status.Started,
-    };
 }

@@ -31,4 +31,12 @@ public sealed class JobEvent
     [Id(10)] public DateTimeOffset Time { get; init; }
 
     public bool IsFinal => Kind == JobEventKind.State && State != JobState.Running;
+
+    /// <summary>The event a finished job's end published, rebuilt from its status (for a watcher that subscribed late); null while it runs.</summary>
+    public static JobEvent? FinalOf(EtlJobStatus status) => status.State == JobState.Running ? null : new JobEvent
+    {
+        Kind = JobEventKind.State, JobId = status.Id, State = status.State, Message = status.Reason, Objects = status.Objects,
+        BytesIn = status.BytesIn, BytesOut = status.BytesOut, Skipped = status.Skipped, Errors = status.ErrorCount,
+        Time = status.Finished ?? status.Started,
+    };
 }

@@ -39,16 +39,19 @@ public static class EventEndpoints
             case OaisQuery.Bucket:
                 Names.EnsureValidBucketName(value);
                 await buckets.Require(value);
-                await StreamAsync(context, provider.GetStream<ObjectEvent>(OaisStreams.Bucket(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), _ => false);
+                await StreamAsync(context, provider.GetStream<ObjectEvent>(OaisStreams.Bucket(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), _ => false, null);
                 break;
             case OaisQuery.Etl:
                 EtlSpec.EnsureValidName(value);
-                await StreamAsync(context, provider.GetStream<EtlEvent>(OaisStreams.Etl(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), _ => false);
+                await StreamAsync(context, provider.GetStream<EtlEvent>(OaisStreams.Etl(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), _ => false, null);
                 break;
             default:
-                await grains.GetGrain<IEtlJobGrain>(value).Status(); // 404 JobNotFound for a job that does not exist
-                // A job's stream ends with its final state; so does the response.
-                await StreamAsync(context, provider.GetStream<JobEvent>(OaisStreams.Job(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), e => e.IsFinal);
+                var job = grains.GetGrain<IEtlJobGrain>(value);
+                await job.Status(); // 404 JobNotFound for a job that does not exist
+                // A job's stream ends with its final state; so does the response. A job that ended before the
+                // subscription was in place gets its final state from its status instead.
+                await StreamAsync(context, provider.GetStream<JobEvent>(OaisStreams.Job(value)), e => (EventJson.KindOf(e.Kind), Serialize(EventJson.ToDto(e))), e => e.IsFinal,
+                    async () => JobEvent.FinalOf(await job.Status()));
                 break;
         }
         return Results.Empty;
@@ -56,7 +59,12 @@ public static class EventEndpoints
 
     private static string Serialize<T>(T document) => JsonSerializer.Serialize(document, OaisJson.Options);
 
-    private static async Task StreamAsync<T>(HttpContext context, IAsyncStream<T> stream, Func<T, (string Kind, string Json)> format, Func<T, bool> isLast)
+    /// <summary>
+    /// Subscribes, then writes every event that arrives until the client goes away or <paramref name="isLast"/> holds.
+    /// <paramref name="alreadyOver"/>, right after subscribing, may return a last event that already happened.
+    /// </summary>
+    private static async Task StreamAsync<T>(HttpContext context, IAsyncStream<T> stream, Func<T, (string Kind, string Json)> format, Func<T, bool> isLast,
+        Func<Task<T?>>? alreadyOver) where T : class
     {
         var ct = context.RequestAborted;
         long dropped = 0;
@@ -74,6 +82,12 @@ public static class EventEndpoints
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no"; // nginx in front must not hold events back
             await WriteEventAsync(response, OaisEventKinds.Subscribed, "{}", ct);
+            if (alreadyOver is not null && await alreadyOver() is { } over)
+            {
+                var (overKind, overJson) = format(over);
+                await WriteEventAsync(response, overKind, overJson, ct);
+                return;
+            }
             long reported = 0;
             while (!ct.IsCancellationRequested)
             {

@@ -13,6 +13,7 @@ public static class EventJson
     public static JobEventDto ToDto(JobEvent e) => new(KindOf(e.Kind), e.JobId, e.Node, e.State.ToString(), e.Objects, e.BytesIn, e.BytesOut,
         e.Skipped, e.Errors, e.Message, e.Time);
 
+
     public static string KindOf(ObjectEventKind kind) => kind switch
     {
         ObjectEventKind.Created => OaisEventKinds.ObjectCreated,
