@@ -45,7 +45,7 @@ public sealed class S3ETagTests(ThreeSiloS3Cluster cluster)
             Assert.Equal(md5, listed.S3Objects.Single().ETag);
         }
         // The AIS-style API shows the same entity tag (its xxhash64 checksum keeps its own headers).
-        using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, $"/v1/objects/{bucket}/a/b.bin?proxy=true")));
+        using var head = await cluster.SignedHttp.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, $"/v1/objects/{bucket}/a/b.bin?proxy=true")));
         Assert.Equal(md5, head.Headers.ETag!.Tag);
         Assert.Equal(Quoted(Md5Hex([])), (await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "empty", InputStream = new MemoryStream() })).ETag);
     }

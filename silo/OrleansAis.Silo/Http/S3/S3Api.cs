@@ -20,7 +20,10 @@ public static class S3Api
     {
         services.AddOptions<S3Options>().BindConfiguration(S3Options.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<S3Options>, S3Options.Validator>();
+        services.AddSingleton<S3KeyRing>();
+        services.AddHostedService(sp => sp.GetRequiredService<S3KeyRing>());
         services.AddSingleton<S3Authenticator>();
+        services.AddSingleton<S3Addressing>();
         services.AddSingleton<BucketOperations>();
         services.AddSingleton<ListObjectsOperation>();
         services.AddSingleton<DeleteObjectsOperation>();
