@@ -53,10 +53,17 @@ public sealed class DefaultS3Cluster : SiloCluster
         new AmazonS3Config { ServiceURL = Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
 }
 
-/// <summary>One silo with S3:AllowAnonymous=true.</summary>
-public sealed class AnonymousS3Cluster : S3Cluster
+/// <summary>
+/// One silo with the S3 settings a deployment may change: anonymous access on, virtual-hosted style under
+/// <see cref="Domain"/>, and multipart uploads abandoned after a few seconds.
+/// </summary>
+public sealed class ConfiguredS3Cluster : S3Cluster
 {
-    protected override IEnumerable<string> S3Args => ["--S3:AllowAnonymous=true"];
+    public const string Domain = "s3.oais.test";
+    public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(3);
+
+    protected override IEnumerable<string> S3Args =>
+        ["--S3:AllowAnonymous=true", $"--S3:Domain={Domain}", $"--S3:Multipart:AbandonAfter={AbandonAfter}", "--S3:Multipart:SweepInterval=00:00:00.500"];
 }
 
 /// <summary>The S3 test classes share one three-silo cluster.</summary>

@@ -49,8 +49,8 @@ public sealed class S3DefaultsTests(DefaultS3Cluster cluster) : IClassFixture<De
     }
 }
 
-/// <summary>A silo with S3:AllowAnonymous=true serves unsigned clients.</summary>
-public sealed class S3AnonymousTests(AnonymousS3Cluster cluster) : IClassFixture<AnonymousS3Cluster>
+/// <summary>A silo whose S3 settings were changed from the defaults (<see cref="ConfiguredS3Cluster"/>).</summary>
+public sealed class S3ConfiguredTests(ConfiguredS3Cluster cluster) : IClassFixture<ConfiguredS3Cluster>
 {
     [Fact]
     public async Task Anonymous_clients_work_when_anonymous_access_is_allowed()
@@ -65,5 +65,69 @@ public sealed class S3AnonymousTests(AnonymousS3Cluster cluster) : IClassFixture
         // A wrong signature is still refused: anonymous access does not mean signatures go unchecked.
         using var forged = cluster.Client(secretKey: "not-the-secret");
         Assert.Equal("SignatureDoesNotMatch", (await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => forged.GetObjectAsync(bucket, "open"))).ErrorCode);
+        // S3 honours response-* overrides on signed requests only.
+        using var overridden = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, $"/{bucket}/open?response-content-type=text/html"));
+        Assert.Equal(HttpStatusCode.BadRequest, overridden.StatusCode);
+        Assert.Contains("Request specific response headers cannot be used for anonymous GET requests", await overridden.Content.ReadAsStringAsync());
+        using var signed = cluster.Client();
+        using var html = await signed.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = bucket, Key = "open", ResponseHeaderOverrides = new ResponseHeaderOverrides { ContentType = "text/html" },
+        });
+        Assert.Equal("text/html", html.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task Virtual_hosted_requests_under_S3_Domain_address_the_bucket_in_the_host()
+    {
+        var bucket = S3Collection.NewBucket("vhost");
+        using var s3 = cluster.Client();
+        await s3.PutBucketAsync(bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dir/k", ContentBody = "virtual" });
+        var port = cluster.Silos[0].HttpPort;
+        HttpRequestMessage At(string path, HttpMethod? method = null) => new(method ?? HttpMethod.Get, new Uri(cluster.Endpoint, path))
+        {
+            Headers = { Host = $"{bucket}.{ConfiguredS3Cluster.Domain}:{port}" },
+        };
+        using (var get = await cluster.SignedHttp.SendAsync(At("/dir/k"))) Assert.Equal("virtual", await get.Content.ReadAsStringAsync());
+        using (var list = await cluster.SignedHttp.SendAsync(At("/?list-type=2")))
+        {
+            var body = await list.Content.ReadAsStringAsync();
+            Assert.Contains($"<Name>{bucket}</Name>", body);
+            Assert.Contains("<Key>dir/k</Key>", body);
+        }
+        using (var put = At("/new", HttpMethod.Put))
+        {
+            put.Content = new StringContent("written virtually");
+            using var response = await cluster.SignedHttp.SendAsync(put);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using var back = await s3.GetObjectAsync(bucket, "new");
+        Assert.Equal("written virtually", await new StreamReader(back.ResponseStream).ReadToEndAsync());
+        // The domain itself, and any other host, stay path-style.
+        var plain = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster.Endpoint, $"/{bucket}/dir/k")) { Headers = { Host = $"{ConfiguredS3Cluster.Domain}:{port}" } };
+        using (var response = await cluster.SignedHttp.SendAsync(plain)) Assert.Equal("virtual", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_abandoned_multipart_upload_is_aborted_after_S3_Multipart_AbandonAfter()
+    {
+        var bucket = S3Collection.NewBucket("abandon");
+        using var s3 = cluster.Client();
+        await s3.PutBucketAsync(bucket);
+        var upload = await s3.InitiateMultipartUploadAsync(bucket, "left/behind");
+        await s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "left/behind", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[1000]),
+        });
+        Assert.Single((await s3.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
+        await OrleansAis.Testing.Waiting.WaitUntil(async () => ((await s3.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []).Count == 0,
+            ConfiguredS3Cluster.AbandonAfter + TimeSpan.FromSeconds(30), () => $"upload {upload.UploadId} was still listed");
+        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "left/behind", UploadId = upload.UploadId, PartNumber = 2, InputStream = new MemoryStream([1]),
+        }));
+        Assert.Equal("NoSuchUpload", gone.ErrorCode);
+        Assert.Contains("Aborted 1 multipart uploads", cluster.Silos[0].Output);
     }
 }

@@ -190,6 +190,11 @@ public sealed class S3ObjectTests(ThreeSiloS3Cluster cluster)
             {
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Equal("123456789", await cluster.SignedHttp.GetStringAsync(new Uri(cluster.Silos[2].HttpUrl, $"/{bucket}/t")));
+                // The trailer's checksum, which arrived after the data, is the one the object keeps.
+                using var head = new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Silos[2].HttpUrl, $"/{bucket}/t"));
+                head.Headers.Add("x-amz-checksum-mode", "ENABLED");
+                using var answered = await cluster.SignedHttp.SendAsync(head);
+                Assert.Equal(crc, answered.Headers.GetValues("x-amz-checksum-crc32").Single());
             }
         }
     }

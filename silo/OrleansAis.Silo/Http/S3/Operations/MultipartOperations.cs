@@ -161,7 +161,7 @@ public sealed class MultipartOperations(
         request.EnsureValidObject();
         if (await LocalUploadAsync(request) is not { } uploadId) return;
         await buckets.Require(request.Bucket);
-        var (content, _) = S3Payload.Open(request.Context, request.Caller);
+        var (content, _) = S3Payload.Open(request.Context, request.Caller, checksumHeadersDescribeBody: false);
         var body = await S3Xml.ReadAsync(content, MaxCompleteBodyBytes, request.Aborted);
         var algorithm = uploads.Describe(uploadId).ChecksumAlgorithm;
         var listed = S3Xml.Children(body, "Part").Select(p =>

@@ -17,7 +17,11 @@ public static class S3Payload
     /// The decoded body and its length when known (x-amz-decoded-content-length or Content-Length). With
     /// <paramref name="computeAlgorithm"/>, the body's checksum of that algorithm is computed even when the client sent none.
     /// </summary>
-    public static S3Body Open(HttpContext context, S3Caller caller, string? computeAlgorithm = null)
+    /// <remarks>
+    /// On CompleteMultipartUpload the x-amz-checksum-* headers state the object's checksum, not the XML body's:
+    /// <paramref name="checksumHeadersDescribeBody"/> false leaves them to the caller.
+    /// </remarks>
+    public static S3Body Open(HttpContext context, S3Caller caller, string? computeAlgorithm = null, bool checksumHeadersDescribeBody = true)
     {
         var headers = context.Request.Headers;
         var contentSha256 = headers[S3Headers.ContentSha256].ToString();
@@ -52,7 +56,7 @@ public static class S3Payload
             var digest = Base64(md5) ?? throw new S3Exception(StatusCodes.Status400BadRequest, "InvalidDigest", "Content-MD5 is not base64");
             checks.Add(new PayloadCheck("Content-MD5", ContentHash.For("md5")!, () => digest, S3Exception.BadDigest));
         }
-        foreach (var algorithm in ContentHash.ChecksumAlgorithms)
+        foreach (var algorithm in checksumHeadersDescribeBody ? ContentHash.ChecksumAlgorithms : [])
         {
             if (headers[ChecksumHeaderPrefix + algorithm].ToString() is not { Length: > 0 } value) continue;
             var digest = Base64(value) ?? throw S3Exception.InvalidRequest($"{ChecksumHeaderPrefix}{algorithm} is not base64");
