@@ -250,6 +250,21 @@ new_node() { # $1 = index; creates the node's folder with its id and ports
   echo "$nodes_dir/$id"
 }
 
+# Anonymous S3 access is off by default, so the cluster gets one S3 key pair, made on the first start and kept in the
+# base folder (every silo must accept the same key: a request proxied to its owner is verified again there). A key given
+# in the extra silo arguments (-- --S3:Credentials:0:AccessKey=...) wins over it.
+s3_keys() {
+  local file="$base/s3-credentials.env"
+  if [ ! -s "$file" ]; then
+    ( umask 077
+      printf 'AWS_ACCESS_KEY_ID=OAIS%s\nAWS_SECRET_ACCESS_KEY=%s\n' \
+        "$(LC_ALL=C tr -dc 'A-Z0-9' </dev/urandom | head -c 16)" "$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)" >"$file.tmp"
+      mv "$file.tmp" "$file" )
+  fi
+  S3_ACCESS_KEY=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$file")
+  S3_SECRET_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$file")
+}
+
 start_node() { # $1 = node folder
   load_node "$1"
   if node_running "$dir"; then log "$NODE_ID already runs (pid $(cat "$dir/silo.pid"))"; return 0; fi
@@ -269,6 +284,9 @@ start_node() { # $1 = node folder
   # setsid: the silo outlives this script and the terminal. Every step execs, so no shell lingers holding this
   # script's output open (a caller reading it to the end would wait for the silo); the inner shell writes its own
   # pid, which exec makes the silo's.
+  s3_keys
+  # The key travels in the environment, not the command line, where every user of the machine could read it.
+  OAIS_S3__Credentials__0__AccessKey=$S3_ACCESS_KEY OAIS_S3__Credentials__0__SecretKey=$S3_SECRET_KEY \
   setsid bash -c 'cd "$1" && echo $$ >"$2" && shift 2 && exec "$@"' silo "$dir" "$dir/silo.pid" \
     dotnet "$SILO_DLL" "${args[@]}" "${SILO_ARGS[@]+"${SILO_ARGS[@]}"}" </dev/null >>"$dir/silo.log" 2>&1 &
   local i
@@ -331,6 +349,9 @@ print_endpoints() {
     node_running "$d" && st="pid $(cat "$d/silo.pid")"
     printf '  %-24s %-34s silo %-6s gateway %-6s %s\n' "$NODE_ID" "$(http_url)" "$SILO_PORT" "$GATEWAY_PORT" "$st"
   done
+  s3_keys
+  echo "S3 key (anonymous access is off; also in $base/s3-credentials.env):"
+  echo "  export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_DEFAULT_REGION=us-east-1"
 }
 
 # ---------------------------------------------------------------- commands

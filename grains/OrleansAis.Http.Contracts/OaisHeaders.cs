@@ -12,6 +12,11 @@ public static class OaisHeaders
     /// <summary>On GET/HEAD answers: the stored checksum's algorithm and value.</summary>
     public const string ChecksumType = "X-Oais-Checksum-Type";
     public const string ChecksumValue = "X-Oais-Checksum-Value";
+    /// <summary>
+    /// On GET/HEAD of an object that has one: the checksum its writer sent (S3's x-amz-checksum-*), as
+    /// <c>{algorithm} {FULL_OBJECT|COMPOSITE} {base64 value}</c>, e.g. <c>crc32 FULL_OBJECT 1iZOJw==</c>.
+    /// </summary>
+    public const string ContentChecksum = "X-Oais-Content-Checksum";
 
     /// <summary>On GET/HEAD answers: the object's version (1 and up).</summary>
     public const string Version = "X-Oais-Version";

@@ -44,4 +44,7 @@ public sealed class UploadEntry
     [Id(1)] public required string LocalId { get; init; }
     [Id(2)] public required string NodeId { get; init; }
     [Id(3)] public DateTimeOffset Initiated { get; init; }
+    /// <summary>The upload's checksum algorithm (an S3 x-amz-checksum-* name) and type, when it has one.</summary>
+    [Id(4)] public string? ChecksumAlgorithm { get; init; }
+    [Id(5)] public string? ChecksumType { get; init; }
 }

@@ -26,6 +26,13 @@ public sealed class ObjectMeta
     [Id(10)] public string? MultipartETag { get; init; }
     /// <summary>For an object completed from a multipart upload: the size of each part, in order (GET with partNumber); null otherwise.</summary>
     [Id(11)] public IReadOnlyList<long>? PartSizes { get; init; }
+    /// <summary>
+    /// The standard HTTP headers stored with the object and answered on reads (<see cref="StoredHeaders.Names"/>:
+    /// Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires); null when none were given.
+    /// </summary>
+    [Id(12)] public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    /// <summary>The additional checksum a writer sent with the content and had verified (S3's x-amz-checksum-*); null when none.</summary>
+    [Id(13)] public ObjectChecksum? ContentChecksum { get; init; }
 
     /// <summary>
     /// Entity tag for HTTP and S3, quoted: S3's multipart ETag, else the content's MD5; objects stored before MD5s were
@@ -56,11 +63,40 @@ public sealed class PutOptions
     /// write starts and again at commit under the object's key lock, so no other write can come in between.
     /// </summary>
     [Id(4)] public ObjectCondition? Condition { get; init; }
+    /// <summary>Standard headers to store with the object (see <see cref="ObjectMeta.Headers"/>).</summary>
+    [Id(5)] public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    /// <summary>A checksum of the content known before it is written (a copy's source's), stored as the object's.</summary>
+    [Id(6)] public ObjectChecksum? ContentChecksum { get; init; }
     /// <summary>
     /// Compute the content's MD5 for the entity tag (S3 clients compare it with what they sent). Off for content the
     /// cluster produced itself, such as ETL outputs, which get the xxhash64 form: MD5 costs about 1.4 ms of CPU per MiB.
     /// </summary>
-    [Id(5)] public bool ContentMd5 { get; init; } = true;
+    [Id(7)] public bool ContentMd5 { get; init; } = true;
 
     public static PutOptions Default { get; } = new();
+}
+
+/// <summary>
+/// A checksum of an object's content in S3's terms: <paramref name="Algorithm"/> is <c>crc32</c>, <c>crc32c</c>,
+/// <c>crc64nvme</c>, <c>sha1</c> or <c>sha256</c>; <paramref name="Value"/> the base64 of the big-endian digest (for a
+/// composite multipart checksum, of the digest of the parts' digests, then <c>-N</c>); <paramref name="Type"/>
+/// <c>FULL_OBJECT</c> or <c>COMPOSITE</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("oais.ObjectChecksum")]
+public sealed record ObjectChecksum([property: Id(0)] string Algorithm, [property: Id(1)] string Value, [property: Id(2)] string Type)
+{
+    public const string FullObject = "FULL_OBJECT";
+    public const string Composite = "COMPOSITE";
+}
+
+/// <summary>The standard HTTP headers an object keeps from its write and answers on reads, as S3 does.</summary>
+public static class StoredHeaders
+{
+    public const string CacheControl = "Cache-Control";
+    public const string ContentDisposition = "Content-Disposition";
+    public const string ContentEncoding = "Content-Encoding";
+    public const string ContentLanguage = "Content-Language";
+    public const string Expires = "Expires";
+
+    public static readonly IReadOnlyList<string> Names = [CacheControl, ContentDisposition, ContentEncoding, ContentLanguage, Expires];
 }

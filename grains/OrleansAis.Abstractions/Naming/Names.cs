@@ -59,6 +59,20 @@ public static class Names
     /// Null when a custom metadata entry can be stored and served back as an HTTP header, else what is wrong: a control
     /// character would make every later GET of the object fail when its headers are written.
     /// </summary>
+    /// <summary>
+    /// The one limit on an object's user metadata, on both APIs: S3's 2 KiB for all names and values together, in UTF-8.
+    /// </summary>
+    public const int MaxUserMetadataBytes = 2048;
+
+    /// <summary>Null when user metadata this large may be stored, else a sentence naming the limit.</summary>
+    public static string? UserMetadataSizeProblem(IReadOnlyDictionary<string, string> custom)
+    {
+        var size = custom.Sum(kv => Encoding.UTF8.GetByteCount(kv.Key) + Encoding.UTF8.GetByteCount(kv.Value));
+        return size > MaxUserMetadataBytes
+            ? $"user metadata is {size} bytes (names and values in UTF-8); the limit is {MaxUserMetadataBytes}"
+            : null;
+    }
+
     public static string? MetadataProblem(string key, string value) =>
         key.Any(IsControl) || value.Any(IsControl)
             ? $"metadata '{Visible(key)}' contains the control character {Printable((key + value).First(IsControl))}"

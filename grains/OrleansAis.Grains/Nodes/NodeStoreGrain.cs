@@ -22,6 +22,7 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
         Task.FromResult<IReadOnlyList<UploadEntry>>(uploads.List(bucket, prefix).Select(u => new UploadEntry
         {
             Key = u.Upload.Name, LocalId = u.Id, NodeId = cluster.Local.NodeId, Initiated = u.Upload.Initiated,
+            ChecksumAlgorithm = u.Upload.ChecksumAlgorithm, ChecksumType = u.Upload.ChecksumType,
         }).ToList());
 
     public override Task OnActivateAsync(CancellationToken ct)

@@ -75,6 +75,8 @@ public sealed class LocalObjectStore
         {
             if (Names.MetadataProblem(key, value) is { } problem) throw new OaisException(OaisErrorCode.InvalidArgument, problem);
         }
+        if (options.Custom is { } custom && Names.UserMetadataSizeProblem(custom) is { } tooLarge)
+            throw new OaisException(OaisErrorCode.InvalidArgument, tooLarge);
         // Checked again at commit, under the key lock; this early check only spares uploading a body that cannot be stored.
         options.Condition?.EnsureWritable(bucket, name, Head(bucket, name));
         return new ObjectWriter(this, bucket, name, options);
@@ -89,6 +91,7 @@ public sealed class LocalObjectStore
         var options = new PutOptions
         {
             ContentType = source.ContentType, Custom = source.Custom, ExpectedChecksum = source.Checksum, ExpectedSize = source.Size,
+            Headers = source.Headers, ContentChecksum = source.ContentChecksum,
             ContentMd5 = false, // the copy keeps the source's entity tag
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
@@ -104,7 +107,15 @@ public sealed class LocalObjectStore
             .Select(Path.GetFileName).OfType<string>().Where(b => b != TempFolder).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Writes a whole object from a stream, in bounded buffers, atomically.</summary>
-    public async Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, CancellationToken ct = default)
+    public Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, CancellationToken ct = default) =>
+        PutAsync(bucket, name, content, options, checksumAtEnd: null, ct);
+
+    /// <summary>
+    /// Writes a whole object from a stream; <paramref name="checksumAtEnd"/>, asked once the content has been read to its
+    /// end (a checksum sent as a trailer is known only then), gives the checksum to store with it.
+    /// </summary>
+    public async Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, Func<ObjectChecksum?>? checksumAtEnd,
+        CancellationToken ct = default)
     {
         await using var writer = BeginWrite(bucket, name, options);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
@@ -118,6 +129,7 @@ public sealed class LocalObjectStore
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        if (checksumAtEnd?.Invoke() is { } checksum) writer.ContentChecksum = checksum;
         return await writer.CommitAsync(ct);
     }
 
@@ -279,7 +291,7 @@ public sealed class LocalObjectStore
     {
         Bucket = bucket, Name = t.Name, Size = t.Size, Checksum = t.Checksum, ContentType = t.ContentType,
         Custom = t.Custom, Version = t.Version, Modified = t.Modified, Node = NodeId, Md5 = t.Md5, MultipartETag = t.MultipartETag,
-        PartSizes = t.PartSizes,
+        PartSizes = t.PartSizes, Headers = t.Headers, ContentChecksum = t.ContentChecksum,
     };
 
     /// <summary>Runs the write hooks (off-owner nudge, mirroring) for a committed user write, before it is acknowledged.</summary>

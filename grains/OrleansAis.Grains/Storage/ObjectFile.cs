@@ -29,6 +29,8 @@ internal static partial class ObjectFile
         public string? Md5 { get; init; }
         public string? MultipartETag { get; init; }
         public long[]? PartSizes { get; init; }
+        public Dictionary<string, string>? Headers { get; init; }
+        public ObjectChecksum? ContentChecksum { get; init; }
     }
 
     [JsonSerializable(typeof(StoredMeta))]

@@ -49,6 +49,9 @@ public sealed class ObjectWriter : IAsyncDisposable
     /// <summary>Set with <see cref="MultipartETag"/>: the parts' sizes, in order.</summary>
     internal long[]? PartSizes { get; set; }
 
+    /// <summary>The checksum to store with the content, once it is known (else <see cref="PutOptions.ContentChecksum"/>).</summary>
+    internal ObjectChecksum? ContentChecksum { get; set; }
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
@@ -100,6 +103,8 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Md5 = Preserved is { } preserved ? preserved.Md5 : md5,
                 MultipartETag = Preserved is { } kept ? kept.MultipartETag : MultipartETag,
                 PartSizes = Preserved is { } parts ? parts.PartSizes : PartSizes,
+                Headers = _options.Headers is { Count: > 0 } headers ? new Dictionary<string, string>(headers) : null,
+                ContentChecksum = ContentChecksum ?? _options.ContentChecksum,
             };
             // Both files must be durable before the renames; their two fsyncs run at once (one journal commit, usually),
             // so a put waits for the disk about once instead of twice.

@@ -133,7 +133,21 @@ public sealed class CopySource(ClusterMap cluster, BucketCatalog buckets, OwnerR
             Node = node,
             Md5 = etag is { Length: 32 } ? etag : null,
             MultipartETag = etag is not null && etag.Contains('-') ? etag : null,
+            Headers = StoredHeadersOf(response),
+            ContentChecksum = Ais.ObjectHeaders.ParseContentChecksum(Header(OaisHeaders.ContentChecksum)),
         };
+    }
+
+    private static Dictionary<string, string>? StoredHeadersOf(HttpResponseMessage response)
+    {
+        var stored = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in StoredHeaders.Names)
+        {
+            if ((response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values))
+                && string.Join(", ", values) is { Length: > 0 } value)
+                stored[name] = value;
+        }
+        return stored.Count == 0 ? null : stored;
     }
 
     private static OaisException OutsideOf(string bucket, string name, (long First, long Last) range, long size) => new(OaisErrorCode.InvalidRange,

@@ -24,6 +24,12 @@ public class S3Cluster : SiloCluster
 
     public AmazonS3Client AnonymousClient(int silo = 0) => new(new AnonymousAWSCredentials(), Config(silo));
 
+    /// <summary>
+    /// A plain HTTP client whose requests are SigV4-signed with the cluster's key: for raw S3 requests (anonymous access
+    /// is off, as by default). <see cref="SiloCluster.Http"/> stays unsigned, for the <c>/v1</c> API and anonymous cases.
+    /// </summary>
+    public HttpClient SignedHttp { get; } = new(new SigV4SigningHandler(AccessKey, SecretKey)) { Timeout = TimeSpan.FromMinutes(2) };
+
     private AmazonS3Config Config(int silo) => new()
     {
         ServiceURL = Silos[silo].HttpUrl.ToString(),
@@ -40,10 +46,24 @@ public sealed class ThreeSiloS3Cluster() : S3Cluster(3);
 /// <summary>Two silos of their own, for tests that watch the processes' memory.</summary>
 public sealed class TwoSiloS3Cluster() : S3Cluster(2);
 
-/// <summary>One silo that refuses unsigned requests.</summary>
-public sealed class SignedOnlyS3Cluster : S3Cluster
+/// <summary>One silo with S3 started as a user would: no S3 settings at all (so no anonymous access, and a generated key).</summary>
+public sealed class DefaultS3Cluster : SiloCluster
 {
-    protected override IEnumerable<string> S3Args => ["--S3:AllowAnonymous=false"];
+    public AmazonS3Client AnonymousClient() => new(new AnonymousAWSCredentials(),
+        new AmazonS3Config { ServiceURL = Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+}
+
+/// <summary>
+/// One silo with the S3 settings a deployment may change: anonymous access on, virtual-hosted style under
+/// <see cref="Domain"/>, and multipart uploads abandoned after a few seconds.
+/// </summary>
+public sealed class ConfiguredS3Cluster : S3Cluster
+{
+    public const string Domain = "s3.oais.test";
+    public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(3);
+
+    protected override IEnumerable<string> S3Args =>
+        ["--S3:AllowAnonymous=true", $"--S3:Domain={Domain}", $"--S3:Multipart:AbandonAfter={AbandonAfter}", "--S3:Multipart:SweepInterval=00:00:00.500"];
 }
 
 /// <summary>The S3 test classes share one three-silo cluster.</summary>

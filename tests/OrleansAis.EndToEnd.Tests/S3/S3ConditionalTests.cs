@@ -30,7 +30,7 @@ public sealed class S3ConditionalTests(ThreeSiloS3Cluster cluster)
     {
         var request = new HttpRequestMessage(method, new Uri(cluster.Silos[silo].HttpUrl, path));
         foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
-        return await cluster.Http.SendAsync(request);
+        return await cluster.SignedHttp.SendAsync(request);
     }
 
     private static string Date(DateTimeOffset time) => time.ToString("R");
@@ -145,7 +145,7 @@ public sealed class S3ConditionalTests(ThreeSiloS3Cluster cluster)
         var a = await PutAsync(bucket, "a", [5]);
         await PutAsync(bucket, "b", [6]);
         var xml = $"<Delete><Object><Key>a</Key><ETag>{a}</ETag></Object><Object><Key>b</Key><ETag>\"0123\"</ETag></Object></Delete>";
-        using var multi = await cluster.Http.PostAsync(new Uri(cluster.Silos[0].HttpUrl, $"/{bucket}?delete"), new StringContent(xml, Encoding.UTF8, "application/xml"));
+        using var multi = await cluster.SignedHttp.PostAsync(new Uri(cluster.Silos[0].HttpUrl, $"/{bucket}?delete"), new StringContent(xml, Encoding.UTF8, "application/xml"));
         var result = await multi.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, multi.StatusCode);
         Assert.Contains("<Deleted><Key>a</Key></Deleted>", result);
@@ -183,7 +183,7 @@ public sealed class S3ConditionalTests(ThreeSiloS3Cluster cluster)
     {
         var bucket = await NewBucketAsync("cond-ais");
         var path = $"/v1/objects/{bucket}/x?proxy=true";
-        using (var put = await cluster.Http.PutAsync(new Uri(cluster.Endpoint, path), new ByteArrayContent([1, 2])))
+        using (var put = await cluster.SignedHttp.PutAsync(new Uri(cluster.Endpoint, path), new ByteArrayContent([1, 2])))
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
         using var head = await SendAsync(HttpMethod.Head, 1, path);
         var etag = head.Headers.ETag!.Tag;
@@ -201,7 +201,7 @@ public sealed class S3ConditionalTests(ThreeSiloS3Cluster cluster)
 
         var createOnly = new HttpRequestMessage(HttpMethod.Put, new Uri(cluster.Silos[2].HttpUrl, path)) { Content = new ByteArrayContent([3]) };
         createOnly.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
-        using (var put = await cluster.Http.SendAsync(createOnly))
+        using (var put = await cluster.SignedHttp.SendAsync(createOnly))
         {
             Assert.Equal(HttpStatusCode.PreconditionFailed, put.StatusCode);
             Assert.Contains("If-None-Match: *", await put.Content.ReadAsStringAsync());

@@ -130,7 +130,7 @@ public sealed class S3CopyTests(ThreeSiloS3Cluster cluster)
         var merge = new HttpRequestMessage(HttpMethod.Put, new Uri(cluster.Silos[0].HttpUrl, $"/{bucket}/never"));
         merge.Headers.Add("x-amz-copy-source", $"/{bucket}/{Uri.EscapeDataString(key)}");
         merge.Headers.Add("x-amz-metadata-directive", "MERGE");
-        using var refused = await cluster.Http.SendAsync(merge);
+        using var refused = await cluster.SignedHttp.SendAsync(merge);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("x-amz-metadata-directive", await refused.Content.ReadAsStringAsync());
         Assert.Equal(["ok1", "ok2"], (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "o" })).S3Objects.Select(o => o.Key));
@@ -183,12 +183,12 @@ public sealed class S3CopyTests(ThreeSiloS3Cluster cluster)
     {
         var from = await NewBucketAsync("cp-ais");
         var to = await NewBucketAsync("cp-ais-to");
-        var api = new OaisHttpClient(cluster.Http, cluster.Silos[1].HttpUrl);
+        var api = new OaisHttpClient(cluster.SignedHttp, cluster.Silos[1].HttpUrl);
         var data = PatternStream.Bytes(300_000, 51);
         await api.PutObjectAsync(from, "a/b", new ByteArrayContent(data), new Dictionary<string, string> { ["k"] = "v" }, null, CancellationToken.None);
         for (var silo = 0; silo < cluster.Silos.Count; silo++)
         {
-            var client = new OaisHttpClient(cluster.Http, cluster.Silos[silo].HttpUrl);
+            var client = new OaisHttpClient(cluster.SignedHttp, cluster.Silos[silo].HttpUrl);
             var meta = await client.CopyObjectAsync(from, "a/b", to, $"copy/{silo}", CancellationToken.None);
             Assert.Equal(data.Length, meta.Size);
             Assert.Equal("v", meta.Custom["k"]);
@@ -199,7 +199,7 @@ public sealed class S3CopyTests(ThreeSiloS3Cluster cluster)
         Assert.Equal(HttpStatusCode.BadRequest, self.Status);
         var missing = await Assert.ThrowsAsync<OaisApiException>(() => api.CopyObjectAsync(from, "nope", to, "x", CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
-        using var noAction = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Endpoint, $"/v1/objects/{from}/a/b"), new { to_name = "x" });
+        using var noAction = await cluster.SignedHttp.PostAsJsonAsync(new Uri(cluster.Endpoint, $"/v1/objects/{from}/a/b"), new { to_name = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, noAction.StatusCode);
         Assert.Contains("action=copy", await noAction.Content.ReadAsStringAsync());
     }

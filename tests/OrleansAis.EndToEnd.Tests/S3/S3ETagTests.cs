@@ -45,7 +45,7 @@ public sealed class S3ETagTests(ThreeSiloS3Cluster cluster)
             Assert.Equal(md5, listed.S3Objects.Single().ETag);
         }
         // The AIS-style API shows the same entity tag (its xxhash64 checksum keeps its own headers).
-        using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, $"/v1/objects/{bucket}/a/b.bin?proxy=true")));
+        using var head = await cluster.SignedHttp.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(cluster.Endpoint, $"/v1/objects/{bucket}/a/b.bin?proxy=true")));
         Assert.Equal(md5, head.Headers.ETag!.Tag);
         Assert.Equal(Quoted(Md5Hex([])), (await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "empty", InputStream = new MemoryStream() })).ETag);
     }
@@ -118,5 +118,40 @@ public sealed class S3ETagTests(ThreeSiloS3Cluster cluster)
         (code, output) = await S3Tools.RunS3cmdAsync(cluster.Silos[0].HttpUrl, "get", $"s3://{bucket}/big.bin", back);
         Assert.True(code == 0, output);
         Assert.Equal(MD5.HashData(File.ReadAllBytes(file)), MD5.HashData(File.ReadAllBytes(back)));
+    }
+
+    [S3ToolFact(S3Tools.Rclone)]
+    public async Task Rclone_check_passes_after_rclone_copy_to_and_between_buckets()
+    {
+        S3Tools.EnsureAvailable(S3Tools.Rclone);
+        var folder = Path.Combine(cluster.Root, $"rclone-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "small.bin"), PatternStream.Bytes(100_000, 5));
+        await File.WriteAllTextAsync(Path.Combine(folder, "sub", "note.txt"), "hello");
+        // Above the 5 MiB cutoff below: a multipart upload, whose ETag is not an MD5 (rclone checks it by its own metadata).
+        await using (var big = File.Create(Path.Combine(folder, "big.bin"))) await new PatternStream(12_000_000, 6).CopyToAsync(big);
+        var (a, b) = (S3Collection.NewBucket("rclone-a"), S3Collection.NewBucket("rclone-b"));
+
+        var (code, output) = await S3Tools.RunRcloneAsync(cluster.Silos[1].HttpUrl, "copy", folder, $"oais:{a}", "--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M");
+        Assert.True(code == 0, output);
+        (code, output) = await S3Tools.RunRcloneAsync(cluster.Silos[2].HttpUrl, "check", folder, $"oais:{a}");
+        Assert.True(code == 0, output);
+        Assert.Contains("0 differences found", output);
+        Assert.Contains("3 matching files", output);
+        Assert.DoesNotContain("hashes could not be checked", output);
+
+        // Bucket to bucket: rclone copies server-side (CopyObject), then compares the MD5 ETags.
+        (code, output) = await S3Tools.RunRcloneAsync(cluster.Silos[0].HttpUrl, "copy", $"oais:{a}", $"oais:{b}");
+        Assert.True(code == 0, output);
+        (code, output) = await S3Tools.RunRcloneAsync(cluster.Silos[0].HttpUrl, "check", $"oais:{a}", $"oais:{b}");
+        Assert.True(code == 0, output);
+        Assert.Contains("0 differences found", output);
+
+        // A changed object is a difference: check can fail.
+        using var s3 = cluster.Client();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = b, Key = "sub/note.txt", ContentBody = "changed" });
+        (code, output) = await S3Tools.RunRcloneAsync(cluster.Silos[0].HttpUrl, "check", $"oais:{a}", $"oais:{b}");
+        Assert.NotEqual(0, code);
+        Assert.Contains("1 differences found", output);
     }
 }

@@ -20,7 +20,7 @@ public sealed class S3LargeCopyTests(TwoSiloS3Cluster cluster) : IClassFixture<T
         // silo 1, which streams the source from silo 0's own GET.
         var source = OwnedBy(0, "big-from", "src");
         var destination = OwnedBy(1, "big-to", "dst");
-        using (var put = await cluster.Http.PutAsync(new Uri(cluster.Silos[0].HttpUrl, $"/v1/objects/big-from/{source}"), new StreamContent(new PatternStream(Size, 77))))
+        using (var put = await cluster.SignedHttp.PutAsync(new Uri(cluster.Silos[0].HttpUrl, $"/v1/objects/big-from/{source}"), new StreamContent(new PatternStream(Size, 77))))
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
 
         var pids = cluster.Silos.Select(s => s.ProcessId).ToList();
@@ -37,7 +37,7 @@ public sealed class S3LargeCopyTests(TwoSiloS3Cluster cluster) : IClassFixture<T
         }
         using (var md5 = MD5.Create())
             Assert.Equal($"\"{Convert.ToHexStringLower(await md5.ComputeHashAsync(new PatternStream(Size, 77)))}\"", copied.ETag);
-        using var get = await cluster.Http.GetAsync(new Uri(cluster.Silos[1].HttpUrl, $"/v1/objects/big-to/{destination}"), HttpCompletionOption.ResponseHeadersRead);
+        using var get = await cluster.SignedHttp.GetAsync(new Uri(cluster.Silos[1].HttpUrl, $"/v1/objects/big-to/{destination}"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(cluster.Silos[1].NodeId, get.Headers.GetValues("X-Oais-Node").Single());
         var verifier = new PatternVerifier(77);
         await (await get.Content.ReadAsStreamAsync()).CopyToAsync(verifier, 1 << 20);

@@ -1,3 +1,5 @@
+using System.Net;
+using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace OrleansAis.EndToEnd.Tests.S3;
@@ -97,5 +99,59 @@ public sealed class S3ListingTests(ThreeSiloS3Cluster cluster) : IAsyncLifetime
             request.Marker = page.NextMarker;
         }
         Assert.Equal(Keys.Order(StringComparer.Ordinal), keys);
+    }
+
+    [Fact]
+    public async Task ListObjectVersions_answers_each_object_as_its_one_null_version_in_pages()
+    {
+        using var s3 = cluster.Client(2);
+        var versions = new List<S3ObjectVersion>();
+        var request = new ListVersionsRequest { BucketName = _bucket, MaxKeys = 5 };
+        var pages = 0;
+        while (true)
+        {
+            var page = await s3.ListVersionsAsync(request);
+            pages++;
+            versions.AddRange(page.Versions ?? []);
+            if (page.IsTruncated != true) break;
+            Assert.Equal("null", page.NextVersionIdMarker);
+            (request.KeyMarker, request.VersionIdMarker) = (page.NextKeyMarker, page.NextVersionIdMarker);
+        }
+        Assert.Equal(Keys.Order(StringComparer.Ordinal), versions.Select(v => v.Key));
+        Assert.Equal((Keys.Length + 4) / 5, pages);
+        Assert.All(versions, v => Assert.Equal(("null", true, false), (v.VersionId, v.IsLatest ?? false, v.IsDeleteMarker ?? false)));
+
+        var folders = await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = _bucket, Prefix = "a/", Delimiter = "/" });
+        Assert.Equal(["a/1", "a/2"], (folders.Versions ?? []).Select(v => v.Key));
+        Assert.Equal(["a/3/"], folders.CommonPrefixes ?? []);
+        var bad = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListVersionsAsync(new ListVersionsRequest
+        {
+            BucketName = _bucket, KeyMarker = "a", VersionIdMarker = "3HL4kqtJlcpXroDTDmJ",
+        }));
+        Assert.Equal("InvalidArgument", bad.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Continuation_tokens_are_echoed_when_empty_and_refused_when_not_ours()
+    {
+        using (var empty = await cluster.SignedHttp.GetAsync(new Uri(cluster.Endpoint, $"/{_bucket}?list-type=2&max-keys=2&continuation-token=")))
+        {
+            Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+            var body = await empty.Content.ReadAsStringAsync();
+            Assert.Contains("<ContinuationToken></ContinuationToken>", body.Replace("<ContinuationToken />", "<ContinuationToken></ContinuationToken>"));
+            Assert.Contains("<Key>a</Key>", body);
+        }
+        using var s3 = cluster.Client(1);
+        foreach (var token in new[] { "a/2", "bm90LW91cnM", "!!!" })
+        {
+            var refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, ContinuationToken = token }));
+            Assert.Equal(("InvalidArgument", HttpStatusCode.BadRequest), (refused.ErrorCode, refused.StatusCode));
+            Assert.Equal("The continuation token provided is incorrect", refused.Message);
+            using var ais = await cluster.Http.GetAsync(new Uri(cluster.Endpoint, $"/v1/buckets/{_bucket}?continuation_token={Uri.EscapeDataString(token)}"));
+            Assert.Equal(HttpStatusCode.BadRequest, ais.StatusCode);
+            var error = await ais.Content.ReadAsStringAsync();
+            Assert.Contains("InvalidArgument", error);
+            Assert.Contains("continuation_token", error);
+        }
     }
 }

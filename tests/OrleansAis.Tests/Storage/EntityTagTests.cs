@@ -105,3 +105,84 @@ public sealed class EntityTagTests : IDisposable
         Assert.Equal(meta.PartSizes!, copy.PartSizes!);
     }
 }
+
+/// <summary>Multipart uploads keep per-part checksums, give the object its composite or full-object one, and expire.</summary>
+[Trait("Category", "Fast")]
+public sealed class MultipartChecksumTests : IDisposable
+{
+    private readonly TestStore _test = new();
+    private LocalObjectStore Store => _test.Store;
+
+    public void Dispose() => _test.Dispose();
+
+    private static string Sha256(byte[] data) => Convert.ToBase64String(SHA256.HashData(data));
+
+    [Theory]
+    [InlineData(ObjectChecksum.Composite)]
+    [InlineData(ObjectChecksum.FullObject)]
+    public async Task A_completed_upload_has_the_checksum_of_its_type(string type)
+    {
+        var uploads = new MultipartUploads(Store);
+        byte[][] parts = [OrleansAis.Tests.PatternStream.Bytes((int)MultipartUploads.MinPartBytes, 3), OrleansAis.Tests.PatternStream.Bytes(777, 4)];
+        var algorithm = type == ObjectChecksum.Composite ? "sha256" : "crc32";
+        var id = await uploads.CreateAsync("b", "mp", PutOptions.Default, checksumAlgorithm: algorithm, checksumType: type);
+        var listed = new List<(int, string)>();
+        var checksums = new Dictionary<int, string>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var digest = ContentHash.For(algorithm)!;
+            digest.Append(parts[i]);
+            var value = Convert.ToBase64String(digest.Finish());
+            var part = await uploads.WritePartAsync(id, i + 1, new MemoryStream(parts[i]), parts[i].Length, checksumAtEnd: () => value);
+            Assert.Equal(value, part.Checksum);
+            listed.Add((i + 1, part.ETag));
+            checksums[i + 1] = value;
+        }
+        Assert.Equal(checksums.Values, uploads.ListParts(id).Select(p => p.Checksum));
+
+        var meta = await uploads.CompleteAsync(id, listed, partChecksums: checksums);
+        var whole = ContentHash.For(algorithm)!;
+        if (type == ObjectChecksum.Composite)
+        {
+            foreach (var value in checksums.Values) whole.Append(Convert.FromBase64String(value));
+            Assert.Equal(new ObjectChecksum("sha256", Convert.ToBase64String(whole.Finish()) + "-2", ObjectChecksum.Composite), meta.ContentChecksum);
+        }
+        else
+        {
+            foreach (var part in parts) whole.Append(part);
+            Assert.Equal(new ObjectChecksum("crc32", Convert.ToBase64String(whole.Finish()), ObjectChecksum.FullObject), meta.ContentChecksum);
+        }
+        Assert.Equal(meta.ContentChecksum, Store.Head("b", "mp")!.ContentChecksum); // stored, not only answered
+    }
+
+    [Fact]
+    public async Task A_listed_part_checksum_that_is_not_the_stored_one_fails_the_complete_and_keeps_the_upload()
+    {
+        var uploads = new MultipartUploads(Store);
+        var id = await uploads.CreateAsync("b", "k", PutOptions.Default, checksumAlgorithm: "sha256");
+        var part = await uploads.WritePartAsync(id, 1, new MemoryStream([1, 2]), 2, checksumAtEnd: () => Sha256([1, 2]));
+        var wrong = await Assert.ThrowsAsync<MultipartUploadException>(() =>
+            uploads.CompleteAsync(id, [(1, part.ETag)], partChecksums: new Dictionary<int, string> { [1] = Sha256([9]) }));
+        Assert.Equal(MultipartProblem.InvalidPart, wrong.Problem);
+        Assert.Null(Store.Head("b", "k"));
+        Assert.Single(uploads.ListParts(id));
+    }
+
+    [Fact]
+    public async Task Expiry_aborts_only_uploads_started_before_the_cutoff()
+    {
+        var uploads = new MultipartUploads(Store);
+        var old = await uploads.CreateAsync("b", "old", PutOptions.Default);
+        await uploads.WritePartAsync(old, 1, new MemoryStream([1]), 1);
+        var cutoff = DateTimeOffset.UtcNow.AddMilliseconds(1);
+        await OrleansAis.Testing.Waiting.WaitUntil(() => DateTimeOffset.UtcNow > cutoff, TimeSpan.FromSeconds(5), () => "the clock did not move");
+        var fresh = await uploads.CreateAsync("b", "fresh", PutOptions.Default);
+
+        Assert.Equal(1, await uploads.ExpireAsync(cutoff));
+        Assert.Equal(["fresh"], uploads.List("b", "").Select(u => u.Upload.Name));
+        Assert.Equal(MultipartProblem.NoSuchUpload, (await Assert.ThrowsAsync<MultipartUploadException>(() =>
+            uploads.WritePartAsync(old, 2, new MemoryStream([1]), 1))).Problem);
+        Assert.Equal(0, await uploads.ExpireAsync(cutoff));
+        Assert.NotNull(uploads.Describe(fresh));
+    }
+}

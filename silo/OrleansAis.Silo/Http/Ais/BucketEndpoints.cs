@@ -57,11 +57,14 @@ public static class BucketEndpoints
         var size = ListRequest.DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > ListRequest.MaxPageSize))
             throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisQuery.PageSize}: '{pageSize}' is not a number from 1 to {ListRequest.MaxPageSize}");
+        var after = string.IsNullOrEmpty(continuationToken) ? null : ListingTokens.Decode(continuationToken)
+            ?? throw new OaisException(OaisErrorCode.InvalidArgument,
+                $"{OaisQuery.ContinuationToken}: '{continuationToken}' is not a token a listing of this API returned");
         var page = await grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket,
-            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = string.IsNullOrEmpty(continuationToken) ? null : continuationToken });
+            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = after });
         return AisJson.Json(new ObjectPageDto(
             page.Entries.Select(e => new ObjectEntryDto(e.Name, e.Size, e.Checksum, e.Version, e.Modified, e.Node)).ToList(),
-            page.ContinuationToken));
+            page.ContinuationToken is { } last ? ListingTokens.Encode(last) : null));
     }
 
     private static bool ForceFlag(string? force) => force switch

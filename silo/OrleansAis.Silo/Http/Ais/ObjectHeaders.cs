@@ -19,7 +19,14 @@ public static class ObjectHeaders
         h[OaisHeaders.Version] = meta.Version.ToString(CultureInfo.InvariantCulture);
         h[OaisHeaders.Node] = meta.Node;
         foreach (var (key, value) in meta.Custom) h[OaisHeaders.MetaPrefix + key] = MetadataText.Encode(value);
+        // What an S3 write stored answers here too, so a copy made from this answer (CopySource) keeps it.
+        foreach (var (name, value) in meta.Headers ?? new Dictionary<string, string>()) h[name] = value;
+        if (meta.ContentChecksum is { } checksum) h[OaisHeaders.ContentChecksum] = $"{checksum.Algorithm} {checksum.Type} {checksum.Value}";
     }
+
+    /// <summary>The checksum an <see cref="OaisHeaders.ContentChecksum"/> value states; null when absent or malformed.</summary>
+    public static ObjectChecksum? ParseContentChecksum(string? value) =>
+        value?.Split(' ') is [var algorithm, var type, var checksum] ? new ObjectChecksum(algorithm, checksum, type) : null;
 
     public static PutOptions ReadPutOptions(HttpRequest request)
     {
@@ -30,6 +37,9 @@ public static class ObjectHeaders
                 (_, { } problem) => throw new OaisException(OaisErrorCode.InvalidArgument, problem),
                 (var value, _) => value!,
             });
+        // Checked here too (the store checks every write) so the error names the headers the caller sent.
+        if (Naming.Names.UserMetadataSizeProblem(custom) is { } tooLarge)
+            throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisHeaders.MetaPrefix}* headers: {tooLarge}");
         var expected = request.Headers[OaisHeaders.ExpectedChecksum].ToString();
         if (expected.Length > 0 && (expected.Length != 16 || !expected.All(char.IsAsciiHexDigit)))
             throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisHeaders.ExpectedChecksum}: '{expected}' is not an xxhash64 (16 hex digits)");

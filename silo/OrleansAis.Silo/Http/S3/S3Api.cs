@@ -20,7 +20,13 @@ public static class S3Api
     {
         services.AddOptions<S3Options>().BindConfiguration(S3Options.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<S3Options>, S3Options.Validator>();
+        services.AddOptions<S3MultipartOptions>().BindConfiguration(S3MultipartOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<S3MultipartOptions>, S3MultipartOptions.Validator>();
+        services.AddHostedService<AbandonedUploadSweeper>();
+        services.AddSingleton<S3KeyRing>();
+        services.AddHostedService(sp => sp.GetRequiredService<S3KeyRing>());
         services.AddSingleton<S3Authenticator>();
+        services.AddSingleton<S3Addressing>();
         services.AddSingleton<BucketOperations>();
         services.AddSingleton<ListObjectsOperation>();
         services.AddSingleton<DeleteObjectsOperation>();

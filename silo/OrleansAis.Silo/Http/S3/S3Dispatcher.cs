@@ -11,6 +11,7 @@ namespace OrleansAis.Silo.Http.S3;
 /// </summary>
 public sealed class S3Dispatcher(
     S3Authenticator authenticator,
+    S3Addressing addressing,
     BucketOperations buckets,
     ListObjectsOperation listObjects,
     DeleteObjectsOperation deleteObjects,
@@ -22,7 +23,7 @@ public sealed class S3Dispatcher(
     /// <summary>S3 features this endpoint does not have; refused instead of being mistaken for a plain bucket or object request.</summary>
     private static readonly string[] UnsupportedSubresources =
     [
-        "acl", "policy", "policyStatus", "cors", "lifecycle", "versioning", "versions", "versionId", "tagging", "website", "logging",
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "versioning", "tagging", "website", "logging",
         "notification", "replication", "encryption", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "legal-hold", "retention", "torrent",
         "restore", "select", "attributes",
@@ -47,7 +48,7 @@ public sealed class S3Dispatcher(
         try
         {
             var caller = authenticator.Authenticate(context);
-            var (bucket, key) = RawPath.BucketAndObject(context, skip: 0);
+            var (bucket, key) = addressing.Resolve(context);
             await DispatchAsync(new S3Request(context, bucket, key, caller));
         }
         catch (Exception e) when (ToS3Error(e, context) is { } error)
@@ -73,12 +74,16 @@ public sealed class S3Dispatcher(
             return method == "GET" ? buckets.ListBucketsAsync(request) : throw S3Exception.MethodNotAllowed(method);
         if (method == "GET" && request.Has("acl")) return acl.GetAsync(request);
         if (UnsupportedSubresources.FirstOrDefault(request.Has) is { } subresource) throw S3Exception.NotImplemented($"the '{subresource}' subresource");
+        // The store is not versioned: every object has one version, "null" (as ListObjectVersions reports), which a
+        // request may name; any other version id does not exist.
+        if (request.Query("versionId") is { } version && version != "null") throw S3Exception.InvalidArgument("Invalid version id specified");
         if (request.Key.Length == 0)
         {
             return method switch
             {
                 "GET" when request.Has("location") => buckets.GetLocationAsync(request),
                 "GET" when request.Has("uploads") => multipart.ListUploadsAsync(request),
+                "GET" when request.Has("versions") => listObjects.ListVersionsAsync(request),
                 "GET" => listObjects.ListAsync(request),
                 "HEAD" => buckets.HeadAsync(request),
                 "PUT" => buckets.CreateAsync(request),

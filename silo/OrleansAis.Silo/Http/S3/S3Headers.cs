@@ -4,7 +4,10 @@ namespace OrleansAis.Silo.Http.S3;
 public static class S3Headers
 {
     public const string BucketRegion = "x-amz-bucket-region";
+    public const string ChecksumAlgorithm = "x-amz-checksum-algorithm";
+    public const string ChecksumMode = "x-amz-checksum-mode";
     public const string ChecksumPrefix = "x-amz-checksum-";
+    public const string ChecksumType = "x-amz-checksum-type";
     public const string ContentSha256 = "x-amz-content-sha256";
     public const string CopySource = "x-amz-copy-source";
     public const string CopySourcePrefix = "x-amz-copy-source-";

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansAis.Storage;
 using Microsoft.AspNetCore.Http;
 using OrleansAis.Silo.Http.S3;
 using OrleansAis.Silo.Http.S3.Auth;
@@ -138,7 +139,7 @@ public sealed class AwsChunkedStreamTests
     [InlineData("crc64nvme", "ae8b14860a799888")]
     public void Checksums_match_the_catalogue_check_values(string algorithm, string check)
     {
-        var hash = PayloadHash.For(algorithm)!;
+        var hash = ContentHash.For(algorithm)!;
         hash.Append("1234"u8);
         hash.Append("56789"u8);
         Assert.Equal(check, Convert.ToHexStringLower(hash.Finish()));

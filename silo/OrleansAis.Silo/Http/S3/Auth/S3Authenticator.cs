@@ -19,12 +19,11 @@ public sealed class S3Authenticator
     private readonly TimeProvider _time;
     private readonly SigV4Verifier _verifier;
 
-    public S3Authenticator(IOptions<S3Options> options, TimeProvider time)
+    public S3Authenticator(IOptions<S3Options> options, S3KeyRing keys, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
-        var secrets = _options.Credentials.ToDictionary(c => c.AccessKey, c => c.SecretKey, StringComparer.Ordinal);
-        _verifier = new SigV4Verifier(key => secrets.GetValueOrDefault(key), _options.Region);
+        _verifier = new SigV4Verifier(keys.SecretOf, _options.Region);
     }
 
     public S3Caller Authenticate(HttpContext context)
@@ -36,15 +35,19 @@ public sealed class S3Authenticator
             if (authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
                 return new S3Caller(_verifier.VerifyHeader(ToSigV4Request(context), authorization, _time.GetUtcNow()));
             throw authorization.StartsWith("AWS ", StringComparison.Ordinal)
-                ? S3Exception.InvalidRequest("AWS Signature Version 2 is not supported; sign requests with Signature Version 4")
-                : S3Exception.InvalidArgument("unsupported Authorization type");
+                ? SigV2Refused()
+                : S3Exception.InvalidArgument("Unsupported Authorization Type");
         }
         if (request.Query.ContainsKey("X-Amz-Algorithm")) return new S3Caller(_verifier.VerifyPresigned(ToSigV4Request(context), _time.GetUtcNow()));
-        if (request.Query.ContainsKey("AWSAccessKeyId"))
-            throw S3Exception.InvalidRequest("Signature Version 2 presigned URLs are not supported; presign with Signature Version 4");
-        if (!_options.AllowAnonymous) throw S3Exception.AccessDenied("anonymous access is disabled; sign requests with AWS Signature Version 4");
+        if (request.Query.ContainsKey("AWSAccessKeyId") || request.Query.ContainsKey("Signature")) throw SigV2Refused();
+        if (!_options.AllowAnonymous)
+            throw S3Exception.AccessDenied("Access Denied: anonymous access is off (S3:AllowAnonymous); sign requests with AWS Signature Version 4");
         return S3Caller.Anonymous;
     }
+
+    /// <summary>What S3 answers, in regions that take Signature Version 4 only, to a Signature Version 2 header or presigned URL.</summary>
+    private static S3Exception SigV2Refused() =>
+        S3Exception.InvalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
 
     /// <summary>The request as SigV4 sees it: the path exactly as sent (Kestrel's Path is decoded and normalised).</summary>
     public static SigV4Request ToSigV4Request(HttpContext context)

@@ -36,14 +36,30 @@ public sealed class SigV4Verifier(Func<string, string?> secretKeyOf, string regi
             throw new S3Exception(StatusCodes.Status400BadRequest, "AuthorizationQueryParametersError", $"X-Amz-Algorithm must be {SigV4.Algorithm}");
         var timestamp = Parameter("X-Amz-Date");
         var signedAt = ParseTimestamp(timestamp);
-        if (!int.TryParse(Parameter("X-Amz-Expires"), NumberStyles.None, CultureInfo.InvariantCulture, out var expires) || expires is < 1 or > MaxPresignedExpirySeconds)
-            throw new S3Exception(StatusCodes.Status400BadRequest, "AuthorizationQueryParametersError", $"X-Amz-Expires must be 1 to {MaxPresignedExpirySeconds} seconds");
-        if (now < signedAt - MaxClockSkew) throw S3Exception.AccessDenied("the presigned URL is not valid yet");
-        if (now > signedAt.AddSeconds(expires)) throw S3Exception.AccessDenied("Request has expired");
+        var expiresText = Parameter("X-Amz-Expires");
+        // S3's own words for each way the validity window can be wrong.
+        if (!long.TryParse(expiresText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expires))
+            throw QueryError("X-Amz-Expires should be a number");
+        if (expires < 0) throw QueryError("X-Amz-Expires must be non-negative");
+        if (expires > MaxPresignedExpirySeconds)
+            throw QueryError($"X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than {MaxPresignedExpirySeconds} seconds");
+        string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        if (now < signedAt - MaxClockSkew)
+            throw new S3Exception(StatusCodes.Status403Forbidden, "AccessDenied", "Request is not valid yet")
+            {
+                Details = { ["X-Amz-Date"] = timestamp, ["ServerTime"] = Time(now) },
+            };
+        if (now > signedAt.AddSeconds(expires))
+            throw new S3Exception(StatusCodes.Status403Forbidden, "AccessDenied", "Request has expired")
+            {
+                Details = { ["X-Amz-Expires"] = expiresText, ["Expires"] = Time(signedAt.AddSeconds(expires)), ["ServerTime"] = Time(now) },
+            };
         var payloadHash = request.Header(S3Headers.ContentSha256) ?? SigV4.UnsignedPayload;
         return Verify(request, Parameter("X-Amz-Credential"), Parameter("X-Amz-SignedHeaders"), Parameter("X-Amz-Signature"),
             timestamp, payloadHash, excludedQueryName: "X-Amz-Signature");
     }
+
+    private static S3Exception QueryError(string message) => new(StatusCodes.Status400BadRequest, "AuthorizationQueryParametersError", message);
 
     private SigV4Context Verify(SigV4Request request, string credential, string signedHeaderList, string signature,
         string timestamp, string payloadHash, string? excludedQueryName)

@@ -12,21 +12,52 @@ public sealed class BucketOperations(IGrainFactory grains, IOptions<S3Options> o
 
     private IBucketRegistryGrain Registry => grains.GetGrain<IBucketRegistryGrain>(IBucketRegistryGrain.Key);
 
+    /// <summary>S3's largest max-buckets.</summary>
+    public const int MaxBucketsLimit = 10_000;
+
+    /// <summary>ListBuckets, by name, with S3's <c>prefix</c>, and <c>max-buckets</c> pages chained by <c>continuation-token</c>.</summary>
     public async Task ListBucketsAsync(S3Request request)
     {
-        var buckets = await Registry.List();
+        var prefix = request.Query("prefix") ?? "";
+        var max = request.Query("max-buckets") is { } text
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxBucketsLimit
+                ? n
+                : throw S3Exception.InvalidArgument($"max-buckets '{text}' is not a number from 1 to {MaxBucketsLimit}")
+            : (int?)null;
+        var token = request.Query("continuation-token") is { Length: > 0 } t ? t : null;
+        var after = token is null ? null : ListingTokens.Decode(token) ?? throw S3Exception.InvalidArgument("The continuation token provided is incorrect");
+        var all = (await Registry.List())
+            .Where(b => b.Name.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(b.Name, after) > 0))
+            .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        var page = max is { } limit ? all.Take(limit).ToList() : all;
+        var truncated = page.Count < all.Count;
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("ListAllMyBucketsResult",
             Owner(),
-            S3Xml.Element("Buckets", buckets.Select(b => S3Xml.Element("Bucket",
+            S3Xml.Element("Buckets", page.Select(b => S3Xml.Element("Bucket",
                 S3Xml.Element("Name", b.Name),
-                S3Xml.Element("CreationDate", S3Xml.Time(b.Created)))))));
+                S3Xml.Element("CreationDate", S3Xml.Time(b.Created)),
+                S3Xml.Element("BucketRegion", options.Value.Region)))),
+            S3Xml.Optional("Prefix", request.Query("prefix")),
+            S3Xml.Optional("ContinuationToken", truncated ? ListingTokens.Encode(page[^1].Name) : null)));
     }
 
-    /// <summary>Creates the bucket (a CreateBucketConfiguration body is accepted and ignored: the cluster has one region).</summary>
+    /// <summary>
+    /// Creates the bucket, under S3's naming rules (a CreateBucketConfiguration body is accepted and ignored: the cluster
+    /// has one region). Every bucket belongs to the one owner, so creating an existing bucket is, as in us-east-1, a
+    /// success; elsewhere S3 answers 409 BucketAlreadyOwnedByYou.
+    /// </summary>
     public async Task CreateAsync(S3Request request)
     {
+        if (S3BucketNames.Problem(request.Bucket) is { } problem) throw S3Exception.BadName($"The specified bucket is not valid: {problem}", isBucket: true, tooLong: false);
         request.EnsureValidBucket();
-        await Registry.Create(request.Bucket, properties: null);
+        try
+        {
+            await Registry.Create(request.Bucket, properties: null);
+        }
+        catch (OaisException e) when (e.Code == OaisErrorCode.BucketAlreadyExists && options.Value.Region == "us-east-1")
+        {
+            // the caller's own bucket: nothing to do
+        }
         request.Response.Headers.Location = "/" + request.Bucket;
     }
 

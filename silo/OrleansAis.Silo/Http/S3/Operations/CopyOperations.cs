@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using OrleansAis.Buckets;
 using OrleansAis.Naming;
+using OrleansAis.Silo.Http.S3.Payload;
 using OrleansAis.Silo.Http.S3.Xml;
 using OrleansAis.Storage;
 
@@ -41,8 +42,11 @@ public sealed partial class CopyOperations(BucketCatalog buckets, LocalObjectSto
         {
             ContentType = replaced is null ? source.Meta.ContentType : replaced.ContentType,
             Custom = replaced is null ? source.Meta.Custom : replaced.Custom,
+            Headers = replaced is null ? source.Meta.Headers : replaced.Headers,
             ExpectedSize = source.Length,
             Condition = ConditionHeaders.Read(request.Http.Headers, forWrite: true),
+            // The same bytes have the same full-object checksum; a composite one describes parts the copy does not have.
+            ContentChecksum = source.Meta.ContentChecksum is { Type: ObjectChecksum.FullObject } checksum ? checksum : null,
         };
         var meta = await store.PutAsync(request.Bucket, request.Key, source.Content, options, request.Aborted);
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CopyObjectResult",
@@ -64,10 +68,17 @@ public sealed partial class CopyOperations(BucketCatalog buckets, LocalObjectSto
             range = (first, last);
         }
         await using var source = await sources.OpenAsync(bucket, key, range, SourceCondition(request), request.Aborted);
-        var part = await uploads.WritePartAsync(uploadId, number, source.Content, source.Length, request.Aborted);
+        // An upload with a checksum algorithm keeps each part's checksum: computed as the copied bytes stream in.
+        var algorithm = uploads.Describe(uploadId).ChecksumAlgorithm;
+        var hash = algorithm is null ? null : ContentHash.For(algorithm);
+        var check = hash is null ? null : new PayloadCheck(S3Headers.ChecksumPrefix + algorithm, hash, null, S3Exception.BadDigest, algorithm);
+        var content = check is null ? source.Content : new VerifyingStream(source.Content, [check]);
+        var part = await uploads.WritePartAsync(uploadId, number, content, source.Length, request.Aborted,
+            check is null ? null : () => ((VerifyingStream)content).Digests.TryGetValue(check, out var digest) ? Convert.ToBase64String(digest) : null);
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CopyPartResult",
             S3Xml.Element("LastModified", S3Xml.Time(part.Modified)),
-            S3Xml.Element("ETag", part.ETag)));
+            S3Xml.Element("ETag", part.ETag),
+            algorithm is not null && part.Checksum is { } sum ? S3Xml.Element(MultipartOperations.ChecksumElement(algorithm), sum) : null));
     }
 
     private static ObjectCondition? SourceCondition(S3Request request) =>

@@ -36,7 +36,7 @@ public sealed class MultipartOperations(
         var nodes = cluster.Current.ActiveNodes.ToList();
         var perNode = await Task.WhenAll(nodes.Select(n => grains.GetGrain<INodeStoreGrain>(n.NodeId).ListUploads(request.Bucket, prefix)));
         var all = perNode.SelectMany(u => u)
-            .Select(u => (u.Key, Id: S3UploadId.Format(u.NodeId, u.LocalId), u.Initiated))
+            .Select(u => (u.Key, Id: S3UploadId.Format(u.NodeId, u.LocalId), u.Initiated, u.ChecksumAlgorithm, u.ChecksumType))
             .Where(u => string.CompareOrdinal(u.Key, keyMarker) > 0
                 || (u.Key == keyMarker && keyMarker.Length > 0 && idMarker.Length > 0 && string.CompareOrdinal(u.Id, idMarker) > 0))
             .OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Id, StringComparer.Ordinal).ToList();
@@ -69,7 +69,9 @@ public sealed class MultipartOperations(
                     S3Xml.Element("Initiator", S3Xml.Element("ID", BucketOperations.OwnerId), S3Xml.Element("DisplayName", BucketOperations.OwnerId)),
                     BucketOperations.Owner(),
                     S3Xml.Element("StorageClass", "STANDARD"),
-                    S3Xml.Element("Initiated", S3Xml.Time(upload.Initiated))));
+                    S3Xml.Element("Initiated", S3Xml.Time(upload.Initiated)),
+                    S3Xml.Optional("ChecksumAlgorithm", upload.ChecksumAlgorithm?.ToUpperInvariant()),
+                    S3Xml.Optional("ChecksumType", upload.ChecksumType)));
             }
             last = (common ?? upload.Key, upload.Id);
         }
@@ -94,7 +96,14 @@ public sealed class MultipartOperations(
         request.EnsureValidObject();
         if (await routing.ProxiedToOwnerAsync(request.Context, request.Bucket, request.Key)) return;
         await buckets.Require(request.Bucket);
-        var localId = await uploads.CreateAsync(request.Bucket, request.Key, S3ObjectHeaders.ReadPutOptions(request.Http, expectedSize: null), request.Aborted);
+        var (algorithm, type) = ChecksumOfUpload(request);
+        var localId = await uploads.CreateAsync(request.Bucket, request.Key, S3ObjectHeaders.ReadPutOptions(request.Http, expectedSize: null), request.Aborted,
+            algorithm, type);
+        if (algorithm is not null)
+        {
+            request.Response.Headers[S3Headers.ChecksumAlgorithm] = algorithm.ToUpperInvariant();
+            request.Response.Headers[S3Headers.ChecksumType] = type;
+        }
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("InitiateMultipartUploadResult",
             S3Xml.Element("Bucket", request.Bucket),
             S3Xml.Element("Key", request.Key),
@@ -115,31 +124,71 @@ public sealed class MultipartOperations(
             await copies.UploadPartCopyAsync(request, uploadId, number);
             return;
         }
-        var (content, length) = S3Payload.Open(request.Context, request.Caller);
-        var part = await uploads.WritePartAsync(uploadId, number, content, length, request.Aborted);
+        // An upload with a checksum algorithm keeps each part's checksum: the one the client sent (verified), else computed.
+        var algorithm = uploads.Describe(uploadId).ChecksumAlgorithm;
+        var body = S3Payload.Open(request.Context, request.Caller, algorithm);
+        var part = await uploads.WritePartAsync(uploadId, number, body.Content, body.Length, request.Aborted,
+            algorithm is null ? null : () => body.Checksum(algorithm)?.Value);
         request.Response.Headers.ETag = part.ETag;
+        if (algorithm is not null) request.Response.Headers[S3Headers.ChecksumPrefix + algorithm] = part.Checksum;
     }
+
+    /// <summary>
+    /// CreateMultipartUpload's <c>x-amz-checksum-algorithm</c> and <c>x-amz-checksum-type</c>, checked as S3 checks them:
+    /// CRC-64/NVME is only full-object, SHA-1 and SHA-256 only composite; CRC-32 and CRC-32C either (composite by default).
+    /// </summary>
+    private static (string? Algorithm, string? Type) ChecksumOfUpload(S3Request request)
+    {
+        var algorithm = request.Http.Headers[S3Headers.ChecksumAlgorithm].ToString().ToLowerInvariant();
+        var type = request.Http.Headers[S3Headers.ChecksumType].ToString().ToUpperInvariant();
+        if (algorithm.Length == 0)
+            return type.Length == 0 ? (null, null) : throw S3Exception.InvalidRequest($"{S3Headers.ChecksumType} needs {S3Headers.ChecksumAlgorithm}");
+        if (!ContentHash.ChecksumAlgorithms.Contains(algorithm))
+            throw S3Exception.InvalidRequest($"Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+        if (type.Length == 0) type = algorithm == "crc64nvme" ? ObjectChecksum.FullObject : ObjectChecksum.Composite;
+        if (type is not (ObjectChecksum.FullObject or ObjectChecksum.Composite))
+            throw S3Exception.InvalidRequest($"Value for {S3Headers.ChecksumType} header is invalid: '{type}' is not FULL_OBJECT or COMPOSITE");
+        if ((type == ObjectChecksum.Composite && algorithm == "crc64nvme") || (type == ObjectChecksum.FullObject && algorithm.StartsWith("sha", StringComparison.Ordinal)))
+            throw S3Exception.InvalidRequest($"The {type} checksum type cannot be used with the {algorithm} checksum algorithm.");
+        return (algorithm, type);
+    }
+
+    /// <summary>The XML element S3 names a checksum of <paramref name="algorithm"/> with (ChecksumCRC32, ...).</summary>
+    public static string ChecksumElement(string algorithm) => "Checksum" + algorithm.ToUpperInvariant();
 
     public async Task CompleteAsync(S3Request request)
     {
         request.EnsureValidObject();
         if (await LocalUploadAsync(request) is not { } uploadId) return;
         await buckets.Require(request.Bucket);
-        var (content, _) = S3Payload.Open(request.Context, request.Caller);
+        var (content, _) = S3Payload.Open(request.Context, request.Caller, checksumHeadersDescribeBody: false);
         var body = await S3Xml.ReadAsync(content, MaxCompleteBodyBytes, request.Aborted);
-        var parts = S3Xml.Children(body, "Part").Select(p =>
-            (int.TryParse(S3Xml.Child(p, "PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        var algorithm = uploads.Describe(uploadId).ChecksumAlgorithm;
+        var listed = S3Xml.Children(body, "Part").Select(p =>
+            (Number: int.TryParse(S3Xml.Child(p, "PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
                 ? number
                 : throw S3Exception.MalformedXml("a <Part> has no valid <PartNumber>"),
-             S3Xml.Child(p, "ETag") ?? throw S3Exception.MalformedXml("a <Part> has no <ETag>"))).ToList();
-        if (parts.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
+             ETag: S3Xml.Child(p, "ETag") ?? throw S3Exception.MalformedXml("a <Part> has no <ETag>"),
+             Checksum: algorithm is null ? null : S3Xml.Child(p, ChecksumElement(algorithm)))).ToList();
+        if (listed.Count == 0) throw S3Exception.MalformedXml("CompleteMultipartUpload must list at least one part");
+        var parts = listed.Select(p => (p.Number, p.ETag)).ToList();
+        var partChecksums = listed.Where(p => p.Checksum is not null).GroupBy(p => p.Number).ToDictionary(g => g.Key, g => g.First().Checksum!);
+        var stated = algorithm is null ? null : request.Http.Headers[S3Headers.ChecksumPrefix + algorithm].ToString() is { Length: > 0 } value ? value : null;
 
-        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted, ConditionHeaders.Read(request.Http.Headers, forWrite: true));
+        var meta = await uploads.CompleteAsync(uploadId, parts, request.Aborted, ConditionHeaders.Read(request.Http.Headers, forWrite: true),
+            partChecksums, stated);
+        if (meta.ContentChecksum is { } checksum)
+        {
+            request.Response.Headers[S3Headers.ChecksumPrefix + checksum.Algorithm] = checksum.Value;
+            request.Response.Headers[S3Headers.ChecksumType] = checksum.Type;
+        }
         await S3Xml.WriteAsync(request.Context, S3Xml.Element("CompleteMultipartUploadResult",
             S3Xml.Element("Location", $"{request.Http.Scheme}://{request.Http.Host}/{request.Bucket}/{SigV4.UriEncode(request.Key, encodeSlash: false)}"),
             S3Xml.Element("Bucket", request.Bucket),
             S3Xml.Element("Key", request.Key),
-            S3Xml.Element("ETag", meta.ETag)));
+            S3Xml.Element("ETag", meta.ETag),
+            meta.ContentChecksum is { } c ? S3Xml.Element(ChecksumElement(c.Algorithm), c.Value) : null,
+            S3Xml.Optional("ChecksumType", meta.ContentChecksum?.Type)));
     }
 
     public async Task AbortAsync(S3Request request)
@@ -156,6 +205,7 @@ public sealed class MultipartOperations(
         if (await LocalUploadAsync(request) is not { } uploadId) return;
         var marker = ParseCount(request.Query("part-number-marker"), "part-number-marker") ?? 0;
         var maxParts = Math.Min(ParseCount(request.Query("max-parts"), "max-parts") ?? MaxPartsPerPage, MaxPartsPerPage);
+        var upload = uploads.Describe(uploadId);
         var after = uploads.ListParts(uploadId).Where(p => p.Number > marker).ToList();
         var page = after.Take(maxParts).ToList();
         var truncated = after.Count > page.Count;
@@ -169,11 +219,14 @@ public sealed class MultipartOperations(
             S3Xml.Element("IsTruncated", S3Xml.Bool(truncated)),
             S3Xml.Element("StorageClass", "STANDARD"),
             BucketOperations.Owner(),
+            S3Xml.Optional("ChecksumAlgorithm", upload.ChecksumAlgorithm?.ToUpperInvariant()),
+            S3Xml.Optional("ChecksumType", upload.ChecksumType),
             page.Select(p => S3Xml.Element("Part",
                 S3Xml.Element("PartNumber", p.Number),
                 S3Xml.Element("LastModified", S3Xml.Time(p.Modified)),
                 S3Xml.Element("ETag", p.ETag),
-                S3Xml.Element("Size", p.Size)))));
+                S3Xml.Element("Size", p.Size),
+                upload.ChecksumAlgorithm is { } a && p.Checksum is { } sum ? S3Xml.Element(ChecksumElement(a), sum) : null))));
     }
 
     /// <summary>

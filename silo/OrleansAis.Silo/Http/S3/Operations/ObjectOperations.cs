@@ -26,9 +26,12 @@ public sealed class ObjectOperations(
             return;
         }
         await buckets.Require(request.Bucket);
-        var (content, length) = S3Payload.Open(request.Context, request.Caller);
-        var meta = await store.PutAsync(request.Bucket, request.Key, content, S3ObjectHeaders.ReadPutOptions(request.Http, length), request.Aborted);
+        var body = S3Payload.Open(request.Context, request.Caller);
+        // The checksum the client sent (header or trailer) is verified as the body streams and kept with the object.
+        var meta = await store.PutAsync(request.Bucket, request.Key, body.Content, S3ObjectHeaders.ReadPutOptions(request.Http, body.Length),
+            () => body.Checksum(), request.Aborted);
         request.Response.Headers.ETag = meta.ETag;
+        S3ObjectHeaders.WriteStoredChecksum(request.Response, meta);
     }
 
     /// <summary>GET and HEAD.</summary>
@@ -60,6 +63,8 @@ public sealed class ObjectOperations(
             }
         }
         S3ObjectHeaders.Write(request.Response, meta);
+        S3ObjectHeaders.WriteChecksum(request.Http, request.Response, meta, wholeObject: range is null);
+        S3ObjectHeaders.ApplyResponseOverrides(request);
         var (offset, length) = range is { } r ? (r.Offset, r.Length) : (0L, meta.Size);
         if (range is { } partial)
         {

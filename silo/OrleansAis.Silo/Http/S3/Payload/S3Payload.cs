@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansAis.Storage;
 using OrleansAis.Silo.Http.S3.Auth;
 
 namespace OrleansAis.Silo.Http.S3.Payload;
@@ -12,8 +13,15 @@ public static class S3Payload
 {
     private const string ChecksumHeaderPrefix = S3Headers.ChecksumPrefix;
 
-    /// <summary>The decoded body and its length when known (x-amz-decoded-content-length or Content-Length).</summary>
-    public static (Stream Content, long? Length) Open(HttpContext context, S3Caller caller)
+    /// <summary>
+    /// The decoded body and its length when known (x-amz-decoded-content-length or Content-Length). With
+    /// <paramref name="computeAlgorithm"/>, the body's checksum of that algorithm is computed even when the client sent none.
+    /// </summary>
+    /// <remarks>
+    /// On CompleteMultipartUpload the x-amz-checksum-* headers state the object's checksum, not the XML body's:
+    /// <paramref name="checksumHeadersDescribeBody"/> false leaves them to the caller.
+    /// </remarks>
+    public static S3Body Open(HttpContext context, S3Caller caller, string? computeAlgorithm = null, bool checksumHeadersDescribeBody = true)
     {
         var headers = context.Request.Headers;
         var contentSha256 = headers[S3Headers.ContentSha256].ToString();
@@ -35,7 +43,7 @@ public static class S3Payload
                 break;
             case { Length: 64 } hex when hex.All(char.IsAsciiHexDigit):
                 var expected = Convert.FromHexString(hex);
-                checks.Add(new PayloadCheck(S3Headers.ContentSha256, PayloadHash.For("sha256")!, () => expected,
+                checks.Add(new PayloadCheck(S3Headers.ContentSha256, ContentHash.For("sha256")!, () => expected,
                     message => new S3Exception(StatusCodes.Status400BadRequest, "XAmzContentSHA256Mismatch", message)));
                 break;
             case var other when other.StartsWith("STREAMING-", StringComparison.Ordinal):
@@ -46,15 +54,17 @@ public static class S3Payload
         if (headers.ContentMD5.ToString() is { Length: > 0 } md5)
         {
             var digest = Base64(md5) ?? throw new S3Exception(StatusCodes.Status400BadRequest, "InvalidDigest", "Content-MD5 is not base64");
-            checks.Add(new PayloadCheck("Content-MD5", PayloadHash.For("md5")!, () => digest, S3Exception.BadDigest));
+            checks.Add(new PayloadCheck("Content-MD5", ContentHash.For("md5")!, () => digest, S3Exception.BadDigest));
         }
-        foreach (var algorithm in PayloadHash.ChecksumAlgorithms)
+        foreach (var algorithm in checksumHeadersDescribeBody ? ContentHash.ChecksumAlgorithms : [])
         {
             if (headers[ChecksumHeaderPrefix + algorithm].ToString() is not { Length: > 0 } value) continue;
             var digest = Base64(value) ?? throw S3Exception.InvalidRequest($"{ChecksumHeaderPrefix}{algorithm} is not base64");
-            checks.Add(new PayloadCheck(ChecksumHeaderPrefix + algorithm, PayloadHash.For(algorithm)!, () => digest, S3Exception.BadDigest));
+            checks.Add(new PayloadCheck(ChecksumHeaderPrefix + algorithm, ContentHash.For(algorithm)!, () => digest, S3Exception.BadDigest, algorithm));
         }
-        return (checks.Count == 0 ? content : new VerifyingStream(content, checks), length);
+        if (computeAlgorithm is not null && !checks.Any(c => c.Algorithm == computeAlgorithm))
+            checks.Add(new PayloadCheck(ChecksumHeaderPrefix + computeAlgorithm, ContentHash.For(computeAlgorithm)!, null, S3Exception.BadDigest, computeAlgorithm));
+        return checks.Count == 0 ? new S3Body(content, length, null) : new S3Body(new VerifyingStream(content, checks), length, checks);
     }
 
     /// <summary>Checks for the checksums announced in x-amz-trailer; their values arrive at the end of the body.</summary>
@@ -62,10 +72,11 @@ public static class S3Payload
     {
         foreach (var name in announced.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()))
         {
-            var hash = name.StartsWith(ChecksumHeaderPrefix, StringComparison.Ordinal) ? PayloadHash.For(name[ChecksumHeaderPrefix.Length..]) : null;
+            var hash = name.StartsWith(ChecksumHeaderPrefix, StringComparison.Ordinal) ? ContentHash.For(name[ChecksumHeaderPrefix.Length..]) : null;
             if (hash is null) throw S3Exception.InvalidRequest($"trailer '{name}' is not a supported checksum");
             yield return new PayloadCheck(name, hash, () => chunked.Trailers.TryGetValue(name, out var value) ? Base64(value) ?? [] : null,
-                message => new S3Exception(StatusCodes.Status400BadRequest, chunked.Trailers.ContainsKey(name) ? "BadDigest" : "MalformedTrailerError", message));
+                message => new S3Exception(StatusCodes.Status400BadRequest, chunked.Trailers.ContainsKey(name) ? "BadDigest" : "MalformedTrailerError", message),
+                name[ChecksumHeaderPrefix.Length..]);
         }
     }
 
@@ -81,5 +92,27 @@ public static class S3Payload
     {
         var bytes = new byte[value.Length];
         return Convert.TryFromBase64String(value, bytes, out var written) ? bytes[..written] : null;
+    }
+}
+
+/// <summary>An S3 request body (see <see cref="S3Payload"/>).</summary>
+public sealed class S3Body(Stream content, long? length, IReadOnlyList<PayloadCheck>? checks)
+{
+    public Stream Content { get; } = content;
+    public long? Length { get; } = length;
+
+    public void Deconstruct(out Stream content, out long? length) => (content, length) = (Content, Length);
+
+    /// <summary>
+    /// Once the body was read to its end: its verified (or computed) x-amz-checksum-* digest, as the object keeps it; of
+    /// several, the one of <paramref name="algorithm"/>, else the first. Null when the body carried none.
+    /// </summary>
+    public ObjectChecksum? Checksum(string? algorithm = null)
+    {
+        if (checks is null || Content is not VerifyingStream verified) return null;
+        var check = checks.FirstOrDefault(c => c.Algorithm is not null && (algorithm is null || c.Algorithm == algorithm));
+        return check is not null && verified.Digests.TryGetValue(check, out var digest)
+            ? new ObjectChecksum(check.Algorithm!, Convert.ToBase64String(digest), ObjectChecksum.FullObject)
+            : null;
     }
 }

@@ -1,10 +1,16 @@
+using OrleansAis.Storage;
+
 namespace OrleansAis.Silo.Http.S3.Payload;
 
 /// <summary>
 /// One digest the client stated for the body. <paramref name="Expected"/> is asked only at the end of the body, because a
 /// trailer checksum arrives after the data; null then means the client never sent it.
 /// </summary>
-public sealed record PayloadCheck(string Name, PayloadHash Hash, Func<byte[]?> Expected, Func<string, S3Exception> Mismatch);
+/// <remarks>
+/// <paramref name="Algorithm"/> names an x-amz-checksum-* algorithm, whose digest is stored with the object; a check
+/// without <paramref name="Expected"/> only computes (the checksum a multipart upload keeps for a part sent without one).
+/// </remarks>
+public sealed record PayloadCheck(string Name, ContentHash Hash, Func<byte[]?>? Expected, Func<string, S3Exception> Mismatch, string? Algorithm = null);
 
 /// <summary>
 /// Hashes a body as it streams through and, before reporting its end, compares every digest the client stated.
@@ -12,7 +18,11 @@ public sealed record PayloadCheck(string Name, PayloadHash Hash, Func<byte[]?> E
 /// </summary>
 public sealed class VerifyingStream(Stream inner, IReadOnlyList<PayloadCheck> checks) : Stream
 {
+    private readonly Dictionary<PayloadCheck, byte[]> _digests = [];
     private bool _verified;
+
+    /// <summary>The digest of each check, once the body has been read to its end (and every check held).</summary>
+    public IReadOnlyDictionary<PayloadCheck, byte[]> Digests => _digests;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -32,9 +42,13 @@ public sealed class VerifyingStream(Stream inner, IReadOnlyList<PayloadCheck> ch
             _verified = true;
             foreach (var check in checks)
             {
-                var expected = check.Expected() ?? throw check.Mismatch($"the {check.Name} the request announced never arrived");
-                if (!check.Hash.Finish().AsSpan().SequenceEqual(expected))
-                    throw check.Mismatch($"the {check.Name} you specified did not match the calculated one");
+                var digest = check.Hash.Finish();
+                if (check.Expected is { } stated)
+                {
+                    var expected = stated() ?? throw check.Mismatch($"the {check.Name} the request announced never arrived");
+                    if (!digest.AsSpan().SequenceEqual(expected)) throw check.Mismatch($"the {check.Name} you specified did not match the calculated one");
+                }
+                _digests[check] = digest;
             }
         }
         return read;
