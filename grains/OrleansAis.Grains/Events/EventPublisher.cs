@@ -27,6 +27,7 @@ public sealed partial class EventPublisher : ILifecycleParticipant<ISiloLifecycl
     private readonly Counter<long> _failed;
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _senders = [];
+    private int _disposed;
 
     public EventPublisher(IClusterClient client, ILogger<EventPublisher> log, IMeterFactory? meters = null)
     {
@@ -119,9 +120,11 @@ public sealed partial class EventPublisher : ILifecycleParticipant<ISiloLifecycl
         }
     }
 
+    // The container disposes this once as itself and once as the lifecycle participant it also is.
     public async ValueTask DisposeAsync()
     {
         foreach (var queue in _queues) queue.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stopping.Cancel();
         await Task.WhenAll(_senders);
         _stopping.Dispose();
