@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
+using OrleansAis.Status;
 
 namespace OrleansAis.Etl;
 
@@ -26,6 +27,7 @@ public sealed class EtlRegistryState
 /// <summary>The cluster's ETLs: specs and desired stages survive restarts; commands fan out to every node's worker.</summary>
 public sealed class EtlRegistryGrain(
     [PersistentState("etl", BucketRegistryGrain.StorageName)] IPersistentState<EtlRegistryState> state,
+    NodeCalls calls,
     ILogger<EtlRegistryGrain> log) : Grain, IEtlRegistryGrain
 {
     public async Task<EtlInfo> Init(EtlSpec spec)
@@ -119,16 +121,25 @@ public sealed class EtlRegistryGrain(
         await FanOut(worker => worker.Stop(record.Spec.Name, "aborted: " + reason));
     }
 
-    /// <summary>Spec, desired stage and every node's report; Running only when every node runs it.</summary>
+    /// <summary>
+    /// Spec, desired stage and every node's report; Running only when every node that answers runs it. A node that
+    /// does not answer in time is reported unreachable and left out of the stage: whether its transformer still runs
+    /// is unknown until it answers again or membership declares it dead.
+    /// </summary>
     private async Task<EtlInfo> Describe(EtlRecord record)
     {
         var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
+        var unknown = record.Desired == EtlStage.Running ? EtlStage.Initializing : EtlStage.Aborted;
         var statuses = await Task.WhenAll(nodes.Select(async n =>
-            await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Status(record.Spec.Name)
-            ?? new EtlNodeStatus { NodeId = n.NodeId, Stage = record.Desired == EtlStage.Running ? EtlStage.Initializing : EtlStage.Aborted }));
+        {
+            var answer = await calls.Ask(n.NodeId, () => GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Status(record.Spec.Name));
+            return !answer.Answered ? new EtlNodeStatus { NodeId = n.NodeId, Stage = unknown, Unreachable = true, Error = answer.Unreachable }
+                : answer.Value ?? new EtlNodeStatus { NodeId = n.NodeId, Stage = unknown };
+        }));
+        var answered = statuses.Where(s => !s.Unreachable).ToList();
         var stage = record.Desired == EtlStage.Aborted ? EtlStage.Aborted
-            : statuses.All(s => s.Stage == EtlStage.Running) ? EtlStage.Running
-            : statuses.Any(s => s.Stage == EtlStage.Aborted) ? EtlStage.Aborted
+            : answered.All(s => s.Stage == EtlStage.Running) ? EtlStage.Running
+            : answered.Any(s => s.Stage == EtlStage.Aborted) ? EtlStage.Aborted
             : EtlStage.Initializing;
         return new EtlInfo
         {

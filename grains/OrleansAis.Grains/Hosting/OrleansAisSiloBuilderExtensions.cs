@@ -18,6 +18,7 @@ using OrleansAis.Objects;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
+using OrleansAis.Status;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Hosting;
@@ -62,6 +63,9 @@ public static class OrleansAisSiloBuilderExtensions
 
         services.AddOptions<RebalanceOptions>().Bind(config.GetSection(RebalanceOptions.Section))
             .ValidateOnStartWith<RebalanceOptions, RebalanceOptions.Validator>();
+        services.AddOptions<StatusOptions>().Bind(config.GetSection(StatusOptions.Section))
+            .ValidateOnStartWith<StatusOptions, StatusOptions.Validator>();
+        services.AddSingleton<NodeCalls>();
         var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section))
             .ValidateOnStartWith<EtlOptions, EtlOptions.Validator>();
         if (etl is not null) etlOptions.Configure(etl);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Etl;
 using OrleansAis.Grains;
+using OrleansAis.Status;
 
 namespace OrleansAis.Jobs;
 
@@ -24,6 +25,7 @@ public sealed class EtlJobState
 /// </summary>
 public sealed class EtlJobGrain(
     [PersistentState("job", BucketRegistryGrain.StorageName)] IPersistentState<EtlJobState> state,
+    NodeCalls calls,
     ILogger<EtlJobGrain> log) : Grain, IEtlJobGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -61,22 +63,21 @@ public sealed class EtlJobGrain(
     {
         var request = state.State.Request ?? throw new OaisException(OaisErrorCode.JobNotFound, $"job '{Id}' does not exist");
         var active = (await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes()).Select(n => n.NodeId).ToHashSet();
-        var statuses = new List<JobNodeStatus>();
-        foreach (var (nodeId, finished) in state.State.Nodes)
+        var statuses = (await Task.WhenAll(state.State.Nodes.Select(async entry =>
         {
-            if (finished is not null)
-            {
-                statuses.Add(finished);
-                continue;
-            }
-            var live = active.Contains(nodeId) ? await GrainFactory.GetGrain<IJobNodeGrain>(nodeId).Status(Id) : null;
+            var (nodeId, finished) = entry;
+            if (finished is not null) return finished;
+            var live = active.Contains(nodeId) ? await calls.Ask(nodeId, () => GrainFactory.GetGrain<IJobNodeGrain>(nodeId).Status(Id)) : default;
+            // Not answering is not lost: a crashed node is interrupted once membership declares it dead (it leaves `active`).
+            if (!live.Answered)
+                return new JobNodeStatus { NodeId = nodeId, State = JobState.Running, Unreachable = true, Message = live.Unreachable };
             // A node that left, or restarted and lost the job, will never finish it.
-            statuses.Add(live ?? new JobNodeStatus
+            return live.Value ?? new JobNodeStatus
             {
                 NodeId = nodeId, State = JobState.Interrupted,
                 Message = active.Contains(nodeId) ? "the node restarted during the job" : "the node left the cluster during the job",
-            });
-        }
+            };
+        }))).ToList();
         if (state.State.State == JobState.Running && statuses.FirstOrDefault(s => s.State == JobState.Interrupted) is { } lost)
         {
             foreach (var s in statuses.Where(s => s.State == JobState.Interrupted)) state.State.Nodes[s.NodeId] = s;

@@ -11,8 +11,15 @@ public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls);
 /// <summary><c>GET /v1/etl/{name}</c> (and the answer to init, stop, start): the spec as the cluster holds it and every silo's report.</summary>
 public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes);
 
+/// <summary>
+/// One silo's transformer. <see cref="Stage"/> is Initializing, Running, Aborted, or <see cref="Unreachable"/> when the
+/// node did not answer in time (crashed and not yet declared dead; <see cref="Error"/> says why, the counts are unknown).
+/// </summary>
 public sealed record EtlNodeDto(string Node, string Stage, string? Error, string? LastTransformError, string Runtime, string? Endpoint, string? Transport, int Restarts,
-    long Objects, long BytesIn, long BytesOut, long Errors);
+    long Objects, long BytesIn, long BytesOut, long Errors)
+{
+    public const string Unreachable = "Unreachable";
+}
 
 /// <summary>An ETL spec in AIS field names; the timeouts are Go durations such as "45s".</summary>
 public sealed record EtlSpecDto(

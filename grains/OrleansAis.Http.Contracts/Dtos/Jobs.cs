@@ -40,7 +40,11 @@ public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBuck
     string? Template, IReadOnlyDictionary<string, string> Ext, string Prepend, int NumWorkers, string Mode, bool ContinueOnError,
     bool Incremental, string? EtlArgs);
 
+/// <summary>One silo's part of a job; <see cref="State"/> is <see cref="Unreachable"/> while the node does not answer (<see cref="Message"/> says why).</summary>
 public sealed record JobNodeDto(string Node, string State, long Objects, long BytesIn, long BytesOut, long Skipped, long ErrorCount,
-    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message);
+    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message)
+{
+    public const string Unreachable = "Unreachable";
+}
 
 public sealed record JobObjectErrorDto(string Name, string Message);

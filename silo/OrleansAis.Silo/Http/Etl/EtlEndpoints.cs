@@ -5,6 +5,7 @@ using OrleansAis.Etl.Endpoints;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
+using OrleansAis.Status;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.Etl;
@@ -49,13 +50,17 @@ public static class EtlEndpoints
     }
 
     private static async Task<IResult> Logs(string name, [FromQuery(Name = OaisQuery.Node)] string? node, [FromQuery(Name = OaisQuery.Lines)] int? lines,
-        IGrainFactory grains)
+        IGrainFactory grains, NodeCalls calls)
     {
         var info = await Registry(grains).Get(name);
         var nodes = node is null ? info.Nodes.Select(n => n.NodeId).ToList() : [node];
         if (node is not null && info.Nodes.All(n => n.NodeId != node))
             return AisJson.Error(OaisErrorCode.NodeNotFound, $"node '{node}' is not in the cluster");
-        var logs = await Task.WhenAll(nodes.Select(async n => (n, text: await grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100))));
+        var logs = await Task.WhenAll(nodes.Select(async n =>
+        {
+            var answer = await calls.Ask(n, () => grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100));
+            return (n, text: answer.Value ?? $"({answer.Unreachable})");
+        }));
         return AisJson.Json(new EtlLogsDto(name, logs.ToDictionary(l => l.n, l => l.text)));
     }
 

@@ -12,13 +12,16 @@ public static class EtlJson
 
     public static EtlDetailsDto Details(EtlInfo info) => new(
         info.Spec.Name, info.Stage.ToString(), info.AbortReason, Spec(info.Spec),
-        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, n.Stage.ToString(), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
+        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, NodeStage(n), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
             n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList());
 
     public static EtlMetricsDto Metrics(EtlInfo info) => new(
         info.Spec.Name,
-        info.Nodes.Select(n => new EtlNodeMetricsDto(n.NodeId, n.Stage.ToString(), n.Counters.Objects, n.Counters.BytesIn,
+        info.Nodes.Select(n => new EtlNodeMetricsDto(n.NodeId, NodeStage(n), n.Counters.Objects, n.Counters.BytesIn,
             n.Counters.BytesOut, n.Counters.Errors, n.Restarts)).ToList());
+
+    /// <summary>The node's stage, or "Unreachable" when it did not answer (its error says why).</summary>
+    private static string NodeStage(EtlNodeStatus n) => n.Unreachable ? EtlNodeDto.Unreachable : n.Stage.ToString();
 
     public static EtlSpecDto Spec(EtlSpec spec) => new(
         spec.Name,

@@ -16,7 +16,7 @@ public static class JobJson
             s.Request.Template, s.Request.ExtensionMap, s.Request.Prepend, s.Request.NumWorkers, s.Request.Mode.ToString(),
             s.Request.ContinueOnError, s.Request.Incremental, s.Request.EtlArgs),
         s.Objects, s.BytesIn, s.BytesOut, s.Skipped, s.ErrorCount,
-        s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
+        s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.Unreachable ? JobNodeDto.Unreachable : n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
             n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList());
 
     /// <summary>The request with the server's defaults filled in; a bad field fails naming it.</summary>
