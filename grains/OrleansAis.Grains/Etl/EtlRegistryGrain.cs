@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Grains;
-using OrleansAis.Status;
 
 namespace OrleansAis.Etl;
 
@@ -27,7 +26,7 @@ public sealed class EtlRegistryState
 /// <summary>The cluster's ETLs: specs and desired stages survive restarts; commands fan out to every node's worker.</summary>
 public sealed class EtlRegistryGrain(
     [PersistentState("etl", BucketRegistryGrain.StorageName)] IPersistentState<EtlRegistryState> state,
-    NodeCalls calls,
+    EtlStatusView view,
     ILogger<EtlRegistryGrain> log) : Grain, IEtlRegistryGrain
 {
     public async Task<EtlInfo> Init(EtlSpec spec)
@@ -121,32 +120,7 @@ public sealed class EtlRegistryGrain(
         await FanOut(worker => worker.Stop(record.Spec.Name, "aborted: " + reason));
     }
 
-    /// <summary>
-    /// Spec, desired stage and every node's report; Running only when every node that answers runs it. A node that
-    /// does not answer in time is reported unreachable and left out of the stage: whether its transformer still runs
-    /// is unknown until it answers again or membership declares it dead.
-    /// </summary>
-    private async Task<EtlInfo> Describe(EtlRecord record)
-    {
-        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
-        var unknown = record.Desired == EtlStage.Running ? EtlStage.Initializing : EtlStage.Aborted;
-        var statuses = await Task.WhenAll(nodes.Select(async n =>
-        {
-            var answer = await calls.Ask(n.NodeId, () => GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Status(record.Spec.Name));
-            return !answer.Answered ? new EtlNodeStatus { NodeId = n.NodeId, Stage = unknown, Unreachable = true, Error = answer.Unreachable }
-                : answer.Value ?? new EtlNodeStatus { NodeId = n.NodeId, Stage = unknown };
-        }));
-        var answered = statuses.Where(s => !s.Unreachable).ToList();
-        var stage = record.Desired == EtlStage.Aborted ? EtlStage.Aborted
-            : answered.All(s => s.Stage == EtlStage.Running) ? EtlStage.Running
-            : answered.Any(s => s.Stage == EtlStage.Aborted) ? EtlStage.Aborted
-            : EtlStage.Initializing;
-        return new EtlInfo
-        {
-            Spec = record.Spec, Stage = stage, AbortReason = record.AbortReason,
-            Nodes = statuses.OrderBy(s => s.NodeId, StringComparer.Ordinal).ToList(),
-        };
-    }
+    private Task<EtlInfo> Describe(EtlRecord record) => view.Describe(record);
 
     private async Task FanOut(Func<IEtlWorkerGrain, Task> command)
     {

@@ -66,6 +66,9 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddOptions<StatusOptions>().Bind(config.GetSection(StatusOptions.Section))
             .ValidateOnStartWith<StatusOptions, StatusOptions.Validator>();
         services.AddSingleton<NodeCalls>();
+        services.AddSingleton<EtlStatusView>();
+        services.AddSingleton<JobStatusView>();
+        services.AddSingleton<StatusReader>();
         var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section))
             .ValidateOnStartWith<EtlOptions, EtlOptions.Validator>();
         if (etl is not null) etlOptions.Configure(etl);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Etl;
 using OrleansAis.Grains;
-using OrleansAis.Status;
 
 namespace OrleansAis.Jobs;
 
@@ -25,7 +24,7 @@ public sealed class EtlJobState
 /// </summary>
 public sealed class EtlJobGrain(
     [PersistentState("job", BucketRegistryGrain.StorageName)] IPersistentState<EtlJobState> state,
-    NodeCalls calls,
+    JobStatusView view,
     ILogger<EtlJobGrain> log) : Grain, IEtlJobGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -61,33 +60,13 @@ public sealed class EtlJobGrain(
 
     public async Task<EtlJobStatus> Status()
     {
-        var request = state.State.Request ?? throw new OaisException(OaisErrorCode.JobNotFound, $"job '{Id}' does not exist");
-        var active = (await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes()).Select(n => n.NodeId).ToHashSet();
-        var statuses = (await Task.WhenAll(state.State.Nodes.Select(async entry =>
-        {
-            var (nodeId, finished) = entry;
-            if (finished is not null) return finished;
-            var live = active.Contains(nodeId) ? await calls.Ask(nodeId, () => GrainFactory.GetGrain<IJobNodeGrain>(nodeId).Status(Id)) : default;
-            // Not answering is not lost: a crashed node is interrupted once membership declares it dead (it leaves `active`).
-            if (!live.Answered)
-                return new JobNodeStatus { NodeId = nodeId, State = JobState.Running, Unreachable = true, Message = live.Unreachable };
-            // A node that left, or restarted and lost the job, will never finish it.
-            return live.Value ?? new JobNodeStatus
-            {
-                NodeId = nodeId, State = JobState.Interrupted,
-                Message = active.Contains(nodeId) ? "the node restarted during the job" : "the node left the cluster during the job",
-            };
-        }))).ToList();
+        var statuses = await view.Nodes(Id, state.State);
         if (state.State.State == JobState.Running && statuses.FirstOrDefault(s => s.State == JobState.Interrupted) is { } lost)
         {
             foreach (var s in statuses.Where(s => s.State == JobState.Interrupted)) state.State.Nodes[s.NodeId] = s;
             await End(JobState.Interrupted, $"node {lost.NodeId}: {lost.Message}");
         }
-        return new EtlJobStatus
-        {
-            Id = Id, Request = request, State = state.State.State, Started = state.State.Started, Finished = state.State.Finished,
-            Reason = state.State.Reason, Nodes = statuses.OrderBy(s => s.NodeId, StringComparer.Ordinal).ToList(),
-        };
+        return JobStatusView.Status(Id, state.State, statuses);
     }
 
     public async Task<EtlJobStatus> Abort(string reason)

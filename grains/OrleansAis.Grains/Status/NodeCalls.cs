@@ -22,7 +22,10 @@ public sealed class NodeCalls(IOptions<StatusOptions> options)
     /// found, bad argument) and pass through, except Unavailable: placement refusing a node that just left this
     /// silo's cluster map while the caller's list still had it.
     /// </summary>
-    public async Task<NodeAnswer<T>> Ask<T>(string nodeId, Func<Task<T>> call)
+    public Task<NodeAnswer<T>> Ask<T>(string nodeId, Func<Task<T>> call) => Call($"node {nodeId}", call);
+
+    /// <summary>As <see cref="Ask{T}"/>, for a call to <paramref name="who"/> (a node, or a cluster-wide grain such as the ETL registry).</summary>
+    public async Task<NodeAnswer<T>> Call<T>(string who, Func<Task<T>> call)
     {
         try
         {
@@ -30,7 +33,7 @@ public sealed class NodeCalls(IOptions<StatusOptions> options)
         }
         catch (OaisException e) when (e.Code == OaisErrorCode.Unavailable)
         {
-            return new NodeAnswer<T>(default, $"node {nodeId} is not reachable: {e.Message}");
+            return new NodeAnswer<T>(default, $"{who} is not reachable: {e.Message}");
         }
         catch (OaisException)
         {
@@ -38,11 +41,11 @@ public sealed class NodeCalls(IOptions<StatusOptions> options)
         }
         catch (TimeoutException)
         {
-            return new NodeAnswer<T>(default, $"node {nodeId} did not answer within {Timeout.TotalSeconds:0.#} s");
+            return new NodeAnswer<T>(default, $"{who} did not answer within {Timeout.TotalSeconds:0.#} s");
         }
         catch (Exception e)
         {
-            return new NodeAnswer<T>(default, $"node {nodeId} is not reachable: {e.GetBaseException().Message}");
+            return new NodeAnswer<T>(default, $"{who} is not reachable: {e.GetBaseException().Message}");
         }
     }
 }

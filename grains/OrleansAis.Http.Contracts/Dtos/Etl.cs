@@ -6,10 +6,12 @@ namespace OrleansAis.Http.Contracts;
 public sealed record EtlSummaryDto(string Name, string Stage, string Communication, string? AbortReason, long Objects, long Errors);
 
 /// <summary><c>GET /v1/etl</c>.</summary>
-public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls);
+/// <remarks><see cref="Degraded"/>: why the list was read from the registry's stored state (its silo is not reachable); null normally.</remarks>
+public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls, string? Degraded = null);
 
 /// <summary><c>GET /v1/etl/{name}</c> (and the answer to init, stop, start): the spec as the cluster holds it and every silo's report.</summary>
-public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes);
+/// <remarks><see cref="Degraded"/>: why this was read from the registry's stored state (its silo is not reachable); null normally.</remarks>
+public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes, string? Degraded = null);
 
 /// <summary>
 /// One silo's transformer. <see cref="Stage"/> is Initializing, Running, Aborted, or <see cref="Unreachable"/> when the

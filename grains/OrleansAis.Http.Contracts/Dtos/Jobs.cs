@@ -29,11 +29,13 @@ public sealed record JobSummaryDto(string Id, string State, string Etl, string M
     long Objects, long Errors, DateTimeOffset Started, DateTimeOffset? Finished);
 
 /// <summary><c>GET /v1/jobs</c>.</summary>
-public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs);
+/// <remarks><see cref="Degraded"/>: why some of it was read from stored state (the silo of the job index or a job is not reachable); null normally.</remarks>
+public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs, string? Degraded = null);
 
 /// <summary><c>GET /v1/jobs/{id}</c> (and the answer to start and abort).</summary>
 public sealed record JobDetailsDto(string Id, string State, string? Reason, DateTimeOffset Started, DateTimeOffset? Finished,
-    JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes);
+    JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes,
+    string? Degraded = null);
 
 /// <summary>The request as the job runs it, defaults filled in.</summary>
 public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBucket, string Prefix, IReadOnlyList<string>? Names,

@@ -14,6 +14,7 @@ public sealed class BadRequestMiddleware(RequestDelegate next)
         // it with a bare 400. Ending the connection after such an answer keeps the client's next request whole.
         if (context.Request.Headers.Expect.Any(v => v?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true))
         {
+            await ExpectContinue.AnswerEmptyBodyAsync(context);
             context.Response.OnStarting(() =>
             {
                 if (context.Response.StatusCode >= 400) context.Response.Headers.Connection = "close";

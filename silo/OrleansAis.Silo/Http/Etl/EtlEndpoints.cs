@@ -24,9 +24,17 @@ public static class EtlEndpoints
         var etl = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
         etl.MapPut(OaisRoutes.Etls, Init);
         etl.MapPost(OaisRoutes.Etls, Init);
-        etl.MapGet(OaisRoutes.Etls, async (IGrainFactory grains) =>
-            AisJson.Json(new EtlListDto((await Registry(grains).List()).Select(EtlJson.Summary).ToList())));
-        etl.MapGet(OaisRoutes.Etl, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Get(name))));
+        // Status reads survive the loss of the registry's silo (StatusReader); commands go to the registry.
+        etl.MapGet(OaisRoutes.Etls, async (StatusReader status) =>
+        {
+            var read = await status.Etls();
+            return AisJson.Json(new EtlListDto(read.Value.Select(EtlJson.Summary).ToList(), read.Degraded));
+        });
+        etl.MapGet(OaisRoutes.Etl, async (string name, StatusReader status) =>
+        {
+            var read = await status.Etl(name);
+            return AisJson.Json(EtlJson.Details(read.Value, read.Degraded));
+        });
         etl.MapPost(OaisRoutes.EtlStop, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Stop(name))));
         etl.MapPost(OaisRoutes.EtlStart, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Start(name))));
         etl.MapDelete(OaisRoutes.Etl, async (string name, IGrainFactory grains) =>
@@ -35,7 +43,7 @@ public static class EtlEndpoints
             return Results.NoContent();
         });
         etl.MapGet(OaisRoutes.EtlLogs, Logs);
-        etl.MapGet(OaisRoutes.EtlMetrics, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Metrics(await Registry(grains).Get(name))));
+        etl.MapGet(OaisRoutes.EtlMetrics, async (string name, StatusReader status) => AisJson.Json(EtlJson.Metrics((await status.Etl(name)).Value)));
 
         etl.MapGet(OaisRoutes.TransformerObject, ReadForTransformer);
         etl.MapPut(OaisRoutes.TransformerObject, DirectPut);
@@ -50,9 +58,9 @@ public static class EtlEndpoints
     }
 
     private static async Task<IResult> Logs(string name, [FromQuery(Name = OaisQuery.Node)] string? node, [FromQuery(Name = OaisQuery.Lines)] int? lines,
-        IGrainFactory grains, NodeCalls calls)
+        IGrainFactory grains, NodeCalls calls, StatusReader status)
     {
-        var info = await Registry(grains).Get(name);
+        var info = (await status.Etl(name)).Value;
         var nodes = node is null ? info.Nodes.Select(n => n.NodeId).ToList() : [node];
         if (node is not null && info.Nodes.All(n => n.NodeId != node))
             return AisJson.Error(OaisErrorCode.NodeNotFound, $"node '{node}' is not in the cluster");

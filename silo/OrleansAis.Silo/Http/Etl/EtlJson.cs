@@ -10,10 +10,11 @@ public static class EtlJson
         info.Spec.Name, info.Stage.ToString(), info.Spec.Communication.ToScheme(), info.AbortReason,
         info.Nodes.Sum(n => n.Counters.Objects), info.Nodes.Sum(n => n.Counters.Errors));
 
-    public static EtlDetailsDto Details(EtlInfo info) => new(
+    public static EtlDetailsDto Details(EtlInfo info, string? degraded = null) => new(
         info.Spec.Name, info.Stage.ToString(), info.AbortReason, Spec(info.Spec),
         info.Nodes.Select(n => new EtlNodeDto(n.NodeId, NodeStage(n), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
-            n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList());
+            n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList(),
+        degraded);
 
     public static EtlMetricsDto Metrics(EtlInfo info) => new(
         info.Spec.Name,
