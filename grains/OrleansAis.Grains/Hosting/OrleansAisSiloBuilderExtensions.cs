@@ -96,6 +96,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<NodeEtls>();
         services.AddSingleton<TransformerEndpoints>();
         services.AddSingleton<TransformerPorts>();
+        services.AddSingleton<IoProbe>();
         services.AddSingleton<TransformerLauncher>();
         services.AddSingleton<EtlDataPlane>();
         services.AddSingleton<EtlLifecycle>();

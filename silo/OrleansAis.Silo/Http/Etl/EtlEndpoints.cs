@@ -6,6 +6,8 @@ using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
 using OrleansAis.Status;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.Etl;
@@ -49,8 +51,14 @@ public static class EtlEndpoints
         etl.MapPut(OaisRoutes.TransformerObject, DirectPut);
     }
 
-    private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains, IOptions<EtlOptions> options)
     {
+        // Checked before anything is read or stored; Kestrel answers 413 when a body without a length runs past it.
+        var limit = options.Value.MaxSpecBytes;
+        if (request.ContentLength > limit)
+            return AisJson.Error(StatusCodes.Status413PayloadTooLarge, OaisErrorCode.InvalidArgument,
+                $"the ETL spec is {request.ContentLength} bytes; at most {limit} are accepted (Etl:MaxSpecBytes)");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } max) max.MaxRequestBodySize = limit;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         var spec = EtlSpecParser.Parse(text);
