@@ -31,7 +31,8 @@ public static class ExpectContinue
     public static async Task AnswerEmptyBodyAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Protocol != "HTTP/1.1" || request.ContentLength != 0 || context.Response.HasStarted) return;
+        // Over TLS the output kept by the connection middleware lies beneath the encryption: write nothing there.
+        if (request.Protocol != "HTTP/1.1" || request.IsHttps || request.ContentLength != 0 || context.Response.HasStarted) return;
         if (!request.Headers.Expect.Any(v => v?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true)) return;
         if (context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(OutputKey, out var value) != true || value is not PipeWriter output) return;
         await output.WriteAsync(Continue, context.RequestAborted);
