@@ -20,12 +20,14 @@ public sealed class NodeStats
     [Id(1)] public IReadOnlyList<MountpathStats> Mountpaths { get; init; } = [];
     [Id(2)] public long ObjectCount { get; init; }
     [Id(3)] public long ObjectBytes { get; init; }
-    /// <summary>Active, or where a decommission stands: Draining, Drained, DrainFailed.</summary>
+    /// <summary>Active, or where a decommission stands: Draining, Drained, DrainFailed; Unreachable when it did not answer.</summary>
     [Id(4)] public NodeState State { get; init; }
     /// <summary>Objects this node handed over in its current decommission.</summary>
     [Id(5)] public long DrainedObjects { get; init; }
     /// <summary>Why the decommission failed, when it did.</summary>
     [Id(6)] public string? DrainError { get; init; }
+    /// <summary>Why the node gave no stats (state Unreachable): rejected, timed out.</summary>
+    [Id(7)] public string? Error { get; init; }
 }
 
 /// <summary>A node's part in the cluster: owning its share, or leaving (owning nothing, handing its objects over).</summary>
@@ -35,6 +37,8 @@ public enum NodeState
     Draining,
     Drained,
     DrainFailed,
+    /// <summary>Listed by membership but not answering: crashed and not yet declared dead, or cut off.</summary>
+    Unreachable,
 }
 
 [GenerateSerializer, Immutable, Alias("oais.MountpathStats")]

@@ -25,6 +25,8 @@ public sealed class EtlNodeStatus
     [Id(7)] public string? Transport { get; init; }
     /// <summary>"TIME bucket/object: message" of the last object that failed on this node, or null.</summary>
     [Id(8)] public string? LastTransformError { get; init; }
+    /// <summary>The node did not answer (crashed, not yet declared dead); <see cref="Error"/> says why, the rest is unknown.</summary>
+    [Id(9)] public bool Unreachable { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlCounters")]

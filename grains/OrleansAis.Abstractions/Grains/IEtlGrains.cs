@@ -44,6 +44,8 @@ public interface IEtlWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or restarts) this node's transformer and waits until it is healthy or init_timeout passes.</summary>
     [Alias("Start"), ResponseTimeout("00:10:00")] Task<EtlNodeStatus> Start(EtlLaunch launch);
+    /// <summary>Null when this node's runtime can run <paramref name="spec"/>, else why not (nothing is started).</summary>
+    [Alias("CannotRun")] Task<string?> CannotRun(EtlSpec spec);
     [Alias("Stop")] Task<EtlNodeStatus> Stop(string name, string reason);
     [Alias("Delete")] Task Delete(string name);
     [Alias("Status")] Task<EtlNodeStatus?> Status(string name);

@@ -35,6 +35,8 @@ public sealed class JobNodeStatus
     [Id(7)] public IReadOnlyList<JobObjectError> Errors { get; init; } = [];
     [Id(8)] public TimeSpan Elapsed { get; init; }
     [Id(9)] public string? Message { get; init; }
+    /// <summary>The node did not answer in time (crashed, not yet declared dead); <see cref="Message"/> says why.</summary>
+    [Id(10)] public bool Unreachable { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlJobStatus")]

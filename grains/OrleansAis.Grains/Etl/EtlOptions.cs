@@ -57,6 +57,15 @@ public sealed class EtlOptions
     /// </summary>
     public bool Md5ETags { get; set; }
 
+    /// <summary>The largest ETL spec accepted at init (bytes); a larger body is answered 413 and nothing is stored.</summary>
+    public int MaxSpecBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// io:// at init: the longest the first run of the command on a tiny input may take (capped by the spec's
+    /// init_timeout). A command that does not exit by then, e.g. a server, fails the init.
+    /// </summary>
+    public TimeSpan IoProbeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>What is wrong with these settings, each naming its configuration key; empty when they are usable.</summary>
     public IEnumerable<string> Problems()
     {
@@ -66,6 +75,9 @@ public sealed class EtlOptions
         if (string.IsNullOrWhiteSpace(PythonCommand)) yield return $"{Section}:PythonCommand is empty";
         if (MaxRestarts < 0) yield return $"{Section}:MaxRestarts must be 0 or more (is {MaxRestarts})";
         if (LogLines < 0) yield return $"{Section}:LogLines must be 0 or more (is {LogLines})";
+        if (MaxSpecBytes is < 1024 or > 16 << 20) yield return $"{Section}:MaxSpecBytes must be from 1024 to 16 MiB (is {MaxSpecBytes})";
+        if (IoProbeTimeout <= TimeSpan.Zero || IoProbeTimeout > TimeSpan.FromHours(1))
+            yield return $"{Section}:IoProbeTimeout must be more than zero and at most 1 hour (is {IoProbeTimeout})";
     }
 
     /// <summary>Refuses to start a silo with unusable Etl settings.</summary>

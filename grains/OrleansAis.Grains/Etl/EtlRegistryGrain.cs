@@ -26,6 +26,7 @@ public sealed class EtlRegistryState
 /// <summary>The cluster's ETLs: specs and desired stages survive restarts; commands fan out to every node's worker.</summary>
 public sealed class EtlRegistryGrain(
     [PersistentState("etl", BucketRegistryGrain.StorageName)] IPersistentState<EtlRegistryState> state,
+    EtlStatusView view,
     ILogger<EtlRegistryGrain> log) : Grain, IEtlRegistryGrain
 {
     public async Task<EtlInfo> Init(EtlSpec spec)
@@ -33,13 +34,25 @@ public sealed class EtlRegistryGrain(
         spec.EnsureValid();
         if (state.State.Etls.ContainsKey(spec.Name))
             throw new OaisException(OaisErrorCode.EtlAlreadyExists, $"ETL '{spec.Name}' already exists; stop and delete it first, or pick another name");
-        state.State.Etls[spec.Name] = new EtlRecord
+        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
+        var cannot = (await Task.WhenAll(nodes.Select(async n => await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).CannotRun(spec) is { } why
+            ? $"node {n.NodeId}: {why}" : null))).OfType<string>().Distinct().ToList();
+        if (cannot.Count > 0) throw new OaisException(OaisErrorCode.InvalidArgument, $"invalid ETL spec: {string.Join("; ", cannot)}");
+        var record = new EtlRecord
         {
             Spec = spec, Desired = EtlStage.Running, Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         };
+        state.State.Etls[spec.Name] = record;
         await state.WriteStateAsync();
         log.LogInformation("Initializing ETL {Etl} ({Communication})", spec.Name, spec.Communication.ToScheme());
-        return await StartEverywhere(state.State.Etls[spec.Name]);
+        var failure = await TryStartEverywhere(record);
+        if (failure is null) return await Describe(record);
+        // An init that fails leaves nothing behind: the transformers that did start are removed with the entry.
+        await FanOut(worker => worker.Delete(spec.Name));
+        state.State.Etls.Remove(spec.Name);
+        await state.WriteStateAsync();
+        log.LogWarning("ETL {Etl} failed to initialize and was removed: {Reason}", spec.Name, failure.Message);
+        throw new OaisException(failure.Code, $"ETL '{spec.Name}' failed to initialize and was not registered: {failure.Message}");
     }
 
     public async Task<IReadOnlyList<EtlInfo>> List() =>
@@ -87,7 +100,20 @@ public sealed class EtlRegistryGrain(
     /// <summary>Starts the ETL on every node; if any node fails, the ETL is aborted everywhere with that node's reason.</summary>
     private async Task<EtlInfo> StartEverywhere(EtlRecord record)
     {
-        var spec = record.Spec;
+        if (await TryStartEverywhere(record) is { } failure)
+        {
+            await Abort(record, failure.Message);
+            throw new OaisException(failure.Code, $"ETL '{record.Spec.Name}' failed to start and is aborted: {record.AbortReason}");
+        }
+        return await Describe(record);
+    }
+
+    /// <summary>
+    /// Starts the ETL on every node; null when all started, else every failing node's reason, with the code of the
+    /// first: InvalidArgument when the spec itself is at fault (e.g. an io:// command that fails its first run).
+    /// </summary>
+    private async Task<OaisException?> TryStartEverywhere(EtlRecord record)
+    {
         var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
         var starts = nodes.Select(async n =>
         {
@@ -98,16 +124,12 @@ public sealed class EtlRegistryGrain(
             }
             catch (Exception e)
             {
-                return $"node {n.NodeId}: {(e is OaisException ? e.Message : e.GetBaseException().Message)}";
+                var code = e is OaisException oe ? oe.Code : OaisErrorCode.TransformFailed;
+                return new OaisException(code, $"node {n.NodeId}: {(e is OaisException ? e.Message : e.GetBaseException().Message)}");
             }
         });
-        var failures = (await Task.WhenAll(starts)).OfType<string>().ToList();
-        if (failures.Count > 0)
-        {
-            await Abort(record, string.Join("; ", failures));
-            throw new OaisException(OaisErrorCode.TransformFailed, $"ETL '{spec.Name}' failed to start and is aborted: {record.AbortReason}");
-        }
-        return await Describe(record);
+        var failures = (await Task.WhenAll(starts)).OfType<OaisException>().ToList();
+        return failures.Count == 0 ? null : new OaisException(failures[0].Code, string.Join("; ", failures.Select(f => f.Message)));
     }
 
     private async Task Abort(EtlRecord record, string reason)
@@ -119,23 +141,7 @@ public sealed class EtlRegistryGrain(
         await FanOut(worker => worker.Stop(record.Spec.Name, "aborted: " + reason));
     }
 
-    /// <summary>Spec, desired stage and every node's report; Running only when every node runs it.</summary>
-    private async Task<EtlInfo> Describe(EtlRecord record)
-    {
-        var nodes = await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes();
-        var statuses = await Task.WhenAll(nodes.Select(async n =>
-            await GrainFactory.GetGrain<IEtlWorkerGrain>(n.NodeId).Status(record.Spec.Name)
-            ?? new EtlNodeStatus { NodeId = n.NodeId, Stage = record.Desired == EtlStage.Running ? EtlStage.Initializing : EtlStage.Aborted }));
-        var stage = record.Desired == EtlStage.Aborted ? EtlStage.Aborted
-            : statuses.All(s => s.Stage == EtlStage.Running) ? EtlStage.Running
-            : statuses.Any(s => s.Stage == EtlStage.Aborted) ? EtlStage.Aborted
-            : EtlStage.Initializing;
-        return new EtlInfo
-        {
-            Spec = record.Spec, Stage = stage, AbortReason = record.AbortReason,
-            Nodes = statuses.OrderBy(s => s.NodeId, StringComparer.Ordinal).ToList(),
-        };
-    }
+    private Task<EtlInfo> Describe(EtlRecord record) => view.Describe(record);
 
     private async Task FanOut(Func<IEtlWorkerGrain, Task> command)
     {

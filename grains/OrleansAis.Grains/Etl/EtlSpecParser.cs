@@ -156,7 +156,10 @@ public static class EtlSpecParser
         switch (node)
         {
             case null: return [];
-            case JsonValue v when v.TryGetValue<string>(out var single): return [single];
+            // One string is refused rather than guessed at: "etl-host echo" would be run as a program of that name.
+            case JsonValue v when v.TryGetValue<string>(out var single):
+                problems.Add($"runtime.command: must be a list of strings, e.g. [\"etl-host\", \"echo\"], not the string '{single}'");
+                return [];
             case JsonArray a when a.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _)): return a.Select(x => x!.GetValue<string>()).ToList();
             default:
                 problems.Add("runtime.command: must be a list of strings");

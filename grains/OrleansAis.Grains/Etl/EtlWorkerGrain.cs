@@ -21,6 +21,8 @@ public sealed class EtlWorkerGrain(EtlLifecycle lifecycle, EtlDataPlane dataPlan
 
     public Task<EtlNodeStatus> Start(EtlLaunch launch) => lifecycle.StartAsync(launch);
 
+    public Task<string?> CannotRun(EtlSpec spec) => Task.FromResult(lifecycle.Runtime.CannotRun(spec));
+
     public async Task<EtlNodeStatus> Stop(string name, string reason) =>
         await lifecycle.StopAsync(name, reason) ?? new EtlNodeStatus { NodeId = cluster.Local.NodeId, Stage = EtlStage.Aborted, Error = reason };
 

@@ -23,6 +23,11 @@ internal sealed class RunningEtl(EtlSpec spec, string secret, string runtimeKind
     /// <summary>The transformer's Unix socket when it listens on one (the silo's requests go there), else null.</summary>
     public string? Socket { get; set; }
     public ITransformerInstance? Instance { get; set; }
+    /// <summary>
+    /// The last lines of the transformer process that crashed before the current one, under a header saying how and
+    /// when it ended: a restart must not erase why it died. Null until a crash.
+    /// </summary>
+    public string? PreviousLogs { get; set; }
     public IEtlCommunicator? Communicator { get; set; }
     /// <summary>The transformer's address as HTTP clients outside this silo reach it (hpull redirects).</summary>
     public Uri? PublicEndpoint { get; set; }

@@ -19,6 +19,7 @@ using OrleansAis.Objects;
 using OrleansAis.Persistence;
 using OrleansAis.Placement;
 using OrleansAis.Rebalancing;
+using OrleansAis.Status;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Hosting;
@@ -63,6 +64,12 @@ public static class OrleansAisSiloBuilderExtensions
 
         services.AddOptions<RebalanceOptions>().Bind(config.GetSection(RebalanceOptions.Section))
             .ValidateOnStartWith<RebalanceOptions, RebalanceOptions.Validator>();
+        services.AddOptions<StatusOptions>().Bind(config.GetSection(StatusOptions.Section))
+            .ValidateOnStartWith<StatusOptions, StatusOptions.Validator>();
+        services.AddSingleton<NodeCalls>();
+        services.AddSingleton<EtlStatusView>();
+        services.AddSingleton<JobStatusView>();
+        services.AddSingleton<StatusReader>();
         var etlOptions = services.AddOptions<EtlOptions>().Bind(config.GetSection(EtlOptions.Section))
             .ValidateOnStartWith<EtlOptions, EtlOptions.Validator>();
         if (etl is not null) etlOptions.Configure(etl);
@@ -94,6 +101,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<NodeEtls>();
         services.AddSingleton<TransformerEndpoints>();
         services.AddSingleton<TransformerPorts>();
+        services.AddSingleton<IoProbe>();
         services.AddSingleton<TransformerLauncher>();
         services.AddSingleton<EtlDataPlane>();
         services.AddSingleton<EtlLifecycle>();

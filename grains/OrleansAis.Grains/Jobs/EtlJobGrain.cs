@@ -26,6 +26,7 @@ public sealed class EtlJobState
 public sealed class EtlJobGrain(
     [PersistentState("job", BucketRegistryGrain.StorageName)] IPersistentState<EtlJobState> state,
     EventPublisher events,
+    JobStatusView view,
     ILogger<EtlJobGrain> log) : Grain, IEtlJobGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -62,34 +63,13 @@ public sealed class EtlJobGrain(
 
     public async Task<EtlJobStatus> Status()
     {
-        var request = state.State.Request ?? throw new OaisException(OaisErrorCode.JobNotFound, $"job '{Id}' does not exist");
-        var active = (await GrainFactory.GetGrain<IClusterViewGrain>(0).Nodes()).Select(n => n.NodeId).ToHashSet();
-        var statuses = new List<JobNodeStatus>();
-        foreach (var (nodeId, finished) in state.State.Nodes)
-        {
-            if (finished is not null)
-            {
-                statuses.Add(finished);
-                continue;
-            }
-            var live = active.Contains(nodeId) ? await GrainFactory.GetGrain<IJobNodeGrain>(nodeId).Status(Id) : null;
-            // A node that left, or restarted and lost the job, will never finish it.
-            statuses.Add(live ?? new JobNodeStatus
-            {
-                NodeId = nodeId, State = JobState.Interrupted,
-                Message = active.Contains(nodeId) ? "the node restarted during the job" : "the node left the cluster during the job",
-            });
-        }
+        var statuses = await view.Nodes(Id, state.State);
         if (state.State.State == JobState.Running && statuses.FirstOrDefault(s => s.State == JobState.Interrupted) is { } lost)
         {
             foreach (var s in statuses.Where(s => s.State == JobState.Interrupted)) state.State.Nodes[s.NodeId] = s;
             await End(JobState.Interrupted, $"node {lost.NodeId}: {lost.Message}");
         }
-        return new EtlJobStatus
-        {
-            Id = Id, Request = request, State = state.State.State, Started = state.State.Started, Finished = state.State.Finished,
-            Reason = state.State.Reason, Nodes = statuses.OrderBy(s => s.NodeId, StringComparer.Ordinal).ToList(),
-        };
+        return JobStatusView.Status(Id, state.State, statuses);
     }
 
     public async Task<EtlJobStatus> Abort(string reason)

@@ -2,17 +2,23 @@ using Orleans.Concurrency;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Grains;
+using OrleansAis.Status;
 
 namespace OrleansAis.Nodes;
 
 /// <summary>Cluster-wide reads assembled from every node; a stateless worker, so it runs on the silo that was asked.</summary>
 [StatelessWorker]
-public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets) : Grain, IClusterViewGrain
+public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets, NodeCalls calls) : Grain, IClusterViewGrain
 {
     public Task<IReadOnlyList<NodeInfo>> Nodes() => Task.FromResult<IReadOnlyList<NodeInfo>>(cluster.Current.ActiveNodes.ToList());
 
+    /// <summary>Every node's stats; a node that does not answer in time is listed as Unreachable with the reason.</summary>
     public async Task<IReadOnlyList<NodeStats>> Stats() =>
-        await Task.WhenAll(cluster.Current.ActiveNodes.Select(n => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats()));
+        await Task.WhenAll(cluster.Current.ActiveNodes.Select(async n =>
+        {
+            var answer = await calls.Ask(n.NodeId, () => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats());
+            return answer.Value ?? new NodeStats { Node = n, State = NodeState.Unreachable, Error = answer.Unreachable };
+        }));
 
     public async Task<ObjectListPage> ListObjects(string bucket, ListRequest request)
     {

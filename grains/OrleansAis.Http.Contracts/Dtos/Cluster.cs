@@ -5,7 +5,8 @@ public sealed record ClusterDto(string Node, IReadOnlyList<ClusterNodeDto> Nodes
 
 /// <summary>
 /// A node's storage and its part in the cluster. <see cref="State"/> is lower case: active, draining, drained,
-/// drainfailed. Also the answer to a decommission.
+/// drainfailed, or unreachable (listed by membership but not answering; <see cref="Error"/> says why, and the counts
+/// are zero because unknown). Also the answer to a decommission.
 /// </summary>
 public sealed record ClusterNodeDto(
     string NodeId,
@@ -16,6 +17,7 @@ public sealed record ClusterNodeDto(
     long ObjectBytes,
     long DrainedObjects,
     string? DrainError,
-    IReadOnlyList<MountpathDto> Mountpaths);
+    IReadOnlyList<MountpathDto> Mountpaths,
+    string? Error = null);
 
 public sealed record MountpathDto(string Path, long TotalBytes, long AvailableBytes);

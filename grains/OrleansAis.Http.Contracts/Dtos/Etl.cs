@@ -6,13 +6,22 @@ namespace OrleansAis.Http.Contracts;
 public sealed record EtlSummaryDto(string Name, string Stage, string Communication, string? AbortReason, long Objects, long Errors);
 
 /// <summary><c>GET /v1/etl</c>.</summary>
-public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls);
+/// <remarks><see cref="Degraded"/>: why the list was read from the registry's stored state (its silo is not reachable); null normally.</remarks>
+public sealed record EtlListDto(IReadOnlyList<EtlSummaryDto> Etls, string? Degraded = null);
 
 /// <summary><c>GET /v1/etl/{name}</c> (and the answer to init, stop, start): the spec as the cluster holds it and every silo's report.</summary>
-public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes);
+/// <remarks><see cref="Degraded"/>: why this was read from the registry's stored state (its silo is not reachable); null normally.</remarks>
+public sealed record EtlDetailsDto(string Name, string Stage, string? AbortReason, EtlSpecDto Spec, IReadOnlyList<EtlNodeDto> Nodes, string? Degraded = null);
 
+/// <summary>
+/// One silo's transformer. <see cref="Stage"/> is Initializing, Running, Aborted, or <see cref="Unreachable"/> when the
+/// node did not answer in time (crashed and not yet declared dead; <see cref="Error"/> says why, the counts are unknown).
+/// </summary>
 public sealed record EtlNodeDto(string Node, string Stage, string? Error, string? LastTransformError, string Runtime, string? Endpoint, string? Transport, int Restarts,
-    long Objects, long BytesIn, long BytesOut, long Errors);
+    long Objects, long BytesIn, long BytesOut, long Errors)
+{
+    public const string Unreachable = "Unreachable";
+}
 
 /// <summary>An ETL spec in AIS field names; the timeouts are Go durations such as "45s".</summary>
 public sealed record EtlSpecDto(

@@ -29,18 +29,24 @@ public sealed record JobSummaryDto(string Id, string State, string Etl, string M
     long Objects, long Errors, DateTimeOffset Started, DateTimeOffset? Finished);
 
 /// <summary><c>GET /v1/jobs</c>.</summary>
-public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs);
+/// <remarks><see cref="Degraded"/>: why some of it was read from stored state (the silo of the job index or a job is not reachable); null normally.</remarks>
+public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs, string? Degraded = null);
 
 /// <summary><c>GET /v1/jobs/{id}</c> (and the answer to start and abort).</summary>
 public sealed record JobDetailsDto(string Id, string State, string? Reason, DateTimeOffset Started, DateTimeOffset? Finished,
-    JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes);
+    JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes,
+    string? Degraded = null);
 
 /// <summary>The request as the job runs it, defaults filled in.</summary>
 public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBucket, string Prefix, IReadOnlyList<string>? Names,
     string? Template, IReadOnlyDictionary<string, string> Ext, string Prepend, int NumWorkers, string Mode, bool ContinueOnError,
     bool Incremental, string? EtlArgs);
 
+/// <summary>One silo's part of a job; <see cref="State"/> is <see cref="Unreachable"/> while the node does not answer (<see cref="Message"/> says why).</summary>
 public sealed record JobNodeDto(string Node, string State, long Objects, long BytesIn, long BytesOut, long Skipped, long ErrorCount,
-    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message);
+    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message)
+{
+    public const string Unreachable = "Unreachable";
+}
 
 public sealed record JobObjectErrorDto(string Name, string Message);

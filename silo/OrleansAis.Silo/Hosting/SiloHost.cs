@@ -51,11 +51,20 @@ public static class SiloHost
         builder.Services.AddSingleton(_ => sockets); // from a factory, so that the container disposes it (removing the folder)
         var http = $"http://{ListenHost(host.ListenAddress)}:{host.HttpPort}";
         builder.WebHost.UseUrls(sockets.SiloSocket is { } socket ? [http, $"http://unix:{socket}"] : [http]);
+        var limits = builder.Configuration.GetSection(HttpServerOptions.Section).Get<HttpServerOptions>() ?? new HttpServerOptions();
+        builder.Services.AddOptions<HttpServerOptions>().BindConfiguration(HttpServerOptions.Section)
+            .ValidateOnStartWith<HttpServerOptions, HttpServerOptions.Validator>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Responses are written in large pieces (object bytes); a 64 KiB buffer would stall each write on the socket.
             kestrel.Limits.MaxResponseBufferSize = 1 << 20;
-            kestrel.UseLargeUnixSendBuffers();
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.UseLargeUnixSendBuffers();
+                listen.UseRawOutputForInterimResponses();
+            });
         });
         // Socket reads of 64 KiB instead of Kestrel's 4 KiB blocks.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(LargeBlockMemoryPoolFactory.ServerBlockBytes));

@@ -7,13 +7,27 @@ namespace OrleansAis.Silo.Http;
 /// </summary>
 public sealed class BadRequestMiddleware(RequestDelegate next)
 {
+    /// <summary>Where Kestrel moves a request's Content-Length when Transfer-Encoding is present too (it frames by the latter).</summary>
+    private const string MovedContentLength = "X-Content-Length";
+
     public async Task InvokeAsync(HttpContext context)
     {
+        if (FramingProblem(context.Request) is { } framing)
+        {
+            // Both headers is the request-smuggling shape: refuse it, and end the connection (RFC 9112 section 6.3).
+            context.Response.Headers.Connection = "close";
+            if (context.Request.Path.StartsWithSegments("/v1"))
+                await AisJson.Error(StatusCodes.Status400BadRequest, OaisErrorCode.BadRequest, framing).ExecuteAsync(context);
+            else
+                await S3.Xml.S3Xml.WriteErrorAsync(context, new S3.S3Exception(StatusCodes.Status400BadRequest, "InvalidRequest", framing));
+            return;
+        }
         // A client that sent "Expect: 100-continue" and got an error before its body was read may still send the body
         // (boto3 does): Kestrel would take the next request on the connection for the rest of this one's body and answer
         // it with a bare 400. Ending the connection after such an answer keeps the client's next request whole.
         if (context.Request.Headers.Expect.Any(v => v?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true))
         {
+            await ExpectContinue.AnswerEmptyBodyAsync(context);
             context.Response.OnStarting(() =>
             {
                 if (context.Response.StatusCode >= 400) context.Response.Headers.Connection = "close";
@@ -29,6 +43,12 @@ public sealed class BadRequestMiddleware(RequestDelegate next)
             await AisJson.Error(bad.StatusCode, OaisErrorCode.BadRequest, Describe(bad)).ExecuteAsync(context);
         }
     }
+
+    /// <summary>Why the request's body framing is ambiguous, if it is: Content-Length and Transfer-Encoding together.</summary>
+    private static string? FramingProblem(HttpRequest request) =>
+        request.Headers.TransferEncoding.Count > 0 && (request.Headers.ContentLength is not null || request.Headers.ContainsKey(MovedContentLength))
+            ? "a request may not carry both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)"
+            : null;
 
     /// <summary>
     /// The client's fault behind <paramref name="e"/>, if any: also when it surfaces wrapped, e.g. as the failure of a

@@ -19,6 +19,13 @@ public sealed class EtlSpecParserBadInputTests
         Assert.Contains("not valid YAML", ProblemOf("name: bad-yaml\nruntime:\n  command: [x\n bad"));
 
     [Fact]
+    public void A_command_given_as_one_string_is_refused_naming_the_field()
+    {
+        Assert.Contains("runtime.command: must be a list of strings", ProblemOf("""{"name":"one-string","runtime":{"command":"etl-host echo"}}"""));
+        Assert.Contains("runtime.command: must be a list of strings", ProblemOf("name: one-string\nruntime:\n  command: etl-host echo\n"));
+    }
+
+    [Fact]
     public void A_complex_key_is_refused() => Assert.Contains("keys must be plain names", ProblemOf("? [a, b]\n: value\nname: bad-key\n"));
 
     [Fact]

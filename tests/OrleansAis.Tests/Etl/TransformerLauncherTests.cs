@@ -65,7 +65,8 @@ public sealed class TransformerLauncherTests : IDisposable
     }
 
     private static TransformerLauncher Launcher(TransformerPorts ports) => new(
-        new ProcessRuntime(Options.Create(new EtlOptions()), NullLogger<ProcessRuntime>.Instance), ports, NullLogger<TransformerLauncher>.Instance);
+        new ProcessRuntime(Options.Create(new EtlOptions()), NullLogger<ProcessRuntime>.Instance), ports, new IoProbe(Options.Create(new EtlOptions())),
+        NullLogger<TransformerLauncher>.Instance);
 
     private RunningEtl Etl(string name)
     {

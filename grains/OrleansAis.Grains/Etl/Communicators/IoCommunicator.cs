@@ -4,7 +4,8 @@ namespace OrleansAis.Etl.Communicators;
 
 /// <summary>
 /// io://: no server. Per object the silo runs the spec's command (a child process, or a Docker exec in the ETL's
-/// container), writes the object to its stdin and takes its stdout as the result.
+/// container), writes the object to its stdin and takes its stdout as the result, passed on only once the command
+/// has exited 0 (<see cref="SpooledOutput"/>).
 /// </summary>
 public sealed class IoCommunicator(CommunicatorContext context) : IEtlCommunicator
 {
@@ -16,10 +17,11 @@ public sealed class IoCommunicator(CommunicatorContext context) : IEtlCommunicat
             throw new OaisException(OaisErrorCode.InvalidArgument, $"ETL '{context.Spec.Name}' uses io://, which cannot put results directly");
         var env = new Dictionary<string, string> { ["OBJECT_PATH"] = job.Bucket + "/" + job.Name };
         if (job.EtlArgs is not null) env["ETL_ARGS"] = job.EtlArgs;
-        var counting = new CountingStream(output);
-        await using var content = job.Source.OpenContent();
-        await context.Instance.RunOnceAsync(content, counting, env, ct);
-        return new TransformOutcome(counting.Written, DirectPut: false);
+        await using var spool = new SpooledOutput();
+        await using (var content = job.Source.OpenContent())
+            await context.Instance.RunOnceAsync(content, spool, env, ct);
+        await spool.ReplayAsync(output, ct);
+        return new TransformOutcome(spool.Written, DirectPut: false);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -44,7 +44,10 @@ internal static class TransformerHttp
         }
         catch (HttpRequestException e)
         {
-            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable: {e.Message}");
+            // Refused or reset before any answer: the transformer is down (a crash the lifecycle has not seen yet), not
+            // wrong about this object: 503, as once the crash is noticed, so a client retries.
+            throw new OaisException(OaisErrorCode.Unavailable,
+                $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable (crashed or restarting; retry): {e.Message}");
         }
         await using (response)
         {

@@ -60,7 +60,8 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
         catch (Exception e) when (e is WebSocketException or HttpRequestException)
         {
             socket.Dispose();
-            throw new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable over ws: {e.Message}");
+            throw new OaisException(OaisErrorCode.Unavailable,
+                $"transformer of ETL '{context.Spec.Name}' on {context.NodeId} is not reachable over ws (crashed or restarting; retry): {e.Message}");
         }
     }
 

@@ -24,7 +24,8 @@ public sealed class EtlDataPlane(NodeEtls etls, TransformerEndpoints endpoints, 
             : null;
 
     /// <summary>
-    /// Transforms one local object. Errors: <see cref="OaisErrorCode.EtlNotRunning"/> (unknown here, stopped, restarting),
+    /// Transforms one local object. Errors: <see cref="OaisErrorCode.EtlNotRunning"/> (unknown here, stopped),
+    /// <see cref="OaisErrorCode.Unavailable"/> (the transformer crashed, or is restarting, or does not accept connections),
     /// <see cref="OaisErrorCode.TransformFailed"/> (with the transformer's message), <see cref="OaisErrorCode.TransformTimeout"/>.
     /// </summary>
     public async Task<TransformOutcome> TransformAsync(string name, TransformJob job, Stream output, CancellationToken ct)
@@ -54,10 +55,12 @@ public sealed class EtlDataPlane(NodeEtls etls, TransformerEndpoints endpoints, 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A transformer that died mid-request: say so rather than report a bare connection error.
+            // A transformer that died mid-request: say so rather than report a bare connection error; 503 as while it
+            // restarts, since the crash, not this object, is the cause (docs/ETL.md).
             if (etl.Instance?.Exited.IsCompleted == true)
             {
-                var crashed = new OaisException(OaisErrorCode.TransformFailed, $"transformer of ETL '{name}' on node {NodeId} crashed: {etl.Instance.Exited.Result}");
+                var crashed = new OaisException(OaisErrorCode.Unavailable,
+                    $"transformer of ETL '{name}' on node {NodeId} crashed and is restarting: {etl.Instance.Exited.Result}");
                 Failed(etl, job, crashed.Message);
                 throw crashed;
             }

@@ -98,8 +98,13 @@ public sealed partial class EtlLifecycle(
         }
     }
 
-    public async Task<string> LogsAsync(string name, int lines, CancellationToken ct = default) =>
-        etls.TryGet(name, out var etl) && etl.Instance is { } instance ? await instance.LogsAsync(lines, ct) : "";
+    /// <summary>The current transformer's last lines, after those of the one that crashed before it, if any.</summary>
+    public async Task<string> LogsAsync(string name, int lines, CancellationToken ct = default)
+    {
+        if (!etls.TryGet(name, out var etl)) return "";
+        var current = etl.Instance is { } instance ? await instance.LogsAsync(lines, ct) : "";
+        return etl.PreviousLogs is { } previous ? $"{previous}\n--- current process ---\n{current}" : current;
+    }
 
     private void StageReached(RunningEtl etl) => Publish(etl, EtlEventKind.Stage);
 
@@ -133,6 +138,8 @@ public sealed partial class EtlLifecycle(
         {
             if (etl.Stopping || etl.Instance != instance || !etls.IsCurrent(etl)) return;
             TransformerStopped(etl.Spec.Name, NodeId, reason);
+            etl.PreviousLogs = $"--- previous process ({reason} at {DateTimeOffset.UtcNow:u}) ---\n" +
+                               await LastLinesAsync(instance, options.Value.LogLines);
             await DisposeInstanceAsync(etl);
             if (etl.Restarts < options.Value.MaxRestarts)
             {
@@ -166,6 +173,18 @@ public sealed partial class EtlLifecycle(
         catch (Exception e)
         {
             CouldNotReport(e, etl.Spec.Name);
+        }
+    }
+
+    private static async Task<string> LastLinesAsync(ITransformerInstance instance, int lines)
+    {
+        try
+        {
+            return await instance.LogsAsync(lines, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            return $"(its output could not be read: {e.Message})";
         }
     }
 

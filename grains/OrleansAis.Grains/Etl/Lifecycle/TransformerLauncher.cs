@@ -11,7 +11,7 @@ namespace OrleansAis.Etl.Lifecycle;
 /// A handed port can be taken by another process before the transformer binds it; a transformer that exits saying so
 /// is started again on another port, up to <see cref="PortAttempts"/> ports.
 /// </summary>
-public sealed partial class TransformerLauncher(IEtlRuntime runtime, TransformerPorts ports, ILogger<TransformerLauncher> log)
+public sealed partial class TransformerLauncher(IEtlRuntime runtime, TransformerPorts ports, IoProbe ioProbe, ILogger<TransformerLauncher> log)
 {
     /// <summary>How many ports a transformer that must be handed one is tried on before a bind conflict fails its start.</summary>
     public const int PortAttempts = 3;
@@ -31,7 +31,11 @@ public sealed partial class TransformerLauncher(IEtlRuntime runtime, Transformer
             var launch = reports ? offer : offer with { Port = ports.Candidate() };
             var instance = await runtime.StartAsync(launch, ct);
             etl.Instance = instance;
-            if (!launch.ServesHttp) return launch.Port;
+            if (!launch.ServesHttp)
+            {
+                await ioProbe.RunAsync(etl.Spec, instance, ct);
+                return launch.Port;
+            }
             if (await WaitHealthyAsync(launch, instance, reports, deadline, mayRetry: !reports && attempt < PortAttempts, ct) is { } port)
                 return port;
             PortTaken(etl.Spec.Name, launch.Port, attempt);

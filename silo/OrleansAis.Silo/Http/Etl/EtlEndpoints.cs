@@ -5,6 +5,9 @@ using OrleansAis.Etl.Endpoints;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
+using OrleansAis.Status;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Silo.Http.Etl;
@@ -23,9 +26,17 @@ public static class EtlEndpoints
         var etl = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
         etl.MapPut(OaisRoutes.Etls, Init);
         etl.MapPost(OaisRoutes.Etls, Init);
-        etl.MapGet(OaisRoutes.Etls, async (IGrainFactory grains) =>
-            AisJson.Json(new EtlListDto((await Registry(grains).List()).Select(EtlJson.Summary).ToList())));
-        etl.MapGet(OaisRoutes.Etl, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Get(name))));
+        // Status reads survive the loss of the registry's silo (StatusReader); commands go to the registry.
+        etl.MapGet(OaisRoutes.Etls, async (StatusReader status) =>
+        {
+            var read = await status.Etls();
+            return AisJson.Json(new EtlListDto(read.Value.Select(EtlJson.Summary).ToList(), read.Degraded));
+        });
+        etl.MapGet(OaisRoutes.Etl, async (string name, StatusReader status) =>
+        {
+            var read = await status.Etl(name);
+            return AisJson.Json(EtlJson.Details(read.Value, read.Degraded));
+        });
         etl.MapPost(OaisRoutes.EtlStop, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Stop(name))));
         etl.MapPost(OaisRoutes.EtlStart, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Details(await Registry(grains).Start(name))));
         etl.MapDelete(OaisRoutes.Etl, async (string name, IGrainFactory grains) =>
@@ -34,14 +45,20 @@ public static class EtlEndpoints
             return Results.NoContent();
         });
         etl.MapGet(OaisRoutes.EtlLogs, Logs);
-        etl.MapGet(OaisRoutes.EtlMetrics, async (string name, IGrainFactory grains) => AisJson.Json(EtlJson.Metrics(await Registry(grains).Get(name))));
+        etl.MapGet(OaisRoutes.EtlMetrics, async (string name, StatusReader status) => AisJson.Json(EtlJson.Metrics((await status.Etl(name)).Value)));
 
         etl.MapGet(OaisRoutes.TransformerObject, ReadForTransformer);
         etl.MapPut(OaisRoutes.TransformerObject, DirectPut);
     }
 
-    private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> Init(HttpRequest request, IGrainFactory grains, IOptions<EtlOptions> options)
     {
+        // Checked before anything is read or stored; Kestrel answers 413 when a body without a length runs past it.
+        var limit = options.Value.MaxSpecBytes;
+        if (request.ContentLength > limit)
+            return AisJson.Error(StatusCodes.Status413PayloadTooLarge, OaisErrorCode.InvalidArgument,
+                $"the ETL spec is {request.ContentLength} bytes; at most {limit} are accepted (Etl:MaxSpecBytes)");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } max) max.MaxRequestBodySize = limit;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         var spec = EtlSpecParser.Parse(text);
@@ -49,13 +66,17 @@ public static class EtlEndpoints
     }
 
     private static async Task<IResult> Logs(string name, [FromQuery(Name = OaisQuery.Node)] string? node, [FromQuery(Name = OaisQuery.Lines)] int? lines,
-        IGrainFactory grains)
+        IGrainFactory grains, NodeCalls calls, StatusReader status)
     {
-        var info = await Registry(grains).Get(name);
+        var info = (await status.Etl(name)).Value;
         var nodes = node is null ? info.Nodes.Select(n => n.NodeId).ToList() : [node];
         if (node is not null && info.Nodes.All(n => n.NodeId != node))
             return AisJson.Error(OaisErrorCode.NodeNotFound, $"node '{node}' is not in the cluster");
-        var logs = await Task.WhenAll(nodes.Select(async n => (n, text: await grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100))));
+        var logs = await Task.WhenAll(nodes.Select(async n =>
+        {
+            var answer = await calls.Ask(n, () => grains.GetGrain<IEtlWorkerGrain>(n).Logs(name, lines ?? 100));
+            return (n, text: answer.Value ?? $"({answer.Unreachable})");
+        }));
         return AisJson.Json(new EtlLogsDto(name, logs.ToDictionary(l => l.n, l => l.text)));
     }
 

@@ -10,15 +10,19 @@ public static class EtlJson
         info.Spec.Name, info.Stage.ToString(), info.Spec.Communication.ToScheme(), info.AbortReason,
         info.Nodes.Sum(n => n.Counters.Objects), info.Nodes.Sum(n => n.Counters.Errors));
 
-    public static EtlDetailsDto Details(EtlInfo info) => new(
+    public static EtlDetailsDto Details(EtlInfo info, string? degraded = null) => new(
         info.Spec.Name, info.Stage.ToString(), info.AbortReason, Spec(info.Spec),
-        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, n.Stage.ToString(), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
-            n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList());
+        info.Nodes.Select(n => new EtlNodeDto(n.NodeId, NodeStage(n), n.Error, n.LastTransformError, n.Runtime, n.Endpoint, n.Transport, n.Restarts,
+            n.Counters.Objects, n.Counters.BytesIn, n.Counters.BytesOut, n.Counters.Errors)).ToList(),
+        degraded);
 
     public static EtlMetricsDto Metrics(EtlInfo info) => new(
         info.Spec.Name,
-        info.Nodes.Select(n => new EtlNodeMetricsDto(n.NodeId, n.Stage.ToString(), n.Counters.Objects, n.Counters.BytesIn,
+        info.Nodes.Select(n => new EtlNodeMetricsDto(n.NodeId, NodeStage(n), n.Counters.Objects, n.Counters.BytesIn,
             n.Counters.BytesOut, n.Counters.Errors, n.Restarts)).ToList());
+
+    /// <summary>The node's stage, or "Unreachable" when it did not answer (its error says why).</summary>
+    private static string NodeStage(EtlNodeStatus n) => n.Unreachable ? EtlNodeDto.Unreachable : n.Stage.ToString();
 
     public static EtlSpecDto Spec(EtlSpec spec) => new(
         spec.Name,

@@ -4,6 +4,7 @@ using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 using OrleansAis.Ownership;
+using OrleansAis.Status;
 
 namespace OrleansAis.Silo.Http.Jobs;
 
@@ -20,11 +21,10 @@ public static class JobEndpoints
     {
         var jobs = app.MapGroup("").AddEndpointFilter<OaisErrorFilter>();
         jobs.MapPost(OaisRoutes.StartEtlJob, Start);
-        jobs.MapGet(OaisRoutes.Jobs, async (IGrainFactory grains) =>
+        jobs.MapGet(OaisRoutes.Jobs, async (StatusReader status) =>
         {
-            var ids = await grains.GetGrain<IJobIndexGrain>(IJobIndexGrain.Key).List();
-            var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IEtlJobGrain>(id).Status()));
-            return AisJson.Json(new JobListDto(statuses.Select(JobJson.Summary).ToList()));
+            var read = await status.Jobs();
+            return AisJson.Json(new JobListDto(read.Value.Select(JobJson.Summary).ToList(), read.Degraded));
         });
         jobs.MapGet(OaisRoutes.Job, Status);
         jobs.MapPost(OaisRoutes.JobAbort, async (string id, IGrainFactory grains) =>
@@ -42,17 +42,16 @@ public static class JobEndpoints
     }
 
     /// <summary>With <c>wait</c>, answers when the job is no longer running or the wait is over (long poll).</summary>
-    private static async Task<IResult> Status(string id, [FromQuery(Name = OaisQuery.Wait)] double? wait, IGrainFactory grains, HttpContext context)
+    private static async Task<IResult> Status(string id, [FromQuery(Name = OaisQuery.Wait)] double? wait, StatusReader reader, HttpContext context)
     {
-        var job = grains.GetGrain<IEtlJobGrain>(id);
-        var status = await job.Status();
+        var read = await reader.Job(id);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, MaxWait.TotalSeconds));
-        while (status.State == JobState.Running && DateTime.UtcNow < deadline && !context.RequestAborted.IsCancellationRequested)
+        while (read.Value.State == JobState.Running && DateTime.UtcNow < deadline && !context.RequestAborted.IsCancellationRequested)
         {
             await Task.Delay(250, context.RequestAborted);
-            status = await job.Status();
+            read = await reader.Job(id);
         }
-        return AisJson.Json(JobJson.Details(status));
+        return AisJson.Json(JobJson.Details(read.Value, read.Degraded));
     }
 
     private static async Task<IResult> Copy(string name, HttpRequest request, IGrainFactory grains)

@@ -10,14 +10,15 @@ public static class JobJson
         s.Id, s.State.ToString(), s.Request.Etl, s.Request.Mode.ToString(), s.Request.SourceBucket, s.Request.DestinationBucket,
         s.Objects, s.ErrorCount, s.Started, s.Finished);
 
-    public static JobDetailsDto Details(EtlJobStatus s) => new(
+    public static JobDetailsDto Details(EtlJobStatus s, string? degraded = null) => new(
         s.Id, s.State.ToString(), s.Reason, s.Started, s.Finished,
         new JobRequestDto(s.Request.Etl, s.Request.SourceBucket, s.Request.DestinationBucket, s.Request.Prefix, s.Request.Names,
             s.Request.Template, s.Request.ExtensionMap, s.Request.Prepend, s.Request.NumWorkers, s.Request.Mode.ToString(),
             s.Request.ContinueOnError, s.Request.Incremental, s.Request.EtlArgs),
         s.Objects, s.BytesIn, s.BytesOut, s.Skipped, s.ErrorCount,
-        s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
-            n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList());
+        s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.Unreachable ? JobNodeDto.Unreachable : n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
+            n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList(),
+        degraded);
 
     /// <summary>The request with the server's defaults filled in; a bad field fails naming it.</summary>
     public static EtlJobRequest ToRequest(JobStartRequest body)
