@@ -54,7 +54,7 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         // "Content-Length: 0" is forwarded too: S3 clients sign it, so dropping it breaks their signature on the owner.
         var hasBody = request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0;
         var content = hasBody ? new SentSignal(request.Body) : null;
-        message.Content = content;
+        if (content is not null) message.Content = new StreamContent(content);
         foreach (var (name, values) in request.Headers)
         {
             if (HopByHop.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
@@ -73,7 +73,7 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         // The answer is due ResponseTimeout after the body went out (at once for a request without one).
         var timeout = options.Value.ResponseTimeout;
-        if (content is null) bounded.CancelAfter(timeout);
+        if (content is null || request.ContentLength == 0) bounded.CancelAfter(timeout);
         else _ = content.Sent.ContinueWith(_ => bounded.CancelAfter(timeout), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
