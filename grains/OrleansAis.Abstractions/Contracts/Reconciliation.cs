@@ -2,7 +2,9 @@ namespace OrleansAis;
 
 /// <summary>One object a node holds for another node's share (what a rejoining node compares with its own copy).</summary>
 [GenerateSerializer, Immutable, Alias("oais.HeldObject")]
-public sealed record HeldObject([property: Id(0)] string Bucket, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset Modified);
+/// <param name="PeerHolds">The node that answered keeps a copy too (it is one of the object's holders): copy, do not move.</param>
+public sealed record HeldObject([property: Id(0)] string Bucket, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset Modified,
+    [property: Id(3)] bool PeerHolds);
 
 /// <summary>A page of <see cref="HeldObject"/>s; <see cref="NextBucket"/> is null on the last page.</summary>
 [GenerateSerializer, Immutable, Alias("oais.HeldPage")]

@@ -159,8 +159,21 @@ public sealed partial class Reconciler(
                 var page = await Call(node.HeldFor(cluster.Local.NodeId, bucket, token), ct);
                 foreach (var held in page.Objects)
                 {
-                    if (store.Head(held.Bucket, held.Name) is { } local && local.Modified >= held.Modified) continue;
-                    if (await mover.CopyAsync(held.Bucket, held.Name, peer.NodeId, ct) is not null) pulled++;
+                    if (held.PeerHolds || !cluster.LocalIsReady)
+                    {
+                        // Before the announcement the peer still owns (and writes) these; a mirror copy it keeps for good.
+                        // Either way: take its content when newer, and leave the peer's copy.
+                        if (store.Head(held.Bucket, held.Name) is { } local && local.Modified >= held.Modified) continue;
+                        if (await mover.CopyAsync(held.Bucket, held.Name, peer.NodeId, ct) is not null) pulled++;
+                    }
+                    else
+                    {
+                        // What the peer took while standing in: move it here (the newer copy wins) and remove it there,
+                        // so no stale leftover is served if the peer stands in again later.
+                        var before = store.Head(held.Bucket, held.Name);
+                        var after = await mover.PullAsync(held.Bucket, held.Name, peer.NodeId, ct);
+                        if (after is not null && after.Modified != before?.Modified) pulled++;
+                    }
                 }
                 (bucket, token) = (page.NextBucket, page.NextToken);
             } while (bucket is not null);

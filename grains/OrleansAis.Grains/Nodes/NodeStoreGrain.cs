@@ -89,6 +89,7 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
     public Task NodeReady(string siloAddress)
     {
         cluster.MarkReady(SiloAddress.FromParsableString(siloAddress));
+        rebalancer.OnOwnersChanged(); // what this node held for the ready one goes to it
         return Task.CompletedTask;
     }
 
@@ -110,7 +111,7 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
             }
             var page = store.List(name, new ListRequest { ContinuationToken = name == bucket ? token : null, PageSize = ListRequest.MaxPageSize });
             var held = page.Entries.Where(e => view.EventuallyHolds(nodeId, name, e.Name, copies))
-                .Select(e => new HeldObject(name, e.Name, e.Modified)).ToList();
+                .Select(e => new HeldObject(name, e.Name, e.Modified, view.EventuallyHolds(cluster.Local.NodeId, name, e.Name, copies))).ToList();
             if (page.ContinuationToken is not null) return new HeldPage { Objects = held, NextBucket = name, NextToken = page.ContinuationToken };
             if (held.Count > 0) return new HeldPage { Objects = held, NextBucket = i + 1 < local.Count ? local[i + 1] : null };
         }

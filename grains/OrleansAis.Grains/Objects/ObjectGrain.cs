@@ -144,7 +144,12 @@ public sealed class ObjectGrain(
         if (!reconciler.Reconciled) await reconciler.RefreshAsync(_bucket, _name);
         if (store.Head(_bucket, _name) is { } local) return (local, cluster.Local.NodeId);
         if (!rebalancer.MovesMayBePending) return null;
-        if (OnOwner()) return await mover.FindElsewhereAsync(_bucket, _name) is { } moved ? (moved, cluster.Local.NodeId) : null;
+        if (OnOwner())
+        {
+            // A node that is down may hold a newer version than any copy still reachable: do not serve one of those.
+            if (cluster.Current.DownHolderOf(_bucket, _name, await mirrors.CopiesAsync(_bucket)) is not null) return null;
+            return await mover.FindElsewhereAsync(_bucket, _name) is { } moved ? (moved, cluster.Local.NodeId) : null;
+        }
         return await mover.FindRemoteCopyAsync(_bucket, _name);
     }
 
