@@ -10,12 +10,17 @@ internal sealed class ScriptCluster(string script, string baseDir)
 {
     public string BaseDir => baseDir;
 
-    public IReadOnlyList<ChaosNode> Nodes =>
-        Directory.Exists(Path.Combine(baseDir, "nodes"))
-            ? Directory.GetDirectories(Path.Combine(baseDir, "nodes")).Where(d => File.Exists(Path.Combine(d, "node.env"))).Select(Read).OrderBy(n => n.Index).ToList()
+    private volatile IReadOnlyList<ChaosNode> _nodes = [];
+
+    /// <summary>The silos as of the last start or add (read from the script's node folders then, not on every request).</summary>
+    public IReadOnlyList<ChaosNode> Nodes => _nodes;
+
+    private void Refresh() =>
+        _nodes = Directory.Exists(Path.Combine(baseDir, "nodes"))
+            ? Directory.GetDirectories(Path.Combine(baseDir, "nodes")).Select(Read).OfType<ChaosNode>().OrderBy(n => n.Index).ToList()
             : [];
 
-    public Task StartAsync(int silos, string? siloDll, IEnumerable<string> siloArgs)
+    public async Task StartAsync(int silos, string? siloDll, IEnumerable<string> siloArgs)
     {
         var ports = new Random().Next(20_000, 31_000); // below the ephemeral range: a restarted silo binds its ports again
         List<string> args = ["start", silos.ToString(), "--http-port", ports.ToString(), "--silo-port", (ports + 200).ToString(),
@@ -23,12 +28,19 @@ internal sealed class ScriptCluster(string script, string baseDir)
         if (siloDll is not null) args.AddRange(["--silo-dll", siloDll]);
         args.Add("--");
         args.AddRange(siloArgs);
-        return RunAsync(args);
+        await RunAsync(args);
+        Refresh();
     }
 
     public Task KillAsync(ChaosNode node) => RunAsync(["kill", node.NodeId]);
     public Task RestartAsync(ChaosNode node) => RunAsync(["restart", node.NodeId]);
-    public Task AddAsync() => RunAsync(["add"]);
+
+    public async Task AddAsync()
+    {
+        await RunAsync(["add"]);
+        Refresh();
+    }
+
     public Task StopAsync() => RunAsync(["stop"]);
 
     private async Task RunAsync(IReadOnlyList<string> args)
@@ -48,9 +60,14 @@ internal sealed class ScriptCluster(string script, string baseDir)
             throw new InvalidOperationException($"cluster.sh {string.Join(' ', args)} exited with {process.ExitCode}: {await stdout}{await stderr}");
     }
 
-    private static ChaosNode Read(string folder)
+    /// <summary>The node its folder describes; null for a folder the script has not finished writing.</summary>
+    private static ChaosNode? Read(string folder)
     {
-        var values = File.ReadAllLines(Path.Combine(folder, "node.env")).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        return new ChaosNode(int.Parse(values["INDEX"]), values["NODE_ID"], new Uri($"http://127.0.0.1:{values["HTTP_PORT"]}"));
+        var env = Path.Combine(folder, "node.env");
+        if (!File.Exists(env)) return null;
+        var values = File.ReadAllLines(env).Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        return values.TryGetValue("INDEX", out var index) && values.TryGetValue("NODE_ID", out var id) && values.TryGetValue("HTTP_PORT", out var port)
+            ? new ChaosNode(int.Parse(index), id, new Uri($"http://127.0.0.1:{port}"))
+            : null;
     }
 }
