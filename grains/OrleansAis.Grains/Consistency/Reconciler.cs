@@ -118,7 +118,15 @@ public sealed partial class Reconciler(
         var view = cluster.Current;
         await Task.WhenAll(view.Active.Where(n => !view.IsLocal(n.Node)).Select(async peer =>
         {
-            if (await Call(grains.GetGrain<INodeStoreGrain>(peer.Node.NodeId).IsReady(), ct)) cluster.MarkReady(peer.Silo);
+            try
+            {
+                if (await Call(grains.GetGrain<INodeStoreGrain>(peer.Node.NodeId).IsReady(), ct)) cluster.MarkReady(peer.Silo);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Still starting, or gone: it stays joining in this view until it announces itself.
+                LogPeerNotAsked(log, peer.Node.NodeId, e.Message);
+            }
         }));
     }
 
@@ -193,6 +201,9 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell {Node} that this node is ready: {Error}; retrying")]
     private static partial void LogAnnounceRetry(ILogger log, string node, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not ask {Node} whether it is ready ({Error}); it counts as joining until it says so")]
+    private static partial void LogPeerNotAsked(ILogger log, string node, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not learn which peers are ready before serving; the first snapshot may count none")]
     private static partial void LogPeersUnknown(ILogger log);
