@@ -18,6 +18,8 @@ public static class OaisQuery
     public const string Prefix = "prefix";
     public const string PageSize = "page_size";
     public const string ContinuationToken = "continuation_token";
+    /// <summary>List objects: "true" lists what the reachable nodes hold while a node is down (flagged partial) instead of 503.</summary>
+    public const string Partial = "partial";
 
     /// <summary>The page size when a listing names none, and the largest it may name.</summary>
     public const int DefaultPageSize = 1000;

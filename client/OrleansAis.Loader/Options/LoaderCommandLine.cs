@@ -54,6 +54,7 @@ internal static class LoaderCommandLine
             Endpoint, Bucket, NoCreate, Duration, MaxOps, Workers, Size, MinSize, MaxSize, PctPut, Objects, Prefix, Cleanup,
             NoPrefill, Seed, StatsInterval, Json, Etl, EtlBuiltin, Comm, Verify, Stress, Timeout,
         };
+        root.Subcommands.Add(Chaos.ChaosCommand.Build());
         root.SetAction(async (parse, ct) =>
         {
             LoaderOptions options;

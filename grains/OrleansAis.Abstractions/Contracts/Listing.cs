@@ -20,6 +20,13 @@ public sealed class ObjectListPage
 {
     [Id(0)] public IReadOnlyList<ObjectEntry> Entries { get; init; } = [];
     [Id(1)] public string? ContinuationToken { get; init; }
+    /// <summary>
+    /// Nodes that are down (or did not answer) and may hold objects of this page: non-empty only when the request
+    /// allowed a partial listing (<see cref="ListRequest.AllowPartial"/>); otherwise such a listing fails with 503.
+    /// </summary>
+    [Id(2)] public IReadOnlyList<string> Unavailable { get; init; } = [];
+
+    public bool Partial => Unavailable.Count > 0;
 }
 
 /// <summary>Which part of a bucket to list. The continuation token is the last name of the previous page.</summary>
@@ -32,6 +39,8 @@ public sealed class ListRequest
     [Id(0)] public string Prefix { get; init; } = "";
     [Id(1)] public int PageSize { get; init; } = DefaultPageSize;
     [Id(2)] public string? ContinuationToken { get; init; }
+    /// <summary>List what the reachable nodes hold when some node is down, flagged partial, instead of failing with 503.</summary>
+    [Id(3)] public bool AllowPartial { get; init; }
 
     public int EffectivePageSize => PageSize <= 0 ? DefaultPageSize : Math.Min(PageSize, MaxPageSize);
 }

@@ -51,6 +51,22 @@ public interface INodeStoreGrain : IGrainWithStringKey
     /// </summary>
     [Alias("NodeLeaving")] Task NodeLeaving(string nodeId);
 
+    /// <summary>True once this node's current incarnation has reconciled and serves its share (it is not joining).</summary>
+    [Alias("IsReady")] Task<bool> IsReady();
+
+    /// <summary>
+    /// The silo <paramref name="siloAddress"/> (one incarnation of a node) has reconciled and serves HTTP: from now on
+    /// this node counts it as an owner and stops standing in for it.
+    /// </summary>
+    [Alias("NodeReady")] Task NodeReady(string siloAddress);
+
+    /// <summary>
+    /// The objects on this node's disks that node <paramref name="nodeId"/> will hold once it has joined (it ranks among
+    /// their bucket's first <c>copies</c> holders), a page at a time from <paramref name="bucket"/> after
+    /// <paramref name="token"/>: what a rejoining node must compare with its own copies before it serves.
+    /// </summary>
+    [Alias("HeldFor")] Task<HeldPage> HeldFor(string nodeId, string? bucket, string? token);
+
     /// <summary>
     /// Starts decommissioning this node: it stops owning objects and hands every local object to its next owner, in the
     /// background (progress in <see cref="Stats"/>); with <paramref name="shutdown"/> the silo then stops. A node can

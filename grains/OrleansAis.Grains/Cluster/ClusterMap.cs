@@ -7,14 +7,17 @@ namespace OrleansAis.Cluster;
 /// <summary>
 /// This silo's current <see cref="ClusterSnapshot"/>: placement, HTTP routing, jobs, rebalancing and mirroring all read
 /// ownership from it. Reading is a version check; the snapshot is rebuilt only when Orleans membership moved on, a
-/// leave was announced, or the last one was built before every silo's metadata had arrived.
+/// leave or a node's readiness was announced, or the last one was built before every silo's metadata had arrived.
 /// </summary>
 public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails localSilo,
     IOptions<NodeOptions> node)
 {
     private readonly Lock _rebuild = new();
     private ImmutableHashSet<string> _leaving = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
-    private long _leavingVersion;
+    private ImmutableHashSet<string> _departed = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    private ImmutableHashSet<SiloAddress> _ready = [];
+    private readonly Dictionary<SiloAddress, string> _nodeIds = []; // every incarnation seen, so a dead one is still named
+    private long _leavingVersion; // grows with every leave or readiness mark
     private Built? _current;
 
     public NodeInfo Local { get; } = new()
@@ -41,6 +44,23 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
     /// <summary>True when this node owns the object in the current snapshot.</summary>
     public bool OwnsLocally(string bucket, string name) => IsLocal(Current.OwnerOf(bucket, name));
 
+    /// <summary>True once this incarnation of the local silo has reconciled and announced that it serves its share.</summary>
+    public bool LocalIsReady => _ready.Contains(localSilo.SiloAddress);
+
+    /// <summary>
+    /// The silo (this incarnation of a node) has reconciled with the nodes that stood in for it and serves HTTP: from
+    /// the next snapshot on it owns its share. A restart is a new incarnation, so it is joining again until it says so.
+    /// </summary>
+    public void MarkReady(SiloAddress silo)
+    {
+        lock (_rebuild)
+        {
+            if (_ready.Contains(silo)) return;
+            _ready = _ready.Add(silo);
+            Interlocked.Increment(ref _leavingVersion);
+        }
+    }
+
     /// <summary>True once this node announced its leave (whether or not the current snapshot lists it yet).</summary>
     public bool LocalIsLeaving => _leaving.Contains(Local.NodeId);
 
@@ -64,10 +84,34 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
             var members = membership.CurrentSnapshot;
             var leavingVersion = Interlocked.Read(ref _leavingVersion);
             var version = (_current?.Snapshot.Version ?? 0) + 1;
-            var snapshot = ClusterSnapshot.Build(version, members.Version, Local,
-                members.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress), metadata, _leaving);
-            // Forget marks of nodes that are gone, but only from a complete view: a node whose metadata is late is still a member.
-            if (snapshot.Complete && snapshot.Leaving.Count != _leaving.Count) _leaving = ImmutableHashSet.CreateRange(StringComparer.Ordinal, snapshot.Leaving);
+            var active = members.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+            foreach (var silo in active)
+            {
+                if (!_nodeIds.ContainsKey(silo) && ClusterSnapshot.Describe(silo, metadata) is { } described) _nodeIds[silo] = described.NodeId;
+            }
+            // Every member, dead or alive, by node id: the silo name is the node id (see AddOrleansAis), so this works
+            // for incarnations that died before this process started too.
+            var everyNode = members.Members.Values
+                .Select(m => _nodeIds.TryGetValue(m.SiloAddress, out var id) ? id : m.Name)
+                .Where(id => !string.IsNullOrEmpty(id)).ToList();
+            var snapshot = ClusterSnapshot.Build(version, members.Version, Local, active, metadata, _leaving, _ready, everyNode, _departed);
+            if (snapshot.Complete)
+            {
+                var activeIds = snapshot.ActiveNodes.Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+                // A node that announced its leave and then went handed everything over: gone, not down. One that is
+                // back is an ordinary member again (down if it dies without leaving).
+                var departed = _departed.Union(_leaving.Where(id => !activeIds.Contains(id))).Except(activeIds);
+                if (!departed.SetEquals(_departed))
+                {
+                    _departed = departed;
+                    snapshot = ClusterSnapshot.Build(version, members.Version, Local, active, metadata, _leaving, _ready, everyNode, _departed);
+                }
+                // Forget marks of nodes that are gone, but only from a complete view: a node whose metadata is late is still a member.
+                if (snapshot.Leaving.Count != _leaving.Count) _leaving = ImmutableHashSet.CreateRange(StringComparer.Ordinal, snapshot.Leaving);
+                // Dead incarnations only: a ready mark may arrive before this silo's membership lists the sender as active.
+                var dead = members.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToHashSet();
+                if (_ready.Any(dead.Contains)) _ready = _ready.Except(dead);
+            }
             Volatile.Write(ref _current, new Built(snapshot, leavingVersion));
             return snapshot;
         }

@@ -9,7 +9,8 @@ public readonly record struct StoreNode(SiloAddress Silo, NodeInfo Node);
 
 /// <summary>
 /// One immutable, versioned view of the storage nodes (AIStore's <c>smap</c> is the model): the active nodes, those
-/// leaving, and who owns what. <see cref="ClusterMap"/> replaces it whole when membership, a node's metadata or the
+/// joining (active, but not yet reconciled with the nodes that stood in for them), those leaving, those down, and who
+/// owns what. <see cref="ClusterMap"/> replaces it whole when membership, a node's metadata or the
 /// leaving set changes, so a caller that takes one snapshot decides every object of an operation against the same view.
 /// </summary>
 public sealed class ClusterSnapshot
@@ -17,18 +18,23 @@ public sealed class ClusterSnapshot
     private readonly FrozenDictionary<string, NodeInfo> _byId;
 
     private ClusterSnapshot(long version, MembershipVersion membershipVersion, NodeInfo local, IReadOnlyList<StoreNode> active,
-        FrozenSet<string> leaving, bool complete)
+        FrozenSet<string> leaving, FrozenSet<string> joining, FrozenSet<string> down, bool complete)
     {
         Version = version;
         MembershipVersion = membershipVersion;
         Local = local;
         Active = active;
         Leaving = leaving;
+        Joining = joining;
+        Down = down;
         Complete = complete;
         _byId = active.ToFrozenDictionary(n => n.Node.NodeId, n => n.Node, StringComparer.Ordinal);
         var staying = leaving.Count == 0 ? active : active.Where(n => !leaving.Contains(n.Node.NodeId)).ToList();
         // Everyone is leaving (the whole cluster stops): they still own their objects rather than nobody owning them.
-        Owners = staying.Count > 0 ? staying : active;
+        Eventual = staying.Count > 0 ? staying : active;
+        var ready = joining.Count == 0 ? Eventual : Eventual.Where(n => !joining.Contains(n.Node.NodeId)).ToList();
+        // Nobody reconciled yet (the whole cluster is starting): nobody stood in for anybody, so the nodes own their share.
+        Owners = ready.Count > 0 ? ready : Eventual;
     }
 
     /// <summary>Grows by one with every replacement on this silo.</summary>
@@ -43,8 +49,23 @@ public sealed class ClusterSnapshot
     /// <summary>Every active storage node, leaving ones included, in ordinal silo-address order: where objects may be stored.</summary>
     public IReadOnlyList<StoreNode> Active { get; }
 
-    /// <summary>The nodes that own objects: the active ones except those leaving.</summary>
+    /// <summary>
+    /// The nodes that own objects: the active ones except those leaving and those joining. A joining node owns nothing
+    /// (it neither serves nor takes writes) until it has pulled what the others wrote for it while it was away.
+    /// </summary>
     public IReadOnlyList<StoreNode> Owners { get; }
+
+    /// <summary>The nodes that will own objects once every joining node has reconciled: the active ones except those leaving.</summary>
+    public IReadOnlyList<StoreNode> Eventual { get; }
+
+    /// <summary>Active nodes that have not yet announced they are reconciled and serving: they own nothing yet.</summary>
+    public FrozenSet<string> Joining { get; }
+
+    /// <summary>
+    /// Nodes that were members and are not active now, without having left gracefully (crashed, stopped, or not yet
+    /// back): whatever their disks hold is unavailable, not absent.
+    /// </summary>
+    public FrozenSet<string> Down { get; }
 
     /// <summary>Active nodes that announced a graceful leave: members that own nothing.</summary>
     public FrozenSet<string> Leaving { get; }
@@ -71,13 +92,31 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<NodeInfo> HoldersOf(string bucket, string name, int copies) =>
         Owners.Count == 0 ? [Local] : Rendezvous.Ranked(ObjectKey.Format(bucket, name), Owners.Select(n => n.Node), n => n.NodeId).Take(copies).ToList();
 
+    /// <summary>True when <paramref name="nodeId"/> will hold the object once it has joined (its eventual ranking puts it in the first <paramref name="copies"/>).</summary>
+    public bool EventuallyHolds(string nodeId, string bucket, string name, int copies) =>
+        Rendezvous.Ranked(ObjectKey.Format(bucket, name), Eventual.Select(n => n.Node.NodeId), id => id).Take(copies).Contains(nodeId, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A node that is down and may hold the newest copy of the object: one ranked among the first <paramref name="copies"/>
+    /// over the owners and the down nodes together (so also any down node ranked before the current owner). Null
+    /// when every node that may hold it is reachable, so a miss means the object does not exist.
+    /// </summary>
+    public string? DownHolderOf(string bucket, string name, int copies) =>
+        Down.Count == 0 ? null
+            : Rendezvous.Ranked(ObjectKey.Format(bucket, name), Owners.Select(n => n.Node.NodeId).Concat(Down), id => id)
+                .Take(copies).FirstOrDefault(Down.Contains);
+
     /// <summary>Every other active node, likeliest former owner of the object first: where a copy that moved may still be.</summary>
     public IEnumerable<NodeInfo> OthersByRank(string bucket, string name) =>
         Rendezvous.Ranked(ObjectKey.Format(bucket, name), ActiveNodes, n => n.NodeId).Where(n => !IsLocal(n));
 
     /// <summary>Builds the view of <paramref name="silos"/> from their published metadata.</summary>
+    /// <param name="ready">The silos (incarnations) that announced they are reconciled and serving; the others are joining.</param>
+    /// <param name="members">Node ids of every silo membership lists, dead ones included; those not active are down.</param>
+    /// <param name="departed">Nodes that left gracefully (announced a leave, then went): not down, they handed everything over.</param>
     public static ClusterSnapshot Build(long version, MembershipVersion membershipVersion, NodeInfo local, IEnumerable<SiloAddress> silos,
-        ISiloMetadataCache metadata, IReadOnlySet<string> leaving)
+        ISiloMetadataCache metadata, IReadOnlySet<string> leaving, IReadOnlySet<SiloAddress> ready, IEnumerable<string> members,
+        IReadOnlySet<string> departed)
     {
         var active = new List<StoreNode>();
         var complete = true;
@@ -86,8 +125,11 @@ public sealed class ClusterSnapshot
             if (Describe(silo, metadata) is { } node) active.Add(new StoreNode(silo, node));
             else complete = false;
         }
-        var members = active.Select(n => n.Node.NodeId).ToHashSet(StringComparer.Ordinal);
-        return new ClusterSnapshot(version, membershipVersion, local, active, leaving.Where(members.Contains).ToFrozenSet(StringComparer.Ordinal), complete);
+        var activeIds = active.Select(n => n.Node.NodeId).ToHashSet(StringComparer.Ordinal);
+        var joining = active.Where(n => !ready.Contains(n.Silo)).Select(n => n.Node.NodeId).ToFrozenSet(StringComparer.Ordinal);
+        var down = members.Where(id => !activeIds.Contains(id) && !departed.Contains(id)).ToFrozenSet(StringComparer.Ordinal);
+        return new ClusterSnapshot(version, membershipVersion, local, active, leaving.Where(activeIds.Contains).ToFrozenSet(StringComparer.Ordinal),
+            joining, down, complete);
     }
 
     /// <summary>The storage node a silo published itself as; null while its metadata has not arrived.</summary>

@@ -7,6 +7,8 @@ using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using OrleansAis.Consistency;
+using Orleans.Configuration;
 using OrleansAis.Etl;
 using OrleansAis.Etl.DataPlane;
 using OrleansAis.Etl.Endpoints;
@@ -50,6 +52,9 @@ public static class OrleansAisSiloBuilderExtensions
         });
 
         var services = silo.Services;
+        // Membership rows carry the silo name, so naming silos by node id tells every node (even one started later)
+        // which node a dead incarnation was: its share is unavailable, not absent (ClusterSnapshot.Down).
+        services.Configure<SiloOptions>(o => o.SiloName = nodeOptions.RequiredId);
         // Every section is validated when the silo starts (each options class's Validator, naming the bad key).
         services.AddSingleton(Options.Create(nodeOptions));
         // The identity is built above (IOptions<NodeOptions> is that instance); startup validation reads a copy of it.
@@ -94,6 +99,10 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<RebalanceMetrics>();
         services.AddSingleton<Rebalancer>();
         services.AddHostedService(sp => sp.GetRequiredService<Rebalancer>());
+        services.AddOptions<ConsistencyOptions>().Bind(config.GetSection(ConsistencyOptions.Section))
+            .ValidateOnStartWith<ConsistencyOptions, ConsistencyOptions.Validator>();
+        services.AddSingleton<Reconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
 
         services.AddSingleton<EtlMetrics>();
         services.AddSingleton<IEtlRuntime>(CreateEtlRuntime);

@@ -1,6 +1,8 @@
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
+using Microsoft.Extensions.Logging;
 using OrleansAis.Grains;
+using OrleansAis.Rebalancing;
 using OrleansAis.Storage;
 
 namespace OrleansAis.Mirroring;
@@ -10,8 +12,12 @@ namespace OrleansAis.Mirroring;
 /// of its rendezvous ranking, the owner first. The owner puts the other copies in place before a write is
 /// acknowledged, so losing a node loses nothing: the next node in the ranking, which becomes the owner, already holds
 /// the object. After membership changes the <see cref="Rebalancing.Rebalancer"/> restores the count.
+/// A write whose copy failed is still acknowledged, because it is stored and readable: answering 503 would tell the
+/// client a visible write failed. Mirroring is then degraded for that object (logged and counted) until the next
+/// rebalance pass, which is asked for at once, puts the missing copy in place.
 /// </summary>
-public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFactory grains) : IWriteObserver
+public sealed partial class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFactory grains, RebalanceRequests rebalance,
+    RebalanceMetrics metrics, ILogger<Mirrors> log) : IWriteObserver
 {
     /// <summary>How many copies objects of the bucket get.</summary>
     public async ValueTask<int> CopiesAsync(string bucket) => BucketProperties.CopiesOf(await buckets.Require(bucket));
@@ -23,7 +29,16 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
         var holders = cluster.Current.HoldersOf(meta.Bucket, meta.Name, copies);
         // Written off its owner while ownership moves: the rebalancer hands it to the owner, which mirrors it then.
         if (!cluster.IsLocal(holders[0])) return;
-        await EnsureMirrorsAsync(meta, holders);
+        try
+        {
+            await EnsureMirrorsAsync(meta, holders);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            metrics.MirrorDegraded();
+            LogDegraded(log, meta.Bucket, meta.Name, e.Message);
+            rebalance.Nudge();
+        }
     }
 
     /// <summary>Makes every holder after the owner (this node) hold <paramref name="meta"/>'s version.</summary>
@@ -40,6 +55,9 @@ public sealed class Mirrors(ClusterMap cluster, BucketCatalog buckets, IGrainFac
                     $"'{meta.Bucket}/{meta.Name}' was stored on {cluster.Local.NodeId} but its copy on {node.NodeId} failed: {e.Message}");
             }
         }));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored {Bucket}/{Object} with fewer copies than its bucket asks for ({Error}); the next rebalance pass restores them")]
+    private static partial void LogDegraded(ILogger log, string bucket, string @object, string error);
 
     /// <summary>After the owner deleted its copy: deletes every other node's copy of a mirrored object.</summary>
     public async Task AfterDeleteAsync(string bucket, string name)

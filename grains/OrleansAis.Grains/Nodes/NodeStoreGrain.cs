@@ -85,6 +85,40 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
 
     public Task<bool> DropCopy(string bucket, string name) => store.DeleteAsync(bucket, name);
 
+    public Task<bool> IsReady() => Task.FromResult(cluster.LocalIsReady);
+
+    public Task NodeReady(string siloAddress)
+    {
+        cluster.MarkReady(SiloAddress.FromParsableString(siloAddress));
+        rebalancer.OnOwnersChanged(); // what this node held for the ready one goes to it
+        return Task.CompletedTask;
+    }
+
+    public async Task<HeldPage> HeldFor(string nodeId, string? bucket, string? token)
+    {
+        var view = cluster.Current;
+        var local = store.LocalBuckets().Where(b => bucket is null || string.CompareOrdinal(b, bucket) >= 0).ToList();
+        for (var i = 0; i < local.Count; i++)
+        {
+            var name = local[i];
+            int copies;
+            try
+            {
+                copies = await mirrors.CopiesAsync(name);
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.BucketNotFound)
+            {
+                continue; // data of a deleted bucket: its cleanup removes it, nobody reconciles it
+            }
+            var page = store.List(name, new ListRequest { ContinuationToken = name == bucket ? token : null, PageSize = ListRequest.MaxPageSize });
+            var held = page.Entries.Where(e => view.EventuallyHolds(nodeId, name, e.Name, copies))
+                .Select(e => new HeldObject(name, e.Name, e.Modified, view.EventuallyHolds(cluster.Local.NodeId, name, e.Name, copies))).ToList();
+            if (page.ContinuationToken is not null) return new HeldPage { Objects = held, NextBucket = name, NextToken = page.ContinuationToken };
+            if (held.Count > 0) return new HeldPage { Objects = held, NextBucket = i + 1 < local.Count ? local[i + 1] : null };
+        }
+        return new HeldPage();
+    }
+
     public Task NodeLeaving(string nodeId)
     {
         rebalancer.OnNodeLeaving(nodeId);

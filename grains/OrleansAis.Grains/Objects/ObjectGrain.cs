@@ -3,6 +3,7 @@ using Orleans.Placement;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
 using OrleansAis.Events;
+using OrleansAis.Consistency;
 using OrleansAis.Grains;
 using OrleansAis.Mirroring;
 using OrleansAis.Ownership;
@@ -19,7 +20,7 @@ namespace OrleansAis.Objects;
 [OwnerPlacement, Immovable]
 public sealed class ObjectGrain(
     LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer, Mirrors mirrors,
-    ObjectEvents events, ILogger<ObjectGrain> log)
+    ObjectEvents events, Reconciler reconciler, ILogger<ObjectGrain> log)
     : Grain, IObjectGrain
 {
     private readonly Dictionary<Guid, ObjectWriter> _uploads = [];
@@ -43,7 +44,19 @@ public sealed class ObjectGrain(
     public async Task<ObjectMeta> Head()
     {
         await buckets.Require(_bucket);
-        return (await FindCopy())?.Meta ?? throw OaisException.ObjectNotFound(_bucket, _name);
+        return (await FindCopy())?.Meta ?? throw await NotFoundAsync();
+    }
+
+    /// <summary>
+    /// Unavailable is not absent: when a node that may hold the object (it ranks among its holders, or before the
+    /// current owner) is down, a miss here proves nothing, so the answer is 503 naming that node rather than 404.
+    /// </summary>
+    private async Task<OaisException> NotFoundAsync()
+    {
+        var down = cluster.Current.DownHolderOf(_bucket, _name, await mirrors.CopiesAsync(_bucket));
+        return down is null
+            ? OaisException.ObjectNotFound(_bucket, _name)
+            : new OaisException(OaisErrorCode.Unavailable, $"object '{_bucket}/{_name}' may be on node {down}, which is down; retry when it is back");
     }
 
     public async Task<Guid> BeginWrite(PutOptions options)
@@ -93,7 +106,7 @@ public sealed class ObjectGrain(
     public async Task<byte[]> Read(long version, long offset, int count)
     {
         await buckets.Require(_bucket);
-        var copy = await FindCopy() ?? throw OaisException.ObjectNotFound(_bucket, _name);
+        var copy = await FindCopy() ?? throw await NotFoundAsync();
         return copy.NodeId == cluster.Local.NodeId
             ? await store.ReadChunkAsync(_bucket, _name, version, offset, count)
             : await GrainFactory.GetGrain<INodeStoreGrain>(copy.NodeId).ReadChunk(_bucket, _name, version, offset, count);
@@ -130,9 +143,15 @@ public sealed class ObjectGrain(
     /// </summary>
     private async Task<(ObjectMeta Meta, string NodeId)?> FindCopy()
     {
+        if (!reconciler.Reconciled) await reconciler.RefreshAsync(_bucket, _name);
         if (store.Head(_bucket, _name) is { } local) return (local, cluster.Local.NodeId);
         if (!rebalancer.MovesMayBePending) return null;
-        if (OnOwner()) return await mover.FindElsewhereAsync(_bucket, _name) is { } moved ? (moved, cluster.Local.NodeId) : null;
+        if (OnOwner())
+        {
+            // A node that is down may hold a newer version than any copy still reachable: do not serve one of those.
+            if (cluster.Current.DownHolderOf(_bucket, _name, await mirrors.CopiesAsync(_bucket)) is not null) return null;
+            return await mover.FindElsewhereAsync(_bucket, _name) is { } moved ? (moved, cluster.Local.NodeId) : null;
+        }
         return await mover.FindRemoteCopyAsync(_bucket, _name);
     }
 

@@ -1,4 +1,5 @@
 using OrleansAis.Cluster;
+using OrleansAis.Consistency;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
 using OrleansAis.Storage;
@@ -8,14 +9,15 @@ namespace OrleansAis.Objects;
 /// <summary>
 /// The one read path on an object's owner, for every API that streams an object from this node (AIS GET, S3 GET,
 /// inline ETL): the local copy, or, right after a membership change, the copy its object grain first moves here from
-/// the former owner.
+/// the former owner. While this node is finishing its join, a peer's newer copy is pulled first (see <see cref="Reconciler"/>).
 /// </summary>
-public sealed class OwnerReads(LocalObjectStore store, IGrainFactory grains, ClusterMap cluster)
+public sealed class OwnerReads(LocalObjectStore store, IGrainFactory grains, ClusterMap cluster, Reconciler reconciler)
 {
     public async ValueTask<ObjectReader> OpenAsync(string bucket, string name)
     {
+        if (!reconciler.Reconciled) await reconciler.RefreshAsync(bucket, name);
         if (store.OpenRead(bucket, name) is { } reader) return reader;
-        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not found anywhere -> 404
+        await grains.GetGrain<IObjectGrain>(ObjectKey.Format(bucket, name)).Head(); // not found anywhere -> 404, or 503 when a node that may hold it is down
         return store.OpenRead(bucket, name)
             ?? throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving to node {cluster.Local.NodeId}; retry shortly");
     }

@@ -2,6 +2,7 @@ using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
 using OrleansAis.Cluster;
+using OrleansAis.Ownership;
 
 namespace OrleansAis.Placement;
 
@@ -31,10 +32,18 @@ public sealed class OwnerPlacementDirector(ClusterMap cluster, ISiloMetadataCach
         var snapshot = cluster.Current;
         var owner = snapshot.OwnerOfKey(key).Silo;
         if (owner != SiloAddress.Zero && silos.Contains(owner)) return Task.FromResult(owner);
-        var compatible = ClusterSnapshot.Build(snapshot.Version, snapshot.MembershipVersion, snapshot.Local, silos, metadata, snapshot.Leaving);
-        if (compatible.Owners.Count == 0)
+        // Among the compatible silos: the reconciled owners first, a joining node only when no owner is compatible.
+        var usable = snapshot.Owners.Where(n => silos.Contains(n.Silo)).ToList();
+        if (usable.Count == 0) usable = snapshot.Eventual.Where(n => silos.Contains(n.Silo)).ToList();
+        if (usable.Count == 0)
+        {
+            var compatible = ClusterSnapshot.Build(snapshot.Version, snapshot.MembershipVersion, snapshot.Local, silos, metadata, snapshot.Leaving,
+                silos.ToHashSet(), [], new HashSet<string>());
+            usable = compatible.Owners.ToList();
+        }
+        if (usable.Count == 0)
             throw new OrleansException($"no storage silo is active to own '{target.GrainIdentity.Key}'");
-        return Task.FromResult(compatible.OwnerOfKey(key).Silo);
+        return Task.FromResult(Rendezvous.Owner(key, usable, n => n.Node.NodeId).Silo);
     }
 
     /// <summary>

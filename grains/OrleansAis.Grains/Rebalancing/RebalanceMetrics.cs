@@ -18,7 +18,7 @@ public sealed class RebalanceMetrics
         var meter = meterFactory?.Create(StoreMetrics.MeterName) ?? new Meter(StoreMetrics.MeterName);
         _passes = meter.CreateCounter<long>("oais.rebalance.passes", "{pass}", "Completed walks over the local objects");
         _objects = meter.CreateCounter<long>("oais.rebalance.objects", "{object}",
-            "Objects handed to their owner (kind=moved) or whose mirror copies were checked (kind=mirrored)");
+            "Objects handed to their owner (kind=moved), whose mirror copies were checked (kind=mirrored), or acknowledged with a copy missing (kind=mirror-degraded)");
         meter.CreateObservableGauge("oais.rebalance.running", () => Volatile.Read(ref _running), "{pass}", "1 while a pass runs on this node");
     }
 
@@ -31,6 +31,9 @@ public sealed class RebalanceMetrics
     }
 
     public void Moved() => _objects.Add(1, new KeyValuePair<string, object?>("kind", "moved"));
+
+    /// <summary>A write acknowledged with a mirror copy missing (restored by the next pass).</summary>
+    public void MirrorDegraded() => _objects.Add(1, new KeyValuePair<string, object?>("kind", "mirror-degraded"));
 
     public void Mirrored() => _objects.Add(1, new KeyValuePair<string, object?>("kind", "mirrored"));
 }

@@ -51,6 +51,13 @@ public sealed class Rebalancer(
         Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
     }
 
+    /// <summary>A node finished joining and owns its share now: objects held here for it are on the move.</summary>
+    public void OnOwnersChanged()
+    {
+        Interlocked.Exchange(ref _lastChange, Environment.TickCount64);
+        Nudge();
+    }
+
     /// <summary>Where this node's decommission stands.</summary>
     public (NodeState State, long Moved, string? Error) Drain => (_drainState, Interlocked.Read(ref _drainedObjects), _drainError);
 

@@ -93,6 +93,13 @@ public sealed class ObjectWriter : IAsyncDisposable
             // The version counts overwrites of this name; read under the key lock so concurrent commits stay ordered.
             var previous = ObjectFile.ReadMeta(_metaPath) is { } found && found.Name == Name ? found : null;
             _options.Condition?.EnsureWritable(Bucket, Name, previous is null ? null : _store.ToMeta(Bucket, previous));
+            if (Preserved is { } incoming && previous is { } newer && newer.Modified > incoming.Modified)
+            {
+                // Last writer wins across nodes, decided under the key lock: a copy arriving from another node (a move,
+                // a mirror, a rejoin) never replaces a write made here after it.
+                Abort();
+                return _store.ToMeta(Bucket, newer);
+            }
             var stored = new ObjectFile.StoredMeta
             {
                 Name = Name, Size = BytesWritten, Checksum = checksum,

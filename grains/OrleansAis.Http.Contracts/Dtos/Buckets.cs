@@ -11,5 +11,10 @@ public sealed record BucketCreateRequest(IReadOnlyDictionary<string, string>? Pr
 /// <summary>One line of <c>GET /v1/buckets/{bucket}</c>, the listing merged across silos.</summary>
 public sealed record ObjectEntryDto(string Name, long Size, string Checksum, long Version, DateTimeOffset Modified, string Node);
 
-/// <summary>A listing page; <see cref="ContinuationToken"/> is null on the last one.</summary>
-public sealed record ObjectPageDto(IReadOnlyList<ObjectEntryDto> Entries, string? ContinuationToken);
+/// <summary>
+/// A listing page; <see cref="ContinuationToken"/> is null on the last one. <see cref="Partial"/> is true only when the
+/// request allowed a partial listing (<see cref="OaisQuery.Partial"/>) and some node that may hold objects of the page
+/// (named in <see cref="UnavailableNodes"/>) is down; without that opt-in such a listing answers 503.
+/// </summary>
+public sealed record ObjectPageDto(IReadOnlyList<ObjectEntryDto> Entries, string? ContinuationToken, bool Partial = false,
+    IReadOnlyList<string>? UnavailableNodes = null);

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansAis.Hosting;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Silo.Http.S3;
 
@@ -8,9 +9,11 @@ public static class HttpApiExtensions
 {
     public static IServiceCollection AddOaisHttpApi(this IServiceCollection services)
     {
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateOnStartWith<ProxyOptions, ProxyOptions.Validator>();
         services.AddHttpClient(OwnerRouting.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
+                ConnectTimeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.ConnectTimeout,
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),

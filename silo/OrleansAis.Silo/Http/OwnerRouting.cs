@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using OrleansAis.Cluster;
 using OrleansAis.Http.Contracts;
 
@@ -8,7 +9,7 @@ namespace OrleansAis.Silo.Http;
 /// Gets a request for an object to the silo that owns it: serve locally, redirect (307) or proxy. Proxying streams
 /// both bodies and keeps the original Host header, so S3 signatures still verify on the owner.
 /// </summary>
-public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClients, ILogger<OwnerRouting> log)
+public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClients, IOptions<ProxyOptions> options, ILogger<OwnerRouting> log)
 {
     public const string HttpClientName = "oais-owner-proxy";
 
@@ -52,7 +53,8 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), UrlAt(owner, request));
         // "Content-Length: 0" is forwarded too: S3 clients sign it, so dropping it breaks their signature on the owner.
         var hasBody = request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0;
-        if (hasBody) message.Content = new StreamContent(request.Body);
+        var content = hasBody ? new SentSignal(request.Body) : null;
+        if (content is not null) message.Content = new StreamContent(content);
         foreach (var (name, values) in request.Headers)
         {
             if (HopByHop.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
@@ -68,18 +70,25 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
 
         var client = httpClients.CreateClient(HttpClientName);
         HttpResponseMessage response;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // The answer is due ResponseTimeout after the body went out (at once for a request without one).
+        var timeout = options.Value.ResponseTimeout;
+        if (content is null || request.ContentLength == 0) bounded.CancelAfter(timeout);
+        else _ = content.Sent.ContinueWith(_ => bounded.CancelAfter(timeout), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+            response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, bounded.Token);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
+            // The client may still be sending a body the owner will never read: close after this answer, so it is not reused.
+            if (content is not null && !content.Sent.IsCompleted) context.Response.Headers.Connection = "close";
             // The owner crashed or is unreachable and membership has not yet handed its objects to another silo:
             // nothing was stored, and a retry may succeed, so this is 503 rather than an internal error.
             log.LogWarning("Owner {Owner} did not answer {Method} {Path}: {Error}", owner.NodeId, request.Method, request.Path, e.Message);
             throw new OaisException(OaisErrorCode.Unavailable, $"node {owner.NodeId}, which owns this object, did not answer; retry shortly");
         }
-        using var _ = response;
+        using var answered = response;
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {

@@ -21,7 +21,7 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
     /// Failure detection shortened for the test (Orleans' defaults take tens of seconds to declare a silo dead);
     /// transformers as local processes so no silo waits on a Docker engine.
     /// </summary>
-    private static readonly string[] SiloArgs =
+    internal static readonly string[] SiloArgs =
     [
         "--Membership:ProbeTimeout=00:00:02", "--Membership:NumMissedProbesLimit=2", "--Etl:Runtime=process",
     ];
@@ -180,7 +180,7 @@ public sealed class KillDuringPutTests(ITestOutputHelper output)
             TimeSpan.FromMilliseconds(100));
 
     /// <summary>How long after the kill <paramref name="survivor"/> stops listing <paramref name="victim"/> as active.</summary>
-    private static async Task<TimeSpan> WaitUntilGoneAsync(HttpClient http, ScriptedNode survivor, ScriptedNode victim)
+    internal static async Task<TimeSpan> WaitUntilGoneAsync(HttpClient http, ScriptedNode survivor, ScriptedNode victim)
     {
         var clock = Stopwatch.StartNew();
         await Waiting.WaitUntil(async () =>

@@ -38,8 +38,8 @@ public sealed class ScriptedCluster : IAsyncDisposable
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var cluster = new ScriptedCluster(Path.Combine(Path.GetTempPath(), "oais-cluster-" + id));
-        // Starting points in the ephemeral range; the script moves past any port that is taken.
-        var ports = FreePorts.Take(3);
+        // Starting points below the ephemeral range (restarted silos bind them again); the script moves past any taken port.
+        var ports = FreePorts.TakeBelowEphemeral(3);
         RunRegistry.TrackCluster(cluster.BaseDirectory);
         try
         {

@@ -82,6 +82,67 @@ public sealed class ClusterSnapshotTests
     }
 
     [Fact]
+    public void A_node_that_has_not_announced_it_is_ready_owns_nothing_until_it_does()
+    {
+        var world = new FakeCluster(3);
+        var map = world.Map(0);
+        var silos = map.Current.Active.ToDictionary(n => n.Node.NodeId, n => n.Silo);
+        map.MarkReady(silos["node-0"]);
+        map.MarkReady(silos["node-1"]);
+        var joining = map.Current;
+
+        Assert.Equal(["node-2"], joining.Joining);
+        Assert.Equal(["node-0", "node-1"], joining.Owners.Select(n => n.Node.NodeId).Order());
+        var itsShare = 0;
+        foreach (var key in Keys)
+        {
+            var (bucket, name) = ObjectKey.Parse(key);
+            Assert.NotEqual("node-2", joining.OwnerOf(bucket, name).NodeId);
+            var eventual = Rendezvous.Owner(key, ["node-0", "node-1", "node-2"], id => id);
+            Assert.Equal(eventual == "node-2", joining.EventuallyHolds("node-2", bucket, name, 1));
+            if (eventual == "node-2") itsShare++;
+        }
+        Assert.InRange(itsShare, 500, 850); // about a third: what it pulls from the others before it serves
+
+        map.MarkReady(silos["node-2"]);
+        Assert.Empty(map.Current.Joining);
+        Assert.Equal(3, map.Current.Owners.Count);
+    }
+
+    [Fact]
+    public void A_member_that_died_is_down_and_named_for_the_objects_it_may_hold_until_it_is_back()
+    {
+        var world = new FakeCluster(3);
+        var map = world.Map(0);
+        Assert.Empty(map.Current.Down);
+        world.Kill(1);
+        var view = map.Current;
+
+        Assert.Equal(["node-1"], view.Down);
+        foreach (var key in Keys)
+        {
+            var (bucket, name) = ObjectKey.Parse(key);
+            var ranking = Rendezvous.Ranked(key, ["node-0", "node-1", "node-2"], id => id);
+            Assert.Equal(ranking[0] == "node-1" ? "node-1" : null, view.DownHolderOf(bucket, name, 1));
+            Assert.Equal(ranking.Take(2).Contains("node-1") ? "node-1" : null, view.DownHolderOf(bucket, name, 2));
+        }
+
+        world.Restart(1);
+        Assert.Empty(map.Current.Down);
+    }
+
+    [Fact]
+    public void A_node_that_left_gracefully_is_not_down_once_it_is_gone()
+    {
+        var world = new FakeCluster(3);
+        var map = world.Map(0);
+        map.MarkLeaving("node-2");
+        Assert.Single(map.Current.Leaving);
+        world.Kill(2);
+        Assert.Empty(map.Current.Down);
+    }
+
+    [Fact]
     public void Node_looks_up_active_nodes_by_id()
     {
         var map = new FakeCluster(2).Map(1);

@@ -55,12 +55,13 @@ public sealed class MirroringTests(ITestOutputHelper output) : IAsyncLifetime
         await foreach (var e in client.EnumerateObjectsAsync("mirrored")) listed.Add(e.Name);
         Assert.Equal(_names, listed);
 
-        // Without mirroring, what the lost silo owned is gone with it (until it comes back).
+        // Without mirroring, what the lost silo owned is unavailable while it is away: unavailable, not absent.
         Assert.NotEmpty(unavailable);
         foreach (var n in unavailable)
         {
             var e = await Assert.ThrowsAsync<OaisException>(() => client.HeadObjectAsync("single", n));
-            Assert.Equal(OaisErrorCode.ObjectNotFound, e.Code);
+            Assert.Equal(OaisErrorCode.Unavailable, e.Code);
+            Assert.Contains(lost.Name, e.Message);
         }
 
         // The surviving owners restore the second copy on the remaining nodes.

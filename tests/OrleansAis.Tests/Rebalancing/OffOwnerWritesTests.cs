@@ -8,7 +8,7 @@ namespace OrleansAis.Tests.Rebalancing;
 public sealed class OffOwnerWritesTests
 {
     [Fact]
-    public async Task A_write_committed_off_its_owner_asks_for_a_rebalance_pass_and_one_on_its_owner_does_not()
+    public async Task A_write_committed_off_its_owner_that_the_owner_cannot_take_now_asks_for_a_rebalance_pass_and_one_on_its_owner_does_not()
     {
         var map = new FakeCluster(3).Map(0);
         var names = Enumerable.Range(0, 100).Select(i => $"obj-{i}").ToList();
@@ -16,7 +16,9 @@ public sealed class OffOwnerWritesTests
         var elsewhere = names.First(n => map.Current.OwnerOf("b", n).NodeId != "node-0");
 
         var requests = new RebalanceRequests();
-        var hook = new OffOwnerWrites(map, requests);
+        // The owner does not answer (every grain call fails), as when it just died.
+        var unreachable = System.Reflection.DispatchProxy.Create<IGrainFactory, Unreachable>();
+        var hook = new OffOwnerWrites(map, requests, unreachable, Microsoft.Extensions.Logging.Abstractions.NullLogger<OffOwnerWrites>.Instance);
 
         var pass = requests.WaitAsync(CancellationToken.None);
         await hook.AfterWriteAsync(Meta(owned), CancellationToken.None);
@@ -24,6 +26,12 @@ public sealed class OffOwnerWritesTests
 
         await hook.AfterWriteAsync(Meta(elsewhere), CancellationToken.None);
         await pass.WaitAsync(TimeSpan.FromSeconds(10)); // released by the nudge
+    }
+
+    public class Unreachable : System.Reflection.DispatchProxy
+    {
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            throw new TimeoutException("the owner did not answer");
     }
 
     private static ObjectMeta Meta(string name) => new() { Bucket = "b", Name = name, Size = 0, Checksum = "", Version = 1, Node = "node-0" };

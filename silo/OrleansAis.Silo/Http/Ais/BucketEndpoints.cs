@@ -52,7 +52,7 @@ public static class BucketEndpoints
     // Query values are bound as strings and checked here, so a bad one gets the API's JSON error, not an empty 400.
     private static async Task<IResult> ListObjects(string bucket, [FromQuery(Name = OaisQuery.Prefix)] string? prefix,
         [FromQuery(Name = OaisQuery.PageSize)] string? pageSize, [FromQuery(Name = OaisQuery.ContinuationToken)] string? continuationToken,
-        IGrainFactory grains)
+        [FromQuery(Name = OaisQuery.Partial)] string? partial, IGrainFactory grains)
     {
         var size = ListRequest.DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size < 1 || size > ListRequest.MaxPageSize))
@@ -61,17 +61,19 @@ public static class BucketEndpoints
             ?? throw new OaisException(OaisErrorCode.InvalidArgument,
                 $"{OaisQuery.ContinuationToken}: '{continuationToken}' is not a token a listing of this API returned");
         var page = await grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket,
-            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = after });
+            new ListRequest { Prefix = prefix ?? "", PageSize = size, ContinuationToken = after, AllowPartial = Flag(OaisQuery.Partial, partial) });
         return AisJson.Json(new ObjectPageDto(
             page.Entries.Select(e => new ObjectEntryDto(e.Name, e.Size, e.Checksum, e.Version, e.Modified, e.Node)).ToList(),
-            page.ContinuationToken is { } last ? ListingTokens.Encode(last) : null));
+            page.ContinuationToken is { } last ? ListingTokens.Encode(last) : null, page.Partial, page.Partial ? page.Unavailable : null));
     }
 
-    private static bool ForceFlag(string? force) => force switch
+    private static bool ForceFlag(string? force) => Flag(OaisQuery.Force, force);
+
+    private static bool Flag(string name, string? text) => text switch
     {
         null or "" => false,
-        _ when bool.TryParse(force, out var value) => value,
-        _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"{OaisQuery.Force}: '{force}' is not true or false"),
+        _ when bool.TryParse(text, out var value) => value,
+        _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"{name}: '{text}' is not true or false"),
     };
 
     private static BucketDto BucketJson(BucketInfo b) => new(b.Name, b.Created, b.Properties);

@@ -6,6 +6,10 @@ public static class S3Headers
     public const string BucketRegion = "x-amz-bucket-region";
     public const string ChecksumAlgorithm = "x-amz-checksum-algorithm";
     public const string ChecksumMode = "x-amz-checksum-mode";
+    /// <summary>Request (OrleansAis extension): "true" lets a listing leave out what a down node holds instead of answering 503.</summary>
+    public const string AllowPartial = "x-oais-allow-partial";
+    /// <summary>Response (OrleansAis extension): a listing allowed to be partial and partial: the nodes it could not reach.</summary>
+    public const string PartialListing = "x-oais-partial-listing";
     public const string ChecksumPrefix = "x-amz-checksum-";
     public const string ChecksumType = "x-amz-checksum-type";
     public const string ContentSha256 = "x-amz-content-sha256";

@@ -30,7 +30,18 @@ public sealed class ListObjectsOperation(IGrainFactory grains)
             continuation is not null ? DecodeToken(continuation) : startAfter ?? marker);
 
         var view = grains.GetGrain<IClusterViewGrain>(0);
-        var page = await ObjectListing.ListAsync(r => view.ListObjects(request.Bucket, r), query);
+        var allowPartial = string.Equals(request.Http.Headers[S3Headers.AllowPartial], "true", StringComparison.OrdinalIgnoreCase);
+        var unavailable = new SortedSet<string>(StringComparer.Ordinal);
+        var page = await ObjectListing.ListAsync(async r =>
+        {
+            var part = await view.ListObjects(request.Bucket, new ListRequest
+            {
+                Prefix = r.Prefix, PageSize = r.PageSize, ContinuationToken = r.ContinuationToken, AllowPartial = allowPartial,
+            });
+            unavailable.UnionWith(part.Unavailable);
+            return part;
+        }, query);
+        if (unavailable.Count > 0) request.Response.Headers[S3Headers.PartialListing] = string.Join(",", unavailable);
 
         string Encode(string value) => urlEncoded ? SigV4.UriEncode(value, encodeSlash: false) : value;
         var contents = page.Objects.Select(o => S3Xml.Element("Contents",
