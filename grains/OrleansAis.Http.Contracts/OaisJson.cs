@@ -49,4 +49,8 @@ public static class OaisJson
 [JsonSerializable(typeof(JobStartRequest))]
 [JsonSerializable(typeof(JobListDto))]
 [JsonSerializable(typeof(JobDetailsDto))]
+[JsonSerializable(typeof(ObjectEventDto))]
+[JsonSerializable(typeof(EtlEventDto))]
+[JsonSerializable(typeof(JobEventDto))]
+[JsonSerializable(typeof(EventsLostDto))]
 public sealed partial class OaisJsonContext : JsonSerializerContext;

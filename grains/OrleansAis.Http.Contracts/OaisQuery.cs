@@ -36,6 +36,11 @@ public static class OaisQuery
     /// <summary>GET job: answer once the job is no longer running, or after this many seconds (long poll).</summary>
     public const string Wait = "wait";
 
+    /// <summary>Events: what to follow, exactly one of a bucket, an ETL or a job.</summary>
+    public const string Bucket = "bucket";
+    public const string Etl = "etl";
+    public const string Job = "job";
+
     /// <summary>Direct put by a transformer: the source object the result was produced from.</summary>
     public const string Source = "src";
 }

@@ -33,11 +33,16 @@ public static class OaisRoutes
     public const string Job = "/v1/jobs/{id}";
     public const string JobAbort = "/v1/jobs/{id}/abort";
 
+    /// <summary>Server-sent events of one bucket, ETL or job (<see cref="OaisQuery.Bucket"/>, <c>etl</c>, <c>job</c>).</summary>
+    public const string Events = "/v1/events";
+
     /// <summary>Every other /v1 path: answered with <see cref="OaisErrorCode.NoSuchEndpoint"/>.</summary>
     public const string Unmatched = "/v1/{**path}";
 
     public static string HealthPath() => Expand(Health);
     public static string ClusterPath() => Expand(Cluster);
+    /// <summary>The events of one subject: <paramref name="subject"/> is <see cref="OaisQuery.Bucket"/>, <see cref="OaisQuery.Etl"/> or <see cref="OaisQuery.Job"/>.</summary>
+    public static string EventsPath(string subject, string value) => WithQuery(Expand(Events), (subject, value));
     public static string DecommissionPath(string nodeId) => Expand(Decommission, Escape(nodeId));
     public static string BucketsPath() => Expand(Buckets);
     public static string BucketPath(string bucket) => Expand(Bucket, Escape(bucket));

@@ -21,6 +21,7 @@ public sealed class OfflineTransformScenario : IScenario
     private const string SourceBucket = "bench-offline-src";
     private const string DirectEtl = "bench-offline-direct";
     private const string ForwardEtl = "bench-offline-forward";
+    private const string FqnEtl = "bench-offline-fqn";
 
     public string Key => "etl-offline";
     public string Title => "Offline transform: echo job vs client-side pipeline vs file copy";
@@ -46,6 +47,7 @@ public sealed class OfflineTransformScenario : IScenario
         {
             await admin.InitEchoAsync(DirectEtl, "hpush://", supportDirectPut: true, ct);
             await admin.InitEchoAsync(ForwardEtl, "hpush://", supportDirectPut: false, ct);
+            await admin.InitAsync(FqnEtl, "hpush://", ["etl-host", "echo"], fqn: true, supportDirectPut: true, ct);
             var copies = context.Folder("offline-files-copies");
             var expected = (Objects: (long)settings.Objects, Bytes: (long)settings.Objects * ObjectBytes);
             OfflinePath[] paths =
@@ -59,6 +61,9 @@ public sealed class OfflineTransformScenario : IScenario
                 new("job, ETL with `support_direct_put: false`",
                     run => RunJobAsync(admin, ForwardEtl, $"bench-offline-forward-{run}", settings.Objects, ct),
                     run => VerifyAndDropBucketAsync(admin, $"bench-offline-forward-{run}", expected, ct)),
+                new("job, ETL with `argument: fqn` and `support_direct_put: true`",
+                    run => RunJobAsync(admin, FqnEtl, $"bench-offline-fqn-{run}", settings.Objects, ct),
+                    run => VerifyAndDropBucketAsync(admin, $"bench-offline-fqn-{run}", expected, ct)),
                 new("client-side pipeline (GET, transform, PUT)",
                     run => ClientPipelineAsync(http, cluster, admin, objects, $"bench-offline-client-{run}", parallel, ct),
                     run => VerifyAndDropBucketAsync(admin, $"bench-offline-client-{run}", expected, ct)),
@@ -87,6 +92,7 @@ public sealed class OfflineTransformScenario : IScenario
         {
             await admin.DeleteEtlAsync(DirectEtl, CancellationToken.None);
             await admin.DeleteEtlAsync(ForwardEtl, CancellationToken.None);
+            await admin.DeleteEtlAsync(FqnEtl, CancellationToken.None);
         }
     }
 
@@ -185,7 +191,7 @@ public sealed class OfflineTransformScenario : IScenario
                 on this machine (each owns about 1/{settings.Silos} of the objects, by placement). Direct put only differs from
                 forwarding when the destination's owner is another silo, which with {settings.Silos} silos is the case for about
                 {(settings.Silos - 1) * 100 / settings.Silos}% of the objects. Every path moves the same bytes {parallel(settings)} at a time and each
-                ran {settings.Repeats} times, alternating the order (A B C D, D C B A, ...); the table shows each run and the median.
+                ran {settings.Repeats} times, alternating the order (A B C D E, E D C B A, ...); the table shows each run and the median.
                 The source objects and files were written just before, so reads come from the page cache on every path.
                 Each run writes a new destination, which is checked (object count and total bytes) and deleted after the
                 run, outside the timing. Paths:
@@ -196,6 +202,8 @@ public sealed class OfflineTransformScenario : IScenario
                   built-in `echo` on `hpush://`, one transformer process per silo; timed from the POST until
                   `GET /v1/jobs/ID?wait=30` reports it finished. With `support_direct_put: true` the transformer PUTs each
                   result straight to the destination object's owner; with `false` the source silo receives it and forwards it.
+                  With `argument: fqn` the silo sends no bytes: the transformer reads the object's file itself (it runs on
+                  the same host) and PUTs the result to the owner, so the job's bytes cross one socket instead of two.
                 - *client-side pipeline*: the harness GETs each object over HTTP (following the 307 to its owner), passes the
                   bytes through an identity transform as they stream in and PUTs them to the destination bucket (the
                   receiving silo forwards to the owner), {parallel(settings)} objects at a time, silos taken in turn.

@@ -29,6 +29,7 @@ internal static class OaisCommandLine
             ClusterCommands.Create(runner),
             Etl.EtlCommands.Create(runner),
             Jobs.JobCommands.Create(runner),
+            WatchCommand.Create(runner),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Microsoft.Extensions.Options;
 using OrleansAis.Cluster;
 using OrleansAis.Etl.Communicators;
 using OrleansAis.Etl.DataPlane;
@@ -12,7 +13,7 @@ namespace OrleansAis.Etl;
 /// when the ETL supports direct put (never back through this silo), else this silo forwards it (locally into the store,
 /// or streamed over HTTP to the owner's guarded endpoint). Every destination write is atomic on its owner.
 /// </summary>
-public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints, LocalObjectStore store, ClusterMap cluster)
+public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints, LocalObjectStore store, ClusterMap cluster, IOptions<EtlOptions> options)
 {
     /// <summary>Custom metadata key naming what a transformed object was produced from (for incremental jobs).</summary>
     public const string SourceMetadataKey = "oais.etl.source";
@@ -25,6 +26,13 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
     /// <summary>What a destination produced from this source by this ETL carries in <see cref="SourceMetadataKey"/>.</summary>
     public static string SourceMarker(string etl, string? etlArgs, ObjectMeta source) =>
         $"{etl}|{etlArgs}|{source.Bucket}/{source.Name}|v{source.Version}|{source.Checksum}";
+
+    /// <summary>How every ETL output is written, here or by a transformer's direct put to its owner.</summary>
+    public PutOptions OutputOptions(string? marker, string? contentType = null, long? expectedSize = null) => new()
+    {
+        ContentType = contentType, ExpectedSize = expectedSize, ContentMd5 = options.Value.Md5ETags,
+        Custom = marker is null ? null : new Dictionary<string, string> { [SourceMetadataKey] = marker },
+    };
 
     public async Task<TransformOutcome> TransformToAsync(string etl, ObjectReader source, string? etlArgs,
         string dstBucket, string dstName, CancellationToken ct)
@@ -42,10 +50,9 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
                 DirectPutUrl = url + "?src=" + Uri.EscapeDataString(marker),
             }, Stream.Null, ct);
         }
-        var options = new PutOptions { Custom = new Dictionary<string, string> { [SourceMetadataKey] = marker } };
         if (cluster.IsLocal(owner))
         {
-            await using var writer = store.BeginWrite(dstBucket, dstName, options);
+            await using var writer = store.BeginWrite(dstBucket, dstName, OutputOptions(marker));
             var outcome = await etls.TransformAsync(etl, job, new WriterStream(writer), ct);
             await writer.CommitAsync(ct);
             return outcome;

@@ -12,6 +12,7 @@ using OrleansAis.Etl.DataPlane;
 using OrleansAis.Etl.Endpoints;
 using OrleansAis.Etl.Lifecycle;
 using OrleansAis.Etl.Runtimes;
+using OrleansAis.Events;
 using OrleansAis.Jobs;
 using OrleansAis.Mirroring;
 using OrleansAis.Objects;
@@ -69,10 +70,14 @@ public static class OrleansAisSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StoreMetrics>();
         services.AddSingleton<Mirrors>();
-        // Write hooks, in order: the off-owner nudge never fails; mirroring may fail the write.
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EventPublisher>());
+        services.AddSingleton<ObjectEvents>();
+        // Write hooks, in order: the off-owner nudge never fails; mirroring may fail the write; the event goes out last.
         services.AddSingleton<RebalanceRequests>();
         services.AddSingleton<IWriteObserver, OffOwnerWrites>();
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<Mirrors>());
+        services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<ObjectEvents>());
         services.AddSingleton<LocalObjectStore>();
         services.AddSingleton<MultipartUploads>();
         services.AddSingleton<OwnerReads>();
@@ -100,7 +105,7 @@ public static class OrleansAisSiloBuilderExtensions
         silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
 
         // The host may register another provider under this name first (e.g. Redis for multi-machine clusters).
-        if (!services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, BucketRegistryGrain.StorageName)))
+        if (!HasGrainStorage(services, BucketRegistryGrain.StorageName))
         {
             services.AddGrainStorage(BucketRegistryGrain.StorageName, (sp, _) =>
             {
@@ -109,7 +114,25 @@ public static class OrleansAisSiloBuilderExtensions
                 return FileGrainStorage.Create(sp, state.Directory ?? Path.Combine(data.DataDirectory, "cluster-state"));
             });
         }
+        AddEventStreams(silo);
         return silo;
+    }
+
+    private static bool HasGrainStorage(IServiceCollection services, string name) =>
+        services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name));
+
+    /// <summary>
+    /// Orleans memory streams carry the events (docs/EVENTS.md); who subscribes to what is kept with the registries, so
+    /// subscriptions outlive the silo that happened to hold them.
+    /// </summary>
+    private static void AddEventStreams(ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams(OaisStreams.Provider);
+        if (!HasGrainStorage(silo.Services, OaisStreams.PubSubStorage))
+        {
+            silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(OaisStreams.PubSubStorage,
+                (sp, _) => sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(BucketRegistryGrain.StorageName));
+        }
     }
 
     /// <summary>Etl:Runtime — docker, process, or auto (Docker when its engine answers, else local processes).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansAis.Buckets;
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Grains;
 
 namespace OrleansAis.Jobs;
@@ -24,6 +25,7 @@ public sealed class EtlJobState
 /// </summary>
 public sealed class EtlJobGrain(
     [PersistentState("job", BucketRegistryGrain.StorageName)] IPersistentState<EtlJobState> state,
+    EventPublisher events,
     ILogger<EtlJobGrain> log) : Grain, IEtlJobGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -51,6 +53,7 @@ public sealed class EtlJobGrain(
         };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IJobIndexGrain>(IJobIndexGrain.Key).Add(Id);
+        await PublishStateAsync(); // before any node can report progress
         await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IJobNodeGrain>(n.NodeId).Run(Id, request)));
         log.LogInformation("Job {Job}: {Mode} {Source} -> {Destination} through {Etl} on {Nodes} nodes",
             Id, request.Mode, request.SourceBucket, request.DestinationBucket, request.Etl, nodes.Count);
@@ -108,6 +111,26 @@ public sealed class EtlJobGrain(
             await state.WriteStateAsync();
     }
 
+    /// <summary>The job's state on its stream, with the counters of the nodes that finished; never fails the job.</summary>
+    private async Task PublishStateAsync()
+    {
+        var finished = state.State.Nodes.Values.OfType<JobNodeStatus>().ToList();
+        try
+        {
+            await events.PublishAndWaitAsync(new JobEvent
+            {
+                Kind = JobEventKind.State, JobId = Id, State = state.State.State, Message = state.State.Reason,
+                Objects = finished.Sum(n => n.Objects), BytesIn = finished.Sum(n => n.BytesIn), BytesOut = finished.Sum(n => n.BytesOut),
+                Skipped = finished.Sum(n => n.Skipped), Errors = finished.Sum(n => n.ErrorCount),
+                Time = state.State.Finished ?? state.State.Started,
+            }).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not publish the state of job {Job}", Id);
+        }
+    }
+
     /// <summary>Ends the job; when ended early, every node still working is told to stop.</summary>
     private async Task End(JobState final, string? reason)
     {
@@ -116,6 +139,7 @@ public sealed class EtlJobGrain(
         state.State.Finished = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
         log.LogInformation("Job {Job} {State}: {Reason}", Id, final, reason);
+        await PublishStateAsync();
         if (final is JobState.Failed or JobState.Aborted or JobState.Interrupted)
         {
             var unfinished = state.State.Nodes.Where(n => n.Value is null).Select(n => n.Key).ToList();

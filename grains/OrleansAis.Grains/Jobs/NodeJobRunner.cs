@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
 using OrleansAis.Etl.DataPlane;
+using OrleansAis.Events;
 using OrleansAis.Grains;
 using OrleansAis.Ownership;
 using OrleansAis.Storage;
@@ -16,8 +17,12 @@ namespace OrleansAis.Jobs;
 /// (or the first error, unless continue_on_error) to the job grain.
 /// </summary>
 public sealed class NodeJobRunner(
-    EtlDataPlane etls, NodeEtls nodeEtls, EtlCopier copier, LocalObjectStore store, ClusterMap cluster, IGrainFactory grains, ILogger<NodeJobRunner> log)
+    EtlDataPlane etls, NodeEtls nodeEtls, EtlCopier copier, LocalObjectStore store, ClusterMap cluster, IGrainFactory grains,
+    EventPublisher events, TimeProvider time, ILogger<NodeJobRunner> log)
 {
+    /// <summary>How often a node reports its progress on the job's stream while it works.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, NodeJob> _jobs = new(StringComparer.Ordinal);
 
     public void Start(string jobId, EtlJobRequest request)
@@ -46,6 +51,8 @@ public sealed class NodeJobRunner(
 
     private async Task RunAsync(string jobId, EtlJobRequest request, NodeJob job)
     {
+        using var stopProgress = new CancellationTokenSource();
+        var progress = ReportProgressAsync(jobId, job, stopProgress.Token);
         try
         {
             if (request.Mode != JobMode.DryRun && nodeEtls.Status(request.Etl)?.Stage != EtlStage.Running)
@@ -74,8 +81,19 @@ public sealed class NodeJobRunner(
             job.Fail(e.Message);
             job.Finish();
         }
+        stopProgress.Cancel();
+        await progress;
         var status = job.Snapshot();
         log.LogInformation("Job {Job} on {Node}: {State}, {Objects} objects, {Errors} errors", jobId, status.NodeId, status.State, status.Objects, status.ErrorCount);
+        try
+        {
+            // This node's last progress is on the stream before the job can end (and publish its final state).
+            await events.PublishAndWaitAsync(ProgressEvent(jobId, status)).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e)
+        {
+            log.LogDebug(e, "Could not publish the end of job {Job} on this node", jobId);
+        }
         try
         {
             await grains.GetGrain<IEtlJobGrain>(jobId).NodeFinished(status);
@@ -85,6 +103,25 @@ public sealed class NodeJobRunner(
             log.LogWarning(e, "Could not report the end of job {Job} (its status stays queryable here)", jobId);
         }
     }
+
+    private async Task ReportProgressAsync(string jobId, NodeJob job, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct)) events.Publish(ProgressEvent(jobId, job.Snapshot()));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private JobEvent ProgressEvent(string jobId, JobNodeStatus status) => new()
+    {
+        Kind = JobEventKind.Progress, JobId = jobId, Node = status.NodeId, State = status.State, Objects = status.Objects,
+        BytesIn = status.BytesIn, BytesOut = status.BytesOut, Skipped = status.Skipped, Errors = status.ErrorCount,
+        Message = status.Message, Time = time.GetUtcNow(),
+    };
 
     /// <summary>The selected source names that this node owns.</summary>
     private IEnumerable<string> Select(EtlJobRequest request)

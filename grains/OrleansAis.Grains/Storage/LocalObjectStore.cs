@@ -92,6 +92,7 @@ public sealed class LocalObjectStore
         {
             ContentType = source.ContentType, Custom = source.Custom, ExpectedChecksum = source.Checksum, ExpectedSize = source.Size,
             Headers = source.Headers, ContentChecksum = source.ContentChecksum,
+            ContentMd5 = false, // the copy keeps the source's entity tag
         };
         return new ObjectWriter(this, source.Bucket, source.Name, options)
         {

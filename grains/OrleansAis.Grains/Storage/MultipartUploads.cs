@@ -182,6 +182,7 @@ public sealed class MultipartUploads(LocalObjectStore store)
             {
                 ContentType = upload.ContentType, Custom = upload.Custom, ExpectedSize = chosen.Sum(p => p.Size), Condition = condition,
                 Headers = upload.Headers,
+                ContentMd5 = false, // its entity tag is the multipart form, made from the parts' MD5s
             };
             // A full-object checksum is the checksum of the content, computed as the parts stream into the object.
             var fullObject = upload is { ChecksumAlgorithm: { } algorithm, ChecksumType: ObjectChecksum.FullObject } ? ContentHash.For(algorithm) : null;

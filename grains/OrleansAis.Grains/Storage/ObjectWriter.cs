@@ -16,7 +16,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     private readonly string _metaPath;
     private readonly XxHash64 _hash = new();
     // The S3 entity tag: computed from the same buffers as the checksum while the upload streams, never by a second read.
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly IncrementalHash? _md5;
     private readonly long _started = StoreMetrics.Now();
     private FileStream? _file;
     private bool _done;
@@ -29,6 +29,7 @@ public sealed class ObjectWriter : IAsyncDisposable
         _options = options;
         _tempPath = store.NewTempPath(bucket, name);
         _metaPath = store.MetaPathOf(bucket, name);
+        _md5 = options.ContentMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         // Synchronous writes: on Linux an "asynchronous" file write is the same write on a thread-pool thread, plus the hop.
         _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
     }
@@ -58,7 +59,7 @@ public sealed class ObjectWriter : IAsyncDisposable
             throw Fail(OaisErrorCode.InvalidArgument, $"upload is larger than the declared {expected} bytes");
         ct.ThrowIfCancellationRequested();
         _hash.Append(data.Span);
-        _md5.AppendData(data.Span);
+        _md5?.AppendData(data.Span);
         file.Write(data.Span);
         BytesWritten += data.Length;
         return ValueTask.CompletedTask;
@@ -79,7 +80,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         var file = _file ?? throw new InvalidOperationException("the upload is already committed or aborted");
         var checksum = _hash.GetCurrentHashAsUInt64().ToString("x16");
-        var md5 = Convert.ToHexStringLower(_md5.GetHashAndReset());
+        var md5 = _md5 is null ? null : Convert.ToHexStringLower(_md5.GetHashAndReset());
         if (_options.ExpectedSize is { } size && size != BytesWritten)
             throw Fail(OaisErrorCode.InvalidArgument, $"upload has {BytesWritten} bytes but {size} were declared");
         if (_options.ExpectedChecksum is { } want && !string.Equals(want, checksum, StringComparison.OrdinalIgnoreCase))
@@ -152,7 +153,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     {
         if (_done) return;
         _done = true;
-        _md5.Dispose();
+        _md5?.Dispose();
         _file?.Dispose();
         _file = null;
         try
@@ -166,7 +167,7 @@ public sealed class ObjectWriter : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Abort();
-        _md5.Dispose();
+        _md5?.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -92,7 +92,7 @@ public static class SiloHost
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("oais-silo", serviceInstanceId: nodeId))
             .WithMetrics(metrics => metrics
-            .AddMeter(StoreMetrics.MeterName, EtlMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(StoreMetrics.MeterName, EtlMetrics.MeterName, OrleansAis.Events.EventPublisher.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
         builder.Services.AddOaisHttpApi();
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansAis.Testing;
+using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -83,6 +84,13 @@ public sealed class OfflineEtlTests(ThreeSiloProcessEtlCluster cluster) : IClass
             {
                 Assert.Equal(Convert.ToHexStringLower(MD5.HashData(Content(i))), System.Text.Encoding.ASCII.GetString(await GetAsync($"md5-out-{suffix}", names[i])));
                 Assert.Equal(Content(i), await GetAsync($"echo-out-{suffix}", names[i]));
+            }
+            for (var i = 0; i < 10; i++) // ETL outputs carry the xxhash64 entity tag, not an MD5 (docs/API.md)
+            {
+                using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, _etl.ObjectUri($"echo-out-{suffix}", names[i], "")));
+                head.EnsureSuccessStatusCode();
+                var checksum = head.Headers.GetValues(OaisHeaders.ChecksumValue).Single();
+                Assert.Equal($"\"{checksum}-1\"", head.Headers.ETag!.Tag);
             }
         }
         finally

@@ -58,6 +58,17 @@ public sealed class EntityTagTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_without_content_md5_such_as_an_etl_output_gets_the_xxhash64_etag()
+    {
+        var content = PatternStream.Bytes(70_000, 6);
+        var meta = await Store.PutAsync("b", "derived", new MemoryStream(content), new PutOptions { ContentMd5 = false });
+
+        Assert.Null(meta.Md5);
+        Assert.Equal($"\"{meta.Checksum}-1\"", meta.ETag);
+        Assert.Equal(meta.ETag, _test.Reopen().Head("b", "derived")!.ETag);
+    }
+
+    [Fact]
     public async Task A_completed_multipart_upload_has_s3s_multipart_etag_and_its_parts_have_their_md5s()
     {
         var uploads = new MultipartUploads(Store);
@@ -75,7 +86,7 @@ public sealed class EntityTagTests : IDisposable
         var expected = Md5Hex(parts.SelectMany(p => MD5.HashData(p)).ToArray()) + "-2";
         Assert.Equal($"\"{expected}\"", meta.ETag);
         Assert.Equal(2, meta.PartsCount);
-        Assert.Equal(Md5Hex(parts.SelectMany(p => p).ToArray()), meta.Md5); // the content's own MD5 is kept too
+        Assert.Null(meta.Md5); // the assembled content is not hashed a second time: only the multipart ETag is served
 
         using var other = new TestStore();
         await using (var import = other.Store.BeginImport(meta))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansAis.Etl.DataPlane;
 using OrleansAis.Etl.Endpoints;
 using OrleansAis.Etl.Runtimes;
+using OrleansAis.Events;
 using OrleansAis.Grains;
 
 namespace OrleansAis.Etl.Lifecycle;
@@ -19,6 +20,8 @@ public sealed partial class EtlLifecycle(
     TransformerLauncher launcher,
     EtlDataPlane dataPlane,
     IGrainFactory grains,
+    EventPublisher events,
+    TimeProvider time,
     IOptions<EtlOptions> options,
     ILogger<EtlLifecycle> log) : IAsyncDisposable
 {
@@ -48,6 +51,7 @@ public sealed partial class EtlLifecycle(
             {
                 etl.Stage = EtlStage.Aborted;
                 etl.Error = e is OaisException ? e.Message : $"failed to start: {e.Message}";
+                StageReached(etl);
                 await ShutDownAsync(etl, etl.Error);
                 throw new OaisException(e is OaisException oe ? oe.Code : OaisErrorCode.TransformFailed,
                     $"ETL '{spec.Name}' did not start on node {NodeId}: {e.Message}");
@@ -68,6 +72,7 @@ public sealed partial class EtlLifecycle(
             if (!etls.TryGet(name, out var etl)) return null;
             etl.Stage = EtlStage.Aborted;
             etl.Error = reason;
+            StageReached(etl);
             await ShutDownAsync(etl, reason);
             return etl.Status(NodeId);
         }
@@ -82,7 +87,10 @@ public sealed partial class EtlLifecycle(
         await _lifecycle.WaitAsync();
         try
         {
-            if (etls.TryRemove(name, out var etl)) await ShutDownAsync(etl, "deleted");
+            if (!etls.TryRemove(name, out var etl)) return;
+            (etl.Stage, etl.Error) = (EtlStage.Aborted, "deleted");
+            StageReached(etl);
+            await ShutDownAsync(etl, "deleted");
         }
         finally
         {
@@ -93,15 +101,24 @@ public sealed partial class EtlLifecycle(
     public async Task<string> LogsAsync(string name, int lines, CancellationToken ct = default) =>
         etls.TryGet(name, out var etl) && etl.Instance is { } instance ? await instance.LogsAsync(lines, ct) : "";
 
+    private void StageReached(RunningEtl etl) => Publish(etl, EtlEventKind.Stage);
+
+    private void Publish(RunningEtl etl, EtlEventKind kind) => events.Publish(new EtlEvent
+    {
+        Kind = kind, Etl = etl.Spec.Name, Node = NodeId, Stage = etl.Stage, Restarts = etl.Restarts, Reason = etl.Error, Time = time.GetUtcNow(),
+    });
+
     private async Task LaunchAsync(RunningEtl etl, CancellationToken ct)
     {
         etl.Stage = EtlStage.Initializing;
+        StageReached(etl);
         var offer = endpoints.Offer(etl);
         var port = await launcher.LaunchAsync(etl, offer, ct);
         var instance = etl.Instance!;
         dataPlane.Connect(etl, offer, instance, port);
         etl.Stage = EtlStage.Running;
         etl.Error = null;
+        StageReached(etl);
         _ = WatchAsync(etl, instance);
         Running(etl.Spec.Name, NodeId, runtime.Kind, etl.Spec.Communication.ToScheme(), etl.Port, etl.Socket is null ? "TCP" : "Unix socket " + etl.Socket);
     }
@@ -122,6 +139,7 @@ public sealed partial class EtlLifecycle(
                 etl.Restarts++;
                 etl.Stage = EtlStage.Initializing;
                 etl.Error = $"restarting after: {reason}";
+                Publish(etl, EtlEventKind.Restarted);
                 try
                 {
                     await LaunchAsync(etl, CancellationToken.None);
@@ -134,6 +152,7 @@ public sealed partial class EtlLifecycle(
             }
             etl.Stage = EtlStage.Aborted;
             etl.Error = $"transformer crashed and was restarted {etl.Restarts} times; last: {reason}";
+            StageReached(etl);
         }
         finally
         {

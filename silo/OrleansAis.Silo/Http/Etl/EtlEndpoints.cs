@@ -85,19 +85,16 @@ public static class EtlEndpoints
     }
 
     /// <summary>PUT by a transformer (direct put): the result lands atomically on this node, which owns the destination.</summary>
-    private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store)
+    private static async Task<IResult> DirectPut(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store, EtlCopier copier)
     {
         if (!host.IsTransformerSecret(name, secret))
             return AisJson.Error(OaisErrorCode.Forbidden, "not a transformer of this ETL");
         var (bucket, objectName) = RawPath.BucketAndObject(context, skip: OaisRoutes.TransformerObjectPrefixSegments);
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
         // "src" names what the result was produced from, so incremental jobs can skip it next time.
-        var custom = context.Request.Query[OaisQuery.Source] is { Count: > 0 } src
-            ? new Dictionary<string, string> { [EtlCopier.SourceMetadataKey] = src.ToString() }
-            : null;
+        var source = context.Request.Query[OaisQuery.Source] is { Count: > 0 } src ? src.ToString() : null;
         var meta = await store.PutAsync(bucket, objectName, context.Request.Body,
-            new PutOptions { ContentType = context.Request.ContentType, ExpectedSize = context.Request.ContentLength, Custom = custom },
-            context.RequestAborted);
+            copier.OutputOptions(source, context.Request.ContentType, context.Request.ContentLength), context.RequestAborted);
         return AisJson.Json(new DirectPutResultDto(meta.Bucket, meta.Name, meta.Size, meta.Checksum, meta.Node));
     }
 }
