@@ -63,15 +63,15 @@ public sealed class PutOptions
     /// write starts and again at commit under the object's key lock, so no other write can come in between.
     /// </summary>
     [Id(4)] public ObjectCondition? Condition { get; init; }
-    /// <summary>Standard headers to store with the object (see <see cref="ObjectMeta.Headers"/>).</summary>
-    [Id(5)] public IReadOnlyDictionary<string, string>? Headers { get; init; }
-    /// <summary>A checksum of the content known before it is written (a copy's source's), stored as the object's.</summary>
-    [Id(6)] public ObjectChecksum? ContentChecksum { get; init; }
     /// <summary>
     /// Compute the content's MD5 for the entity tag (S3 clients compare it with what they sent). Off for content the
     /// cluster produced itself, such as ETL outputs, which get the xxhash64 form: MD5 costs about 1.4 ms of CPU per MiB.
     /// </summary>
-    [Id(7)] public bool ContentMd5 { get; init; } = true;
+    [Id(5)] public bool ContentMd5 { get; init; } = true;
+    /// <summary>Standard headers to store with the object (see <see cref="ObjectMeta.Headers"/>).</summary>
+    [Id(6)] public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    /// <summary>A checksum of the content known before it is written (a copy's source's), stored as the object's.</summary>
+    [Id(7)] public ObjectChecksum? ContentChecksum { get; init; }
 
     public static PutOptions Default { get; } = new();
 }

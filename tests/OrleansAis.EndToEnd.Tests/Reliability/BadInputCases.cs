@@ -338,7 +338,7 @@ public static class BadInputCases
             s => Put(s) with { Headers = [.. Put(s).Headers, ("x-amz-date", "yesterday"), ("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
                 ("Authorization", $"AWS4-HMAC-SHA256 Credential={s.AccessKey}/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")] }, 403, "time");
         yield return new(SigV4, "Signature Version 2 header",
-            s => Put(s) with { Headers = [.. Put(s).Headers, ("Authorization", $"AWS {s.AccessKey}:c2lnbmF0dXJl")] }, 400, "Version 2");
+            s => Put(s) with { Headers = [.. Put(s).Headers, ("Authorization", $"AWS {s.AccessKey}:c2lnbmF0dXJl")] }, 400, "AWS4-HMAC-SHA256");
         yield return new(SigV4, "Bearer token", s => Put(s) with { Headers = [.. Put(s).Headers, ("Authorization", "Bearer abc.def")] }, 400, "Authorization");
         yield return new(SigV4, "presigned URL expiring after 0 s",
             s => RawRequest.Of("GET", $"/{s.Bucket}/{s.Object1K}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={s.AccessKey}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=0&X-Amz-SignedHeaders=host&X-Amz-Signature=00"),
@@ -350,7 +350,7 @@ public static class BadInputCases
             s => RawRequest.Of("GET", $"/{s.Bucket}/{s.Object1K}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={s.AccessKey}%2F20200101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20200101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00"),
             403, "expired");
         yield return new(SigV4, "Signature Version 2 presigned URL",
-            s => RawRequest.Of("GET", $"/{s.Bucket}/{s.Object1K}?AWSAccessKeyId={s.AccessKey}&Expires=9999999999&Signature=abc"), 400, "Version 2");
+            s => RawRequest.Of("GET", $"/{s.Bucket}/{s.Object1K}?AWSAccessKeyId={s.AccessKey}&Expires=9999999999&Signature=abc"), 400, "AWS4-HMAC-SHA256");
         yield return new(SigV4, "aws-chunked signed body from an anonymous caller",
             s => RawRequest.Of("PUT", $"/{s.Bucket}/sig-{s.Marker}", "0;chunk-signature=00\r\n\r\n", ("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
                 ("Content-Encoding", "aws-chunked"), ("x-amz-decoded-content-length", "0")), 403, "signed");

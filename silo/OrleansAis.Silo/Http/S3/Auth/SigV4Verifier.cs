@@ -41,6 +41,7 @@ public sealed class SigV4Verifier(Func<string, string?> secretKeyOf, string regi
         if (!long.TryParse(expiresText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expires))
             throw QueryError("X-Amz-Expires should be a number");
         if (expires < 0) throw QueryError("X-Amz-Expires must be non-negative");
+        if (expires == 0) throw QueryError("X-Amz-Expires must be at least 1 second"); // S3's documented minimum
         if (expires > MaxPresignedExpirySeconds)
             throw QueryError($"X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than {MaxPresignedExpirySeconds} seconds");
         string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
