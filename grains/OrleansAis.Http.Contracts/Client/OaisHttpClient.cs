@@ -199,9 +199,14 @@ public sealed partial class OaisHttpClient
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                throw new OaisRedirectException(response.StatusCode, new Uri(request.RequestUri, location), request.RequestUri);
             throw await ErrorOf(response, notFound, ct);
         }
     }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     private static async Task<OaisApiException> ErrorOf(HttpResponseMessage response, (OaisErrorCode Code, string Message)? notFound, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using OrleansAis.Grains;
 
-namespace OrleansAis.Client;
+namespace OrleansAis.Client.GrainCalls;
 
 /// <summary>Object bytes as a sequence of bounded grain calls to the owner's <see cref="IObjectGrain"/>.</summary>
 internal static class ChunkedTransfer
@@ -29,24 +29,28 @@ internal static class ChunkedTransfer
         }
     }
 
-    public static async Task<ObjectMeta> GetAsync(IObjectGrain grain, Stream destination, long offset, long? length, int chunkBytes, CancellationToken ct)
+    /// <summary>
+    /// The object (or <paramref name="range"/> of it) as a stream of chunk reads of the version the HEAD found: a reader
+    /// never mixes versions (a write meanwhile fails the next chunk with <see cref="OaisErrorCode.Conflict"/>).
+    /// </summary>
+    public static async Task<ObjectReadStream> OpenReadAsync(IObjectGrain grain, ObjectRange? range, int chunkBytes, CancellationToken ct)
     {
         var meta = await TransientRetry.RunAsync(grain.Head, ct);
-        var end = length is { } l ? offset + l : meta.Size;
-        if (offset < 0 || end > meta.Size || end < offset)
-            throw new OaisException(OaisErrorCode.InvalidRange, $"range {offset}..{end} is outside the object's {meta.Size} bytes");
-        // One read ahead hides the round trip; the grain serves them in order.
-        Task<byte[]>? pending = offset < end ? ReadAsync(grain, meta.Version, offset, (int)Math.Min(chunkBytes, end - offset), ct) : null;
+        var offset = range?.Offset ?? 0;
+        var end = range?.EndIn(meta.Size) ?? meta.Size;
+        if (range is not null && offset >= meta.Size)
+            throw new OaisException(OaisErrorCode.InvalidRange, $"{range} is outside the object's {meta.Size} bytes");
+        end = Math.Min(end, meta.Size); // as HTTP serves it: a range running past the end stops at the end
         var position = offset;
-        while (pending is not null)
+        var content = new ChunkedReadStream(async token =>
         {
-            var chunk = await pending;
+            if (position >= end) return [];
+            var chunk = await ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), token);
             if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"object '{meta.Bucket}/{meta.Name}' ended early at {position}");
             position += chunk.Length;
-            pending = position < end ? ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), ct) : null;
-            await destination.WriteAsync(chunk, ct);
-        }
-        return meta;
+            return chunk;
+        });
+        return new ObjectReadStream(content, meta, end - offset, range is not null, resources: null);
     }
 
     /// <summary>A chunk of one version: the same bytes however often it is asked for, so safe to retry.</summary>
