@@ -4,13 +4,37 @@ namespace OrleansAis.Client.GrainCalls;
 /// Bytes pulled in bounded chunks from a source of grain calls, one chunk read ahead to hide the round trip; at most
 /// two chunks in memory. <paramref name="next"/> returns an empty chunk at the end.
 /// </summary>
-internal sealed class ChunkedReadStream(Func<CancellationToken, Task<byte[]>> next) : Stream
+internal sealed class ChunkedReadStream : Stream
 {
+    private readonly Func<CancellationToken, Task<byte[]>> _next;
     private readonly CancellationTokenSource _stop = new();
     private Task<byte[]>? _pending;
     private byte[] _chunk = [];
     private int _position;
     private bool _ended;
+
+    private ChunkedReadStream(Func<CancellationToken, Task<byte[]>> next) => _next = next;
+
+    /// <summary>
+    /// Starts the stream with its first chunk already in, so that what fails at the start (a missing object, an ETL
+    /// that is not running) fails the open, as an HTTP answer's status does, rather than the first read.
+    /// </summary>
+    public static async Task<ChunkedReadStream> StartAsync(Func<CancellationToken, Task<byte[]>> next, CancellationToken ct)
+    {
+        var stream = new ChunkedReadStream(next);
+        try
+        {
+            stream._chunk = await next(stream._stop.Token).WaitAsync(ct);
+            if (stream._chunk.Length == 0) stream._ended = true;
+            else stream._pending = next(stream._stop.Token);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -29,11 +53,11 @@ internal sealed class ChunkedReadStream(Func<CancellationToken, Task<byte[]>> ne
         while (_position == _chunk.Length)
         {
             if (_ended) return 0;
-            _chunk = await (_pending ?? next(_stop.Token)).WaitAsync(cancellationToken);
+            _chunk = await (_pending ?? _next(_stop.Token)).WaitAsync(cancellationToken);
             _position = 0;
             _pending = null;
             if (_chunk.Length == 0) _ended = true;
-            else _pending = next(_stop.Token);
+            else _pending = _next(_stop.Token);
         }
         var n = Math.Min(buffer.Length, _chunk.Length - _position);
         _chunk.AsMemory(_position, n).CopyTo(buffer);

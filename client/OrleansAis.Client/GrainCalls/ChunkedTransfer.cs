@@ -42,14 +42,14 @@ internal static class ChunkedTransfer
             throw new OaisException(OaisErrorCode.InvalidRange, $"{range} is outside the object's {meta.Size} bytes");
         end = Math.Min(end, meta.Size); // as HTTP serves it: a range running past the end stops at the end
         var position = offset;
-        var content = new ChunkedReadStream(async token =>
+        var content = await ChunkedReadStream.StartAsync(async token =>
         {
             if (position >= end) return [];
             var chunk = await ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), token);
             if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"object '{meta.Bucket}/{meta.Name}' ended early at {position}");
             position += chunk.Length;
             return chunk;
-        });
+        }, ct);
         return new ObjectReadStream(content, meta, end - offset, range is not null, resources: null);
     }
 

@@ -45,7 +45,7 @@ internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes) : IOa
         var node = await TransientRetry.RunAsync(Object(bucket, name).Locate, ct);
         var worker = grains.GetGrain<IEtlWorkerGrain>(node.NodeId);
         var transform = await worker.BeginTransform(etl, bucket, name, etlArgs).WaitAsync(ct);
-        var content = new ChunkedReadStream(_ => worker.ReadTransformed(transform, chunkBytes));
+        var content = await ChunkedReadStream.StartAsync(_ => worker.ReadTransformed(transform, chunkBytes), ct);
         var meta = new ObjectMeta { Bucket = bucket, Name = name, Checksum = "", Node = node.NodeId };
         return new ObjectReadStream(content, meta, contentLength: null, isPartial: false, resources: null);
     }

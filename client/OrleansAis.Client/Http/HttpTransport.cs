@@ -15,7 +15,7 @@ namespace OrleansAis.Client.Http;
 internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTransport
 {
     /// <summary>How often one request may be redirected or retried on another node before it fails.</summary>
-    private const int MaxHops = 3;
+    private const int MaxHops = 5;
 
     private const int CopyBufferBytes = 1 << 20;
 
@@ -183,11 +183,13 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
     /// <summary>
     /// Sends an object request to its owner. A redirect ("not mine") is followed and reloads the view; with
     /// <paramref name="retry"/>, a node that cannot be reached or is busy moving the object is retried on the owner a
-    /// fresh view names.
+    /// fresh view names, and so is a "not found" from a node this request was redirected to: the cluster is changing,
+    /// and the object may be between its old owner and its new one for a moment.
     /// </summary>
     private async Task<T> AtOwnerAsync<T>(string bucket, string name, Func<OaisHttpClient, Task<T>> call, bool retry, CancellationToken ct)
     {
         var target = At((await view.CurrentAsync(ct)).OwnerOf(bucket, name));
+        var redirected = false;
         for (var hop = 0; ; hop++)
         {
             try
@@ -196,12 +198,13 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
             }
             catch (OaisRedirectException redirect) when (hop < MaxHops)
             {
+                redirected = true;
                 view.Stale();
                 target = view.Last?.At(redirect.Location) is { } node ? At(node) : At(redirect.Location.GetLeftPart(UriPartial.Authority));
             }
-            catch (Exception e) when (retry && hop < MaxHops && IsRetryable(e))
+            catch (Exception e) when (retry && hop < MaxHops && (IsRetryable(e) || redirected && e is OaisApiException { ErrorCode: OaisErrorCode.ObjectNotFound }))
             {
-                await Task.Delay(RetryDelay * (hop + 1), ct);
+                await Task.Delay(RetryDelay * (1 << hop), ct);
                 target = At((await view.RefreshAsync(ct)).OwnerOf(bucket, name));
             }
             catch (Exception e) when (Translate(e) is { } translated)

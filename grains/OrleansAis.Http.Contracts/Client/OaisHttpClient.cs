@@ -98,7 +98,8 @@ public sealed partial class OaisHttpClient
         IReadOnlyDictionary<string, string>? custom, string? expectedChecksum, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, OaisRoutes.ObjectPath(bucket, name)) { Content = content };
-        foreach (var (key, value) in custom ?? new Dictionary<string, string>()) request.Headers.Add(OaisHeaders.MetaPrefix + key, value);
+        // Headers carry ASCII: a value with other characters goes as an RFC 2047 encoded-word, which the server decodes.
+        foreach (var (key, value) in custom ?? new Dictionary<string, string>()) request.Headers.Add(OaisHeaders.MetaPrefix + key, MetadataText.Encode(value));
         if (expectedChecksum is not null) request.Headers.Add(OaisHeaders.ExpectedChecksum, expectedChecksum);
         using var response = await SendAsync(request, ct);
         return await ReadJsonAsync<ObjectMetaDto>(response, ct);

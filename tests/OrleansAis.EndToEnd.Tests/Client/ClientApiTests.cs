@@ -220,7 +220,7 @@ public sealed class ClientApiTests(ClientCluster cluster)
             var dryRun = await oais.StartJobAsync(new EtlJobRequest { Etl = etl, SourceBucket = from, Mode = JobMode.DryRun });
             var aborted = await oais.AbortJobAsync(dryRun.Id);
             Assert.NotEqual(JobState.Running, (await oais.WaitJobAsync(aborted.Id)).State);
-            var missing = await Assert.ThrowsAsync<OaisException>(() => oais.StartJobAsync(new EtlJobRequest { Etl = "no-such-etl", SourceBucket = from }));
+            var missing = await Assert.ThrowsAsync<OaisException>(() => oais.StartJobAsync(new EtlJobRequest { Etl = "no-such-etl", SourceBucket = from, DestinationBucket = from + "-out" }));
             Assert.Equal(OaisErrorCode.EtlNotFound, missing.Code);
         }
         finally
