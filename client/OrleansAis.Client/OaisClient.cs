@@ -22,7 +22,8 @@ public sealed class OaisClient : IDisposable
 {
     private static readonly TimeSpan JobPollInterval = TimeSpan.FromSeconds(1);
 
-    private readonly Lazy<Task<IOaisTransport>> _transport;
+    private readonly Func<Task<IOaisTransport>> _choose;
+    private Task<IOaisTransport>? _transport;
     private readonly HttpClient? _ownedHttp;
 
     /// <summary>Over an Orleans client: grain calls, or HTTP to the nodes it lists (see <see cref="OaisClientOptions.Transport"/>).</summary>
@@ -47,7 +48,7 @@ public sealed class OaisClient : IDisposable
             throw new ArgumentException($"the HTTP transport needs {nameof(OaisClientOptions.Endpoints)} or an Orleans client", nameof(options));
         if (http is null) http = _ownedHttp = CreateHttpClient();
         var log = (logging ?? NullLoggerFactory.Instance).CreateLogger<OaisClient>();
-        _transport = new Lazy<Task<IOaisTransport>>(() => ChooseAsync(grains, options, http, log));
+        _choose = () => ChooseAsync(grains, options, http, log);
     }
 
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client <see cref="OaisClientServiceCollectionExtensions.AddOaisClient"/> configures.</summary>
@@ -75,8 +76,8 @@ public sealed class OaisClient : IDisposable
 
     private static async Task<IOaisTransport> ChooseAsync(IGrainFactory? grains, OaisClientOptions options, HttpClient http, ILogger log)
     {
-        if (options.Transport == ObjectTransport.Grain) return new GrainTransport(grains!, options.ChunkBytes);
         var seeds = options.Endpoints.Select(e => new Uri(e)).ToList();
+        if (options.Transport == ObjectTransport.Grain) return new GrainTransport(grains!, options.ChunkBytes, GrainMembership(grains!, options, log));
         ClusterView? view = null;
         Func<CancellationToken, Task<IReadOnlyList<NodeStats>>> load = seeds.Count > 0 || grains is null
             // The nodes last seen first (the cluster as it is now), then the configured ones (where it started).
@@ -86,12 +87,25 @@ public sealed class OaisClient : IDisposable
         if (options.Transport == ObjectTransport.Auto && grains is not null && seeds.Count == 0)
         {
             var nodes = await view.RefreshAsync(CancellationToken.None);
-            if (nodes.Nodes.Count == 0 || nodes.Nodes.Count < nodes.Owners.Count) return new GrainTransport(grains, options.ChunkBytes);
+            if (nodes.Nodes.Count == 0 || nodes.Nodes.Count < nodes.Owners.Count) return new GrainTransport(grains, options.ChunkBytes, view);
         }
         return new HttpTransport(http, view);
     }
 
-    private Task<IOaisTransport> Transport => _transport.Value;
+    /// <summary>The transport, chosen on first use; a choice that failed (no node answered yet) is made again next time.</summary>
+    private static ClusterView GrainMembership(IGrainFactory grains, OaisClientOptions options, ILogger log) =>
+        new(ct => grains.GetGrain<IClusterViewGrain>(0).Stats().WaitAsync(ct), options.ClusterRefreshInterval, TimeProvider.System, log);
+
+    private Task<IOaisTransport> Transport
+    {
+        get
+        {
+            var current = Volatile.Read(ref _transport);
+            if (current is { IsFaulted: false, IsCanceled: false }) return current;
+            var fresh = _choose();
+            return Interlocked.CompareExchange(ref _transport, fresh, current) == current ? fresh : Volatile.Read(ref _transport)!;
+        }
+    }
 
     // ---- buckets ----
 

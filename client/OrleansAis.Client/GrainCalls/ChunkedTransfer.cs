@@ -29,11 +29,31 @@ internal static class ChunkedTransfer
         }
     }
 
+    private const int OpenAttempts = 5;
+    private static readonly TimeSpan OpenRetryDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// The object (or <paramref name="range"/> of it) as a stream of chunk reads of the version the HEAD found: a reader
-    /// never mixes versions (a write meanwhile fails the next chunk with <see cref="OaisErrorCode.Conflict"/>).
+    /// never mixes versions (a write meanwhile fails the next chunk with <see cref="OaisErrorCode.Conflict"/>). An
+    /// object that moves to another node between the HEAD and a chunk (a membership change) is opened again when it
+    /// happens before the first byte; later it fails the read with <see cref="OaisErrorCode.Unavailable"/> (retry it).
     /// </summary>
     public static async Task<ObjectReadStream> OpenReadAsync(IObjectGrain grain, ObjectRange? range, int chunkBytes, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryOpenReadAsync(grain, range, chunkBytes, ct);
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.Unavailable && attempt < OpenAttempts)
+            {
+                await Task.Delay(OpenRetryDelay * (1 << attempt), ct);
+            }
+        }
+    }
+
+    private static async Task<ObjectReadStream> TryOpenReadAsync(IObjectGrain grain, ObjectRange? range, int chunkBytes, CancellationToken ct)
     {
         var meta = await TransientRetry.RunAsync(grain.Head, ct);
         var offset = range?.Offset ?? 0;
@@ -45,7 +65,16 @@ internal static class ChunkedTransfer
         var content = await ChunkedReadStream.StartAsync(async token =>
         {
             if (position >= end) return [];
-            var chunk = await ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), token);
+            byte[] chunk;
+            try
+            {
+                chunk = await ReadAsync(grain, meta.Version, position, (int)Math.Min(chunkBytes, end - position), token);
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound)
+            {
+                // The HEAD found it: it was not deleted but handed to another node in the meantime.
+                throw new OaisException(OaisErrorCode.Unavailable, $"object '{meta.Bucket}/{meta.Name}' moved to another node while being read; retry");
+            }
             if (chunk.Length == 0) throw new OaisException(OaisErrorCode.Conflict, $"object '{meta.Bucket}/{meta.Name}' ended early at {position}");
             position += chunk.Length;
             return chunk;

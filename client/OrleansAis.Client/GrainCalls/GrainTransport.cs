@@ -1,4 +1,5 @@
 using OrleansAis.Etl;
+using OrleansAis.Client.Http;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
@@ -11,9 +12,15 @@ namespace OrleansAis.Client.GrainCalls;
 /// The whole API as grain calls through the Orleans gateway, for apps that cannot reach the silos' HTTP ports. Object
 /// bytes travel in bounded chunks (never one call per object: Orleans messages have a size limit and a response timeout).
 /// </summary>
-internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes) : IOaisTransport
+internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes, ClusterView membership) : IOaisTransport
 {
     private static readonly TimeSpan JobPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long after the owners changed a "not found" may still be an object on its way between nodes.</summary>
+    private static readonly TimeSpan MembershipSettling = TimeSpan.FromSeconds(30);
+
+    private const int NotFoundAttempts = 6;
+    private static readonly TimeSpan NotFoundDelay = TimeSpan.FromMilliseconds(100);
 
     private IBucketRegistryGrain Buckets => grains.GetGrain<IBucketRegistryGrain>(IBucketRegistryGrain.Key);
     private IEtlRegistryGrain Etls => grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key);
@@ -35,10 +42,33 @@ internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes) : IOa
         return TransientRetry.RunAsync(() => ClusterView.ListObjects(bucket, request), ct);
     }
 
-    public Task<ObjectMeta> HeadObjectAsync(string bucket, string name, CancellationToken ct) => TransientRetry.RunAsync(Object(bucket, name).Head, ct);
+    public Task<ObjectMeta> HeadObjectAsync(string bucket, string name, CancellationToken ct) =>
+        WhileMovingAsync(() => TransientRetry.RunAsync(Object(bucket, name).Head, ct), ct);
 
     public Task<ObjectReadStream> OpenReadAsync(string bucket, string name, ObjectRange? range, CancellationToken ct) =>
-        ChunkedTransfer.OpenReadAsync(Object(bucket, name), range, chunkBytes, ct);
+        WhileMovingAsync(() => ChunkedTransfer.OpenReadAsync(Object(bucket, name), range, chunkBytes, ct), ct);
+
+    /// <summary>
+    /// A read, asked again when it finds nothing while the cluster's owners have lately changed: an object handed from
+    /// one node to another can be missed on both for a moment. Otherwise a "not found" is the answer at once.
+    /// </summary>
+    private async Task<T> WhileMovingAsync<T>(Func<Task<T>> read, CancellationToken ct)
+    {
+        await membership.CurrentAsync(ct); // the baseline a later change is seen against (loaded once, then in the background)
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound && attempt < NotFoundAttempts)
+            {
+                await membership.FreshAsync(ct);
+                if (!membership.OwnersChangedWithin(MembershipSettling)) throw;
+                await Task.Delay(NotFoundDelay * (1 << attempt), ct);
+            }
+        }
+    }
 
     public async Task<ObjectReadStream> OpenTransformedAsync(string bucket, string name, string etl, string? etlArgs, CancellationToken ct)
     {

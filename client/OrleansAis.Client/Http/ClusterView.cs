@@ -16,6 +16,17 @@ internal sealed partial class ClusterView(Func<CancellationToken, Task<IReadOnly
     private long _loadedAt;
     private long _version;
     private Task<NodeView>? _loading;
+    private long _ownersChangedAt;
+
+    /// <summary>
+    /// True when a load within <paramref name="window"/> found other owning nodes than the one before: objects are
+    /// moving between nodes, and one may be missing on both for a moment.
+    /// </summary>
+    public bool OwnersChangedWithin(TimeSpan window)
+    {
+        var changed = Volatile.Read(ref _ownersChangedAt);
+        return changed != 0 && time.GetElapsedTime(changed) < window;
+    }
 
     /// <summary>The last view (loading the first); starts a reload when it is older than the refresh interval.</summary>
     public ValueTask<NodeView> CurrentAsync(CancellationToken ct)
@@ -24,6 +35,13 @@ internal sealed partial class ClusterView(Func<CancellationToken, Task<IReadOnly
         if (current is null) return new ValueTask<NodeView>(RefreshAsync(ct));
         if (time.GetElapsedTime(Volatile.Read(ref _loadedAt)) > refreshInterval) _ = Reload();
         return new ValueTask<NodeView>(current);
+    }
+
+    /// <summary>A view no older than the refresh interval: the last one, or a new load awaited.</summary>
+    public async ValueTask<NodeView> FreshAsync(CancellationToken ct)
+    {
+        var current = Volatile.Read(ref _current);
+        return current is not null && time.GetElapsedTime(Volatile.Read(ref _loadedAt)) <= refreshInterval ? current : await RefreshAsync(ct);
     }
 
     /// <summary>The view most recently loaded, or null before the first load.</summary>
@@ -50,6 +68,9 @@ internal sealed partial class ClusterView(Func<CancellationToken, Task<IReadOnly
         {
             var nodes = await load(CancellationToken.None);
             var view = new NodeView(nodes, Interlocked.Increment(ref _version));
+            if (Volatile.Read(ref _current) is { } previous && !previous.Owners.Select(n => n.NodeId).Order(StringComparer.Ordinal)
+                    .SequenceEqual(view.Owners.Select(n => n.NodeId).Order(StringComparer.Ordinal)))
+                Volatile.Write(ref _ownersChangedAt, time.GetTimestamp());
             Volatile.Write(ref _current, view);
             Volatile.Write(ref _loadedAt, time.GetTimestamp());
             LogLoaded(log, view.Version, view.Nodes.Count, view.Owners.Count);

@@ -15,7 +15,10 @@ namespace OrleansAis.Client.Http;
 internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTransport
 {
     /// <summary>How often one request may be redirected or retried on another node before it fails.</summary>
-    private const int MaxHops = 5;
+    private const int MaxHops = 6;
+
+    /// <summary>How long after the client saw the owners change a "not found" may still be an object on its way.</summary>
+    private static readonly TimeSpan MembershipSettling = TimeSpan.FromSeconds(30);
 
     private const int CopyBufferBytes = 1 << 20;
 
@@ -69,7 +72,8 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
         var expected = await OwnerAsync(bucket, name, ct);
         // Not retried: the body is gone once sent. A node that is not the owner proxies the PUT to it, so a stale view
         // costs a hop, and the answer names the node that stored it.
-        var meta = await Translated(() => At(expected).PutObjectAsync(bucket, name, body, options.Custom, options.ExpectedChecksum, ct), view);
+        var meta = await Translated(() => At(expected).PutObjectAsync(bucket, name, body, options.Custom, options.ExpectedChecksum,
+            options.Condition?.IfMatch, options.Condition?.IfNoneMatch, ct), view);
         if (meta.Node != expected.NodeId) view.Stale();
         return HttpModel.Meta(meta);
     }
@@ -183,8 +187,8 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
     /// <summary>
     /// Sends an object request to its owner. A redirect ("not mine") is followed and reloads the view; with
     /// <paramref name="retry"/>, a node that cannot be reached or is busy moving the object is retried on the owner a
-    /// fresh view names, and so is a "not found" from a node this request was redirected to: the cluster is changing,
-    /// and the object may be between its old owner and its new one for a moment.
+    /// fresh view names, and so is a "not found" while the cluster is changing (this request was redirected, or the
+    /// owners changed lately): the object may be between its old owner and its new one for a moment.
     /// </summary>
     private async Task<T> AtOwnerAsync<T>(string bucket, string name, Func<OaisHttpClient, Task<T>> call, bool retry, CancellationToken ct)
     {
@@ -202,7 +206,7 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
                 view.Stale();
                 target = view.Last?.At(redirect.Location) is { } node ? At(node) : At(redirect.Location.GetLeftPart(UriPartial.Authority));
             }
-            catch (Exception e) when (retry && hop < MaxHops && (IsRetryable(e) || redirected && e is OaisApiException { ErrorCode: OaisErrorCode.ObjectNotFound }))
+            catch (Exception e) when (retry && hop < MaxHops && (IsRetryable(e) || MaybeMoving(e, redirected)))
             {
                 await Task.Delay(RetryDelay * (1 << hop), ct);
                 target = At((await view.RefreshAsync(ct)).OwnerOf(bucket, name));
@@ -234,6 +238,9 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
             }
         }
     }
+
+    private bool MaybeMoving(Exception e, bool redirected) =>
+        e is OaisApiException { ErrorCode: OaisErrorCode.ObjectNotFound } && (redirected || view.OwnersChangedWithin(MembershipSettling));
 
     private static bool IsRetryable(Exception e) =>
         e is OaisConnectionException || e is OaisApiException { ErrorCode: OaisErrorCode.Unavailable };

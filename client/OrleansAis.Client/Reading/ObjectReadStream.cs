@@ -72,7 +72,8 @@ public sealed class ObjectReadStream : Stream
         if (disposing)
         {
             _content.Dispose();
-            _resources?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            if (_resources is IDisposable resources) resources.Dispose();
+            else _resources?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         base.Dispose(disposing);
     }

@@ -91,6 +91,12 @@ public sealed class ClientApiTests(ClientCluster cluster)
         await oais.GetObjectAsync(bucket, "dir/big.bin", copy, offset: 10, length: 20);
         Assert.Equal(content[10..30], copy.ToArray());
 
+        var createOnly = new PutOptions { Condition = new ObjectCondition { IfNoneMatch = "*" } };
+        var exists = await Assert.ThrowsAsync<OaisException>(() => oais.PutObjectAsync(bucket, "dir/big.bin", new MemoryStream([1]), createOnly));
+        Assert.Equal(OaisErrorCode.PreconditionFailed, exists.Code);
+        Assert.Equal(put.Checksum, (await oais.HeadObjectAsync(bucket, "dir/big.bin")).Checksum);
+        Assert.Equal(1, (await oais.PutObjectAsync(bucket, "dir/new.bin", new MemoryStream([1]), createOnly)).Size);
+
         var copied = await oais.CopyObjectAsync(bucket, "dir/big.bin", bucket, "copy/big.bin");
         Assert.Equal(put.Checksum, copied.Checksum);
         Assert.Equal("x100", (await oais.HeadObjectAsync(bucket, "copy/big.bin")).Custom["camera"]);

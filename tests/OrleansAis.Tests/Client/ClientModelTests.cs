@@ -50,7 +50,9 @@ public sealed class ClientModelTests
         Assert.Equal((spec.Name, spec.Communication, spec.Argument, spec.InitTimeout, spec.ObjTimeout, spec.SupportDirectPut),
             (back.Name, back.Communication, back.Argument, back.InitTimeout, back.ObjTimeout, back.SupportDirectPut));
         Assert.Equal(spec.Env, back.Env);
-        Assert.Equal((spec.Runtime.Image, spec.Runtime.Command, spec.Runtime.Env), (back.Runtime.Image, back.Runtime.Command, back.Runtime.Env));
+        Assert.Equal(spec.Runtime.Image, back.Runtime.Image);
+        Assert.Equal(spec.Runtime.Command, back.Runtime.Command);
+        Assert.Equal(spec.Runtime.Env, back.Runtime.Env);
         Assert.Equal((spec.Resources.MemoryBytes, spec.Resources.NanoCpus), (back.Resources.MemoryBytes, back.Resources.NanoCpus));
     }
 
