@@ -87,15 +87,17 @@ public sealed class OaisClient : IDisposable
         if (options.Transport == ObjectTransport.Auto && grains is not null && seeds.Count == 0)
         {
             var nodes = await view.RefreshAsync(CancellationToken.None);
-            if (nodes.Nodes.Count == 0 || nodes.Nodes.Count < nodes.Owners.Count) return new GrainTransport(grains, options.ChunkBytes, view);
+            // Some owner publishes no HTTP endpoint: objects it owns could not be read over HTTP.
+            if (nodes.Nodes.Count == 0 || nodes.Owners.Any(o => string.IsNullOrEmpty(o.HttpUrl))) return new GrainTransport(grains, options.ChunkBytes, view);
         }
         return new HttpTransport(http, view);
     }
 
-    /// <summary>The transport, chosen on first use; a choice that failed (no node answered yet) is made again next time.</summary>
+    /// <summary>The grain transport's watch on the owners: only to tell a moving object from a missing one.</summary>
     private static ClusterView GrainMembership(IGrainFactory grains, OaisClientOptions options, ILogger log) =>
         new(ct => grains.GetGrain<IClusterViewGrain>(0).Stats().WaitAsync(ct), options.ClusterRefreshInterval, TimeProvider.System, log);
 
+    /// <summary>The transport, chosen on first use; a choice that failed (no node answered yet) is made again next time.</summary>
     private Task<IOaisTransport> Transport
     {
         get
