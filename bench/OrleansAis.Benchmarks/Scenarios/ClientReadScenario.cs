@@ -115,7 +115,7 @@ public sealed class ClientReadScenario : IScenario
             .Table(goals.Table)
             .Text($"""
                 Dataset passes: {DatasetObjects} objects of 1 MiB read once each with {context.Workers} reads in flight, timed
-                whole ({context.Settings.Rounds} passes each, alternating order, the best kept). `ReadManyAsync` holds each
+                whole ({Math.Max(context.Settings.Rounds, 3)} passes each, alternating order, the best kept). `ReadManyAsync` holds each
                 object in a pooled buffer until the loop has consumed it (bounded memory: about twice the parallelism of
                 objects); the baseline `Parallel.ForEachAsync` GETs drain each body into a scratch buffer. The ETL rows run
                 `etl-host echo` over `hpush://` on the silo.
@@ -126,7 +126,7 @@ public sealed class ClientReadScenario : IScenario
     private static async Task<double[]> TimePassesAsync(Func<CancellationToken, Task<long>>[] passes, string[] labels, int rounds, CancellationToken ct)
     {
         var best = passes.Select(_ => double.MaxValue).ToArray();
-        for (var round = 0; round < Math.Max(rounds, 1); round++)
+        for (var round = 0; round < Math.Max(rounds, 3); round++)
         {
             var order = Enumerable.Range(0, passes.Length);
             foreach (var i in round % 2 == 0 ? order : order.Reverse())

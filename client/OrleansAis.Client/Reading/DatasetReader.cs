@@ -16,6 +16,8 @@ internal static class DatasetReader
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
 
+    private const int UnknownLengthStart = 64 << 10;
+
     public static IAsyncEnumerable<ObjectRead> ReadAsync(IAsyncEnumerable<string> names, Func<string, CancellationToken, Task<ObjectReadStream>> open,
         ReadManyOptions options, CancellationToken ct) =>
         options.Ordered ? OrderedAsync(names, open, options, ct) : UnorderedAsync(names, open, options, ct);
@@ -127,7 +129,7 @@ internal static class DatasetReader
     private static bool IsRetryable(Exception e) =>
         e is IOException or HttpRequestException || e is OaisException { Code: OaisErrorCode.Unavailable or OaisErrorCode.Conflict };
 
-    /// <summary>The whole body into one pooled buffer (its length is known up front for stored objects), or a growing one.</summary>
+    /// <summary>The whole body into one pooled buffer, of the right size when the length is known up front (stored objects).</summary>
     private static async Task<ObjectRead> BufferAsync(string name, ObjectReadStream stream, CancellationToken ct)
     {
         if (stream.ContentLength is { } known && known <= Array.MaxLength)
@@ -142,7 +144,7 @@ internal static class DatasetReader
                     if (n == 0) throw new IOException($"'{name}' ended after {filled} of {known} bytes");
                     filled += n;
                 }
-                return new ObjectRead(name, stream.Meta, buffer, filled, pooled: true);
+                return new ObjectRead(name, stream.Meta, buffer, filled);
             }
             catch
             {
@@ -150,8 +152,30 @@ internal static class DatasetReader
                 throw;
             }
         }
-        using var growing = new MemoryStream();
-        await stream.CopyToAsync(growing, ct);
-        return new ObjectRead(name, stream.Meta, growing.GetBuffer(), (int)growing.Length, pooled: false);
+        // An ETL's output of unknown length: a pooled buffer, doubled (through the pool) whenever it fills up.
+        var grown = ArrayPool<byte>.Shared.Rent(UnknownLengthStart);
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == grown.Length)
+                {
+                    if (grown.Length >= Array.MaxLength / 2) throw new IOException($"'{name}' is too large to hold in one buffer; read it with OpenReadAsync");
+                    var bigger = ArrayPool<byte>.Shared.Rent(grown.Length * 2);
+                    grown.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(grown);
+                    grown = bigger;
+                }
+                var n = await stream.ReadAsync(grown.AsMemory(length), ct);
+                if (n == 0) return new ObjectRead(name, stream.Meta, grown, length);
+                length += n;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(grown);
+            throw;
+        }
     }
 }

@@ -11,13 +11,13 @@ public sealed class ObjectRead : IDisposable, IAsyncDisposable
 {
     private byte[]? _pooled;
 
-    internal ObjectRead(string name, ObjectMeta meta, byte[] buffer, int length, bool pooled)
+    internal ObjectRead(string name, ObjectMeta meta, byte[] pooledBuffer, int length)
     {
         Name = name;
         Meta = meta;
         Length = length;
-        _pooled = pooled ? buffer : null;
-        Content = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: false);
+        _pooled = pooledBuffer;
+        Content = new MemoryStream(pooledBuffer, 0, length, writable: false, publiclyVisible: false);
     }
 
     public string Name { get; }

@@ -40,8 +40,11 @@ public sealed class ReadManyMembershipTests(MembershipClientCluster cluster, ITe
         await ReadAllAsync(http, names, ordered: true, atHalf: async () =>
         {
             await http.DecommissionAsync(joined!.NodeId);
-            await Waiting.WaitUntil(() => http.GetClusterAsync(), nodes => nodes.Single(n => n.Node.NodeId == joined.NodeId).State == NodeState.Drained,
+            var nodes = await Waiting.WaitUntil(() => http.GetClusterAsync(),
+                nodes => nodes.Single(n => n.Node.NodeId == joined.NodeId).State is NodeState.Drained or NodeState.DrainFailed,
                 TimeSpan.FromSeconds(120), nodes => $"{joined.NodeId} did not drain: {nodes.Single(n => n.Node.NodeId == joined.NodeId).State}");
+            var leaving = nodes.Single(n => n.Node.NodeId == joined.NodeId);
+            Assert.True(leaving.State == NodeState.Drained, $"{joined.NodeId}'s decommission failed: {leaving.DrainError}");
         });
         await grainRead;
 
