@@ -1,57 +1,226 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OrleansAis.Client.GrainCalls;
+using OrleansAis.Client.Http;
 using OrleansAis.Etl;
 using OrleansAis.Grains;
+using OrleansAis.Http.Contracts;
+using OrleansAis.Jobs;
 using OrleansAis.Naming;
-using OrleansAis.Ownership;
 
 namespace OrleansAis.Client;
 
 /// <summary>
-/// Buckets and objects of an OrleansAis cluster, over an Orleans <see cref="IClusterClient"/>.
-/// Control goes through grains; object bytes stream either over HTTP from the owner silo or in bounded grain-call chunks
-/// (never one call per object: Orleans messages have a size limit and a response timeout).
+/// Everything the OrleansAis API does, as typed async calls: buckets, objects (streams both ways), ETL, offline jobs and
+/// the cluster. Over HTTP (object requests straight to the owner, which the client computes itself) or over grain calls
+/// through the Orleans gateway (<see cref="ObjectTransport"/>); either way the same calls, results and
+/// <see cref="OaisException"/> codes. Thread-safe; make one and share it.
 /// </summary>
-public sealed class OaisClient
+public sealed class OaisClient : IDisposable
 {
-    private readonly IGrainFactory _grains;
-    private readonly OaisClientOptions _options;
-    private readonly OwnerHttpTransport _http;
+    private static readonly TimeSpan JobPollInterval = TimeSpan.FromSeconds(1);
 
-    public OaisClient(IClusterClient cluster, IOptions<OaisClientOptions>? options = null, IHttpClientFactory? httpClients = null)
+    private readonly Func<Task<IOaisTransport>> _choose;
+    private Task<IOaisTransport>? _transport;
+    private readonly HttpClient? _ownedHttp;
+
+    /// <summary>Over an Orleans client: grain calls, or HTTP to the nodes it lists (see <see cref="OaisClientOptions.Transport"/>).</summary>
+    public OaisClient(IClusterClient cluster, IOptions<OaisClientOptions>? options = null, IHttpClientFactory? httpClients = null,
+        ILoggerFactory? logging = null)
+        : this(cluster, options?.Value ?? new OaisClientOptions(), httpClients?.CreateClient(HttpClientName), logging)
     {
-        _grains = cluster;
-        _options = options?.Value ?? new OaisClientOptions();
-        if (_options.ChunkBytes is <= 0 or > Transfer.MaxChunkBytes)
-            throw new ArgumentOutOfRangeException(nameof(options), $"ChunkBytes must be 1..{Transfer.MaxChunkBytes}");
-        _http = new OwnerHttpTransport(httpClients);
     }
 
-    private IBucketRegistryGrain Registry => _grains.GetGrain<IBucketRegistryGrain>(IBucketRegistryGrain.Key);
+    /// <summary>HTTP only, no Orleans: the node list is loaded from <paramref name="endpoint"/> (any node of the cluster).</summary>
+    public OaisClient(Uri endpoint, OaisClientOptions? options = null, HttpClient? http = null, ILoggerFactory? logging = null)
+        : this((IGrainFactory?)null, WithEndpoint(options ?? new OaisClientOptions(), endpoint), http, logging)
+    {
+    }
 
-    private IObjectGrain Object(string bucket, string name) => _grains.GetGrain<IObjectGrain>(ObjectKey.Validated(bucket, name));
+    private OaisClient(IGrainFactory? grains, OaisClientOptions options, HttpClient? http, ILoggerFactory? logging)
+    {
+        OaisClientOptionsValidator.EnsureValid(options);
+        if (options.Transport == ObjectTransport.Grain && grains is null)
+            throw new ArgumentException("the grain transport needs an Orleans client", nameof(options));
+        if (options.Transport == ObjectTransport.Http && grains is null && options.Endpoints.Count == 0)
+            throw new ArgumentException($"the HTTP transport needs {nameof(OaisClientOptions.Endpoints)} or an Orleans client", nameof(options));
+        if (http is null) http = _ownedHttp = CreateHttpClient();
+        var log = (logging ?? NullLoggerFactory.Instance).CreateLogger<OaisClient>();
+        _choose = () => ChooseAsync(grains, options, http, log);
+    }
 
-    public Task<BucketInfo> CreateBucketAsync(string bucket, IReadOnlyDictionary<string, string>? properties = null) =>
-        Registry.Create(bucket, properties);
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client <see cref="OaisClientServiceCollectionExtensions.AddOaisClient"/> configures.</summary>
+    public const string HttpClientName = "oais-client";
 
-    public Task<BucketInfo?> GetBucketAsync(string bucket) => Registry.Get(bucket);
+    /// <summary>
+    /// The handler an owner-routing client needs: redirects are not followed by the handler (a 307 means "not mine",
+    /// which the client acts on), connections are pooled and renewed now and then (DNS changes).
+    /// </summary>
+    public static SocketsHttpHandler CreateHttpHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
 
-    public Task<IReadOnlyList<BucketInfo>> ListBucketsAsync() => Registry.List();
+    private static HttpClient CreateHttpClient() => new(CreateHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
 
-    public Task DeleteBucketAsync(string bucket, bool force = false) => Registry.Delete(bucket, force);
+    private static OaisClientOptions WithEndpoint(OaisClientOptions options, Uri endpoint) => new()
+    {
+        Transport = options.Transport == ObjectTransport.Grain ? ObjectTransport.Grain : ObjectTransport.Http,
+        ChunkBytes = options.ChunkBytes,
+        ClusterRefreshInterval = options.ClusterRefreshInterval,
+        Endpoints = [endpoint.AbsoluteUri, .. options.Endpoints],
+    };
 
-    public Task<ObjectMeta> HeadObjectAsync(string bucket, string name) => TransientRetry.RunAsync(Object(bucket, name).Head);
+    private static async Task<IOaisTransport> ChooseAsync(IGrainFactory? grains, OaisClientOptions options, HttpClient http, ILogger log)
+    {
+        var seeds = options.Endpoints.Select(e => new Uri(e)).ToList();
+        if (options.Transport == ObjectTransport.Grain) return new GrainTransport(grains!, options.ChunkBytes, GrainMembership(grains!, options, log));
+        ClusterView? view = null;
+        Func<CancellationToken, Task<IReadOnlyList<NodeStats>>> load = seeds.Count > 0 || grains is null
+            // The nodes last seen first (the cluster as it is now), then the configured ones (where it started).
+            ? ct => HttpTransport.LoadNodesAsync(http, (view?.Last?.Nodes.Select(n => new Uri(n.HttpUrl)) ?? []).Concat(seeds), ct)
+            : ct => grains.GetGrain<IClusterViewGrain>(0).Stats().WaitAsync(ct);
+        view = new ClusterView(load, options.ClusterRefreshInterval, TimeProvider.System, log);
+        if (options.Transport == ObjectTransport.Auto && grains is not null && seeds.Count == 0)
+        {
+            var nodes = await view.RefreshAsync(CancellationToken.None);
+            // Some owner publishes no HTTP endpoint: objects it owns could not be read over HTTP.
+            if (nodes.Nodes.Count == 0 || nodes.Owners.Any(o => string.IsNullOrEmpty(o.HttpUrl))) return new GrainTransport(grains, options.ChunkBytes, view);
+        }
+        return new HttpTransport(http, view);
+    }
 
-    public Task<bool> DeleteObjectAsync(string bucket, string name) => Object(bucket, name).Delete();
+    /// <summary>The grain transport's watch on the owners: only to tell a moving object from a missing one.</summary>
+    private static ClusterView GrainMembership(IGrainFactory grains, OaisClientOptions options, ILogger log) =>
+        new(ct => grains.GetGrain<IClusterViewGrain>(0).Stats().WaitAsync(ct), options.ClusterRefreshInterval, TimeProvider.System, log);
 
-    public Task<NodeInfo> LocateObjectAsync(string bucket, string name) => TransientRetry.RunAsync(Object(bucket, name).Locate);
+    /// <summary>The transport, chosen on first use; a choice that failed (no node answered yet) is made again next time.</summary>
+    private Task<IOaisTransport> Transport
+    {
+        get
+        {
+            var current = Volatile.Read(ref _transport);
+            if (current is { IsFaulted: false, IsCanceled: false }) return current;
+            var fresh = _choose();
+            return Interlocked.CompareExchange(ref _transport, fresh, current) == current ? fresh : Volatile.Read(ref _transport)!;
+        }
+    }
 
-    public Task<IReadOnlyList<NodeInfo>> ListNodesAsync() => _grains.GetGrain<IClusterViewGrain>(0).Nodes();
+    // ---- buckets ----
 
-    public Task<ObjectListPage> ListObjectsAsync(string bucket, ListRequest? request = null)
+    /// <summary>Creates a bucket. Properties are kept as given, except <see cref="BucketProperties.Copies"/> (mirroring), which the store acts on.</summary>
+    public async Task<BucketInfo> CreateBucketAsync(string bucket, IReadOnlyDictionary<string, string>? properties = null, CancellationToken ct = default)
     {
         Names.EnsureValidBucketName(bucket);
-        return TransientRetry.RunAsync(() => _grains.GetGrain<IClusterViewGrain>(0).ListObjects(bucket, request ?? new ListRequest()));
+        BucketProperties.Validate(properties);
+        return await (await Transport).CreateBucketAsync(bucket, properties, ct);
+    }
+
+    /// <summary>Creates a mirrored bucket: every object kept on <paramref name="copies"/> nodes (its owner and the next in its ranking).</summary>
+    public Task<BucketInfo> CreateMirroredBucketAsync(string bucket, int copies, IReadOnlyDictionary<string, string>? properties = null,
+        CancellationToken ct = default)
+    {
+        var all = new Dictionary<string, string>(properties ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [BucketProperties.Copies] = copies.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return CreateBucketAsync(bucket, all, ct);
+    }
+
+    /// <summary>The bucket with its properties; null when it does not exist.</summary>
+    public async Task<BucketInfo?> GetBucketAsync(string bucket, CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        return await (await Transport).GetBucketAsync(bucket, ct);
+    }
+
+    public async Task<IReadOnlyList<BucketInfo>> ListBucketsAsync(CancellationToken ct = default) => await (await Transport).ListBucketsAsync(ct);
+
+    /// <summary>Deletes the bucket; with <paramref name="force"/> also its objects, else it must be empty (<see cref="OaisErrorCode.BucketNotEmpty"/>).</summary>
+    public async Task DeleteBucketAsync(string bucket, bool force = false, CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        await (await Transport).DeleteBucketAsync(bucket, force, ct);
+    }
+
+    // ---- objects ----
+
+    public async Task<ObjectMeta> HeadObjectAsync(string bucket, string name, CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        return await (await Transport).HeadObjectAsync(bucket, name, ct);
+    }
+
+    /// <summary>
+    /// Opens the object (a <paramref name="range"/> of it, or its output through ETL <paramref name="etl"/>) for reading,
+    /// straight from the node that serves it; returns once the answer's headers are in. Dispose the stream when done.
+    /// </summary>
+    public async Task<ObjectReadStream> OpenReadAsync(string bucket, string name, string? etl = null, string? etlArgs = null, ObjectRange? range = null,
+        CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        if (etl is null) return await (await Transport).OpenReadAsync(bucket, name, range, ct);
+        EtlSpec.EnsureValidName(etl);
+        if (range is not null) throw new ArgumentException("a range applies to stored bytes, not to an ETL's output", nameof(range));
+        return await (await Transport).OpenTransformedAsync(bucket, name, etl, etlArgs, ct);
+    }
+
+    /// <summary>Copies the object (or <paramref name="length"/> bytes of it from <paramref name="offset"/>) into <paramref name="destination"/>.</summary>
+    public async Task<ObjectMeta> GetObjectAsync(string bucket, string name, Stream destination, long offset = 0, long? length = null, CancellationToken ct = default)
+    {
+        var range = offset != 0 || length is not null ? new ObjectRange(offset, length) : (ObjectRange?)null;
+        await using var source = await OpenReadAsync(bucket, name, range: range, ct: ct);
+        await source.CopyToAsync(destination, ct);
+        return source.Meta;
+    }
+
+    /// <summary>Streams the object transformed by ETL <paramref name="etlName"/> (on its owner) into <paramref name="destination"/>.</summary>
+    public async Task GetTransformedAsync(string bucket, string name, string etlName, Stream destination, string? etlArgs = null, CancellationToken ct = default)
+    {
+        await using var source = await OpenReadAsync(bucket, name, etlName, etlArgs, ct: ct);
+        await source.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>
+    /// Writes the object from <paramref name="content"/> (read to its end, streamed), with the content type, custom
+    /// metadata and optional checksum/size/condition of <paramref name="options"/>; visible atomically once complete.
+    /// </summary>
+    public async Task<ObjectMeta> PutObjectAsync(string bucket, string name, Stream content, PutOptions? options = null, CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        return await (await Transport).PutObjectAsync(bucket, name, content, options ?? PutOptions.Default, ct);
+    }
+
+    /// <summary>Deletes the object; false when there was none.</summary>
+    public async Task<bool> DeleteObjectAsync(string bucket, string name, CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        return await (await Transport).DeleteObjectAsync(bucket, name, ct);
+    }
+
+    /// <summary>Copies the object to <paramref name="toBucket"/>/<paramref name="toName"/>, keeping its content type and metadata.</summary>
+    public async Task<ObjectMeta> CopyObjectAsync(string bucket, string name, string toBucket, string toName, CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        ObjectKey(toBucket, toName);
+        return await (await Transport).CopyObjectAsync(bucket, name, toBucket, toName, ct);
+    }
+
+    /// <summary>The node a request for the object goes to: over HTTP computed from the client's node list, no call.</summary>
+    public async Task<NodeInfo> LocateObjectAsync(string bucket, string name, CancellationToken ct = default)
+    {
+        ObjectKey(bucket, name);
+        return await (await Transport).LocateAsync(bucket, name, ct);
+    }
+
+    /// <summary>One page of the bucket's objects in name order; follow <see cref="ObjectListPage.ContinuationToken"/> for the next.</summary>
+    public async Task<ObjectListPage> ListObjectsAsync(string bucket, ListRequest? request = null, CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        return await (await Transport).ListObjectsAsync(bucket, request ?? new ListRequest(), ct);
     }
 
     /// <summary>Every object of the bucket (optionally under a prefix) in name order, page by page.</summary>
@@ -60,80 +229,156 @@ public sealed class OaisClient
         string? token = null;
         do
         {
-            var page = await ListObjectsAsync(bucket, new ListRequest { Prefix = prefix, ContinuationToken = token });
+            var page = await ListObjectsAsync(bucket, new ListRequest { Prefix = prefix, ContinuationToken = token }, ct);
             foreach (var entry in page.Entries) yield return entry;
             token = page.ContinuationToken;
-            ct.ThrowIfCancellationRequested();
         } while (token is not null);
     }
 
-    /// <summary>Writes an object from <paramref name="content"/> (read to its end); visible atomically once complete.</summary>
-    public async Task<ObjectMeta> PutObjectAsync(string bucket, string name, Stream content, PutOptions? options = null, CancellationToken ct = default)
-    {
-        var grain = Object(bucket, name);
-        options ??= PutOptions.Default;
-        if (await HttpOwnerAsync(grain) is { } owner) return await _http.PutAsync(owner, bucket, name, content, options, ct);
-        return await ChunkedTransfer.PutAsync(grain, content, options, _options.ChunkBytes, ct);
-    }
-
-    /// <summary>Copies the object (or <paramref name="length"/> bytes of it from <paramref name="offset"/>) into <paramref name="destination"/>.</summary>
-    public async Task<ObjectMeta> GetObjectAsync(string bucket, string name, Stream destination, long offset = 0, long? length = null, CancellationToken ct = default)
-    {
-        var grain = Object(bucket, name);
-        if (await HttpOwnerAsync(grain) is { } owner) return await _http.GetAsync(owner, bucket, name, destination, offset, length, ct);
-        return await ChunkedTransfer.GetAsync(grain, destination, offset, length, _options.ChunkBytes, ct);
-    }
-
-    private IEtlRegistryGrain Etls => _grains.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key);
-
-    /// <summary>Registers the ETL and starts its transformer on every node (fails, leaving it Aborted, if any node cannot).</summary>
-    public Task<EtlInfo> InitEtlAsync(EtlSpec spec)
-    {
-        spec.EnsureValid();
-        return Etls.Init(spec);
-    }
-
-    public Task<IReadOnlyList<EtlInfo>> ListEtlsAsync() => Etls.List();
-
-    public Task<EtlInfo> GetEtlAsync(string name) => Etls.Get(name);
-
-    public Task<EtlInfo> StopEtlAsync(string name) => Etls.Stop(name);
-
-    public Task<EtlInfo> StartEtlAsync(string name) => Etls.Start(name);
-
-    public Task DeleteEtlAsync(string name) => Etls.Delete(name);
+    // ---- many objects ----
 
     /// <summary>
-    /// Streams the object transformed by ETL <paramref name="etlName"/> into <paramref name="destination"/>. The transform
-    /// runs on the silo that owns the object; the result comes over its HTTP API or in bounded grain-call chunks.
+    /// Reads the named objects (through <see cref="ReadManyOptions.Etl"/>, if set) in parallel, each from its owner,
+    /// yielding each one read completely. Memory stays bounded: about twice the parallelism of objects at once (ordered:
+    /// the look-ahead). A read that fails after retries ends the enumeration with its error.
     /// </summary>
-    public async Task GetTransformedAsync(string bucket, string name, string etlName, Stream destination, string? etlArgs = null, CancellationToken ct = default)
+    public IAsyncEnumerable<ObjectRead> ReadManyAsync(string bucket, IEnumerable<string> names, ReadManyOptions? options = null,
+        CancellationToken ct = default) =>
+        ReadManyAsync(bucket, ToAsync(names), options, ct);
+
+    /// <summary>Reads every object under <paramref name="prefix"/> (listing and reading overlap); ordered means name order.</summary>
+    public IAsyncEnumerable<ObjectRead> ReadManyAsync(string bucket, string prefix, ReadManyOptions? options = null, CancellationToken ct = default) =>
+        ReadManyAsync(bucket, EnumerateObjectsAsync(bucket, prefix, ct).Select(e => e.Name), options, ct);
+
+    private IAsyncEnumerable<ObjectRead> ReadManyAsync(string bucket, IAsyncEnumerable<string> names, ReadManyOptions? options, CancellationToken ct)
     {
-        EtlSpec.EnsureValidName(etlName);
-        var grain = Object(bucket, name);
-        if (await HttpOwnerAsync(grain) is { } owner)
-        {
-            await _http.GetTransformedAsync(owner, bucket, name, etlName, etlArgs, destination, ct);
-            return;
-        }
-        var node = await TransientRetry.RunAsync(grain.Locate, ct);
-        var worker = _grains.GetGrain<IEtlWorkerGrain>(node.NodeId);
-        var transform = await worker.BeginTransform(etlName, bucket, name, etlArgs);
+        Names.EnsureValidBucketName(bucket);
+        options ??= new ReadManyOptions();
+        options.EnsureValid();
+        if (options.Etl is { } etl) EtlSpec.EnsureValidName(etl);
+        return DatasetReader.ReadAsync(names, (name, token) => OpenReadAsync(bucket, name, options.Etl, options.EtlArgs, ct: token), options, ct);
+    }
+
+    private static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> names)
+    {
+        foreach (var name in names) yield return name;
+        await Task.CompletedTask;
+    }
+
+    // ---- ETL ----
+
+    /// <summary>Registers the ETL and starts its transformer on every node (fails, leaving it Aborted, if any node cannot).</summary>
+    public async Task<EtlInfo> InitEtlAsync(EtlSpec spec, CancellationToken ct = default)
+    {
+        spec.EnsureValid();
+        return await (await Transport).InitEtlAsync(spec, ct);
+    }
+
+    /// <summary>Registers an ETL from its spec as JSON or YAML text (AIStore's field names); a bad field is named in the error.</summary>
+    public async Task<EtlInfo> InitEtlAsync(string specText, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(specText);
+        return await (await Transport).InitEtlAsync(specText, ct);
+    }
+
+    public async Task<IReadOnlyList<EtlInfo>> ListEtlsAsync(CancellationToken ct = default) => await (await Transport).ListEtlsAsync(ct);
+
+    public async Task<EtlInfo> GetEtlAsync(string name, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        return await (await Transport).GetEtlAsync(name, ct);
+    }
+
+    public async Task<EtlInfo> StopEtlAsync(string name, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        return await (await Transport).StopEtlAsync(name, ct);
+    }
+
+    public async Task<EtlInfo> StartEtlAsync(string name, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        return await (await Transport).StartEtlAsync(name, ct);
+    }
+
+    public async Task DeleteEtlAsync(string name, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        await (await Transport).DeleteEtlAsync(name, ct);
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of each node's transformer log (or one node's), by node id.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetEtlLogsAsync(string name, string? node = null, int lines = 100, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lines, 1);
+        return await (await Transport).GetEtlLogsAsync(name, node, lines, ct);
+    }
+
+    /// <summary>Each node's counters for the ETL: objects, bytes in and out, errors, restarts, stage.</summary>
+    public async Task<IReadOnlyList<EtlNodeStatus>> GetEtlMetricsAsync(string name, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(name);
+        return await (await Transport).GetEtlMetricsAsync(name, ct);
+    }
+
+    /// <summary>Transforms one object with the ETL on its owner and stores the result as <paramref name="toBucket"/>/<paramref name="toName"/>.</summary>
+    public async Task<EtlCopyResultDto> CopyTransformAsync(string etl, string fromBucket, string fromName, string toBucket, string toName,
+        string? etlArgs = null, CancellationToken ct = default)
+    {
+        EtlSpec.EnsureValidName(etl);
+        ObjectKey(fromBucket, fromName);
+        ObjectKey(toBucket, toName);
+        return await (await Transport).CopyTransformAsync(etl, fromBucket, fromName, toBucket, toName, etlArgs, ct);
+    }
+
+    // ---- offline jobs ----
+
+    /// <summary>Starts an offline ETL job (bucket to bucket, a list or a template of names; transform, dry run or inspect).</summary>
+    public async Task<EtlJobStatus> StartJobAsync(EtlJobRequest request, CancellationToken ct = default)
+    {
+        request.EnsureValid();
+        return await (await Transport).StartJobAsync(request, ct);
+    }
+
+    /// <summary>Recent jobs, newest first.</summary>
+    public async Task<IReadOnlyList<EtlJobStatus>> ListJobsAsync(CancellationToken ct = default) => await (await Transport).ListJobsAsync(ct);
+
+    public async Task<EtlJobStatus> GetJobAsync(string id, CancellationToken ct = default) => await (await Transport).GetJobAsync(id, wait: null, ct);
+
+    /// <summary>
+    /// Waits until the job is no longer running and returns how it ended, reporting to <paramref name="progress"/>
+    /// about once a second (long polls: no answer later than the job's end).
+    /// </summary>
+    public async Task<EtlJobStatus> WaitJobAsync(string id, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
+    {
+        var transport = await Transport;
         while (true)
         {
-            var chunk = await worker.ReadTransformed(transform, _options.ChunkBytes);
-            if (chunk.Length == 0) return;
-            await destination.WriteAsync(chunk, ct);
+            var status = await transport.GetJobAsync(id, JobPollInterval, ct);
+            progress?.Report(JobProgress.Of(status));
+            if (status.State != JobState.Running) return status;
         }
     }
 
-    private async Task<NodeInfo?> HttpOwnerAsync(IObjectGrain grain)
+    public async Task<EtlJobStatus> AbortJobAsync(string id, CancellationToken ct = default) => await (await Transport).AbortJobAsync(id, ct);
+
+    // ---- cluster ----
+
+    /// <summary>Every node with its state, storage and object counts.</summary>
+    public async Task<IReadOnlyList<NodeStats>> GetClusterAsync(CancellationToken ct = default) => await (await Transport).GetClusterAsync(ct);
+
+    public async Task<IReadOnlyList<NodeInfo>> ListNodesAsync(CancellationToken ct = default) =>
+        (await GetClusterAsync(ct)).Select(n => n.Node).ToList();
+
+    /// <summary>Starts handing the node's objects to the others; with <paramref name="shutdown"/> it stops once drained.</summary>
+    public async Task<NodeStats> DecommissionAsync(string nodeId, bool shutdown = false, CancellationToken ct = default)
     {
-        if (_options.Transport == ObjectTransport.Grain) return null;
-        var owner = await TransientRetry.RunAsync(grain.Locate);
-        if (!string.IsNullOrEmpty(owner.HttpUrl)) return owner;
-        return _options.Transport == ObjectTransport.Http
-            ? throw new OaisException(OaisErrorCode.Unavailable, $"owner node '{owner.NodeId}' has no HTTP endpoint")
-            : null;
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        return await (await Transport).DecommissionAsync(nodeId, shutdown, ct);
     }
+
+    private static void ObjectKey(string bucket, string name) => Ownership.ObjectKey.Validated(bucket, name);
+
+    public void Dispose() => _ownedHttp?.Dispose();
 }

@@ -70,8 +70,8 @@ public sealed class ClientApiScenario : IScenario
                 - *local files*: the baseline, plain files on the silo's disk; a put writes a temp file, fsyncs it and
                   renames it over the name (what an atomic durable write needs at least), a get reads the file.
                 - *OaisClient, grain chunks*: `ObjectTransport.Grain`, bytes in bounded 1 MiB grain calls through the gateway.
-                - *OaisClient, HTTP from the owner*: `ObjectTransport.Http`, the owner is located through a grain call, the
-                  bytes stream over its HTTP API.
+                - *OaisClient, HTTP from the owner*: `ObjectTransport.Http`, the client computes the owner from its node
+                  list (no call per object) and the bytes stream over the owner's HTTP API.
                 - *HTTP API, plain HttpClient*: the same requests straight to `/v1/objects` (what the client library adds
                   on top of HTTP).
 

@@ -40,3 +40,19 @@ public sealed class OaisConnectionException(Uri endpoint, string reason, Excepti
 {
     public Uri Endpoint { get; } = endpoint;
 }
+
+/// <summary>
+/// The node asked does not serve the request itself and points elsewhere (a GET or HEAD of an object another node owns:
+/// 307 to the owner). Seen only through an <see cref="HttpClient"/> that does not follow redirects, as an owner-routing
+/// client configures it: the answer says "not mine", so the client's view of the cluster is out of date.
+/// </summary>
+public sealed class OaisRedirectException(HttpStatusCode status, Uri location, Uri requested)
+    : Exception($"{requested} answered {(int)status}: the request belongs to {location}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>Where the same request is to be sent (absolute).</summary>
+    public Uri Location { get; } = location;
+
+    public Uri Requested { get; } = requested;
+}

@@ -94,11 +94,22 @@ public sealed partial class OaisHttpClient
     /// Streams <paramref name="content"/> into the object (its Content-Length, if set, is sent; else chunked), with
     /// custom metadata and, when given, the checksum the store must find or refuse the write.
     /// </summary>
+    public Task<ObjectMetaDto> PutObjectAsync(string bucket, string name, HttpContent content,
+        IReadOnlyDictionary<string, string>? custom, string? expectedChecksum, CancellationToken ct) =>
+        PutObjectAsync(bucket, name, content, custom, expectedChecksum, ifMatch: null, ifNoneMatch: null, ct);
+
+    /// <summary>
+    /// The same, conditional: <paramref name="ifMatch"/> (entity tags) and <paramref name="ifNoneMatch"/> (<c>*</c>:
+    /// create only) are checked on the owner at commit; a condition that does not hold is 412, nothing written.
+    /// </summary>
     public async Task<ObjectMetaDto> PutObjectAsync(string bucket, string name, HttpContent content,
-        IReadOnlyDictionary<string, string>? custom, string? expectedChecksum, CancellationToken ct)
+        IReadOnlyDictionary<string, string>? custom, string? expectedChecksum, string? ifMatch, string? ifNoneMatch, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, OaisRoutes.ObjectPath(bucket, name)) { Content = content };
-        foreach (var (key, value) in custom ?? new Dictionary<string, string>()) request.Headers.Add(OaisHeaders.MetaPrefix + key, value);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation(OaisHeaders.IfMatch, ifMatch);
+        if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation(OaisHeaders.IfNoneMatch, ifNoneMatch);
+        // Headers carry ASCII: a value with other characters goes as an RFC 2047 encoded-word, which the server decodes.
+        foreach (var (key, value) in custom ?? new Dictionary<string, string>()) request.Headers.Add(OaisHeaders.MetaPrefix + key, MetadataText.Encode(value));
         if (expectedChecksum is not null) request.Headers.Add(OaisHeaders.ExpectedChecksum, expectedChecksum);
         using var response = await SendAsync(request, ct);
         return await ReadJsonAsync<ObjectMetaDto>(response, ct);
@@ -199,9 +210,14 @@ public sealed partial class OaisHttpClient
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                throw new OaisRedirectException(response.StatusCode, new Uri(request.RequestUri, location), request.RequestUri);
             throw await ErrorOf(response, notFound, ct);
         }
     }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     private static async Task<OaisApiException> ErrorOf(HttpResponseMessage response, (OaisErrorCode Code, string Message)? notFound, CancellationToken ct)
     {

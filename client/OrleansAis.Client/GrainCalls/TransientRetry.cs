@@ -1,4 +1,4 @@
-namespace OrleansAis.Client;
+namespace OrleansAis.Client.GrainCalls;
 
 /// <summary>
 /// Retries idempotent grain calls that failed because their target silo was going away: a node leaving or dying
