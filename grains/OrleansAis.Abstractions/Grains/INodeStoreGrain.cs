@@ -54,6 +54,9 @@ public interface INodeStoreGrain : IGrainWithStringKey
     /// <summary>True once this node's current incarnation has reconciled and serves its share (it is not joining).</summary>
     [Alias("IsReady")] Task<bool> IsReady();
 
+    /// <summary>Nodes this node knows left gracefully (decommissioned, then gone): a node that starts later learns them here.</summary>
+    [Alias("Departed")] Task<IReadOnlyList<string>> Departed();
+
     /// <summary>
     /// The silo <paramref name="siloAddress"/> (one incarnation of a node) has reconciled and serves HTTP: from now on
     /// this node counts it as an owner and stops standing in for it.

@@ -61,6 +61,25 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
         }
     }
 
+    /// <summary>Nodes that left gracefully and are gone: not down.</summary>
+    public IReadOnlyList<string> Departed => [.. _departed];
+
+    /// <summary>
+    /// Nodes another node saw leave gracefully, learnt when this one starts: without this, a node decommissioned before
+    /// this process started would count as down (its membership row remains).
+    /// </summary>
+    public void MarkDeparted(IEnumerable<string> nodeIds)
+    {
+        var active = Current.ActiveNodes.Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        lock (_rebuild)
+        {
+            var departed = _departed.Union(nodeIds.Where(id => !active.Contains(id)));
+            if (departed.SetEquals(_departed)) return;
+            _departed = departed;
+            Interlocked.Increment(ref _leavingVersion);
+        }
+    }
+
     /// <summary>True once this node announced its leave (whether or not the current snapshot lists it yet).</summary>
     public bool LocalIsLeaving => _leaving.Contains(Local.NodeId);
 

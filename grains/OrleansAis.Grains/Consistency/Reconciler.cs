@@ -29,6 +29,9 @@ public sealed partial class Reconciler(
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(1);
     private readonly TimeSpan _callTimeout = options.Value.PeerCallTimeout;
     private volatile bool _reconciled;
+    // Peers that may hold writes of this node's share it has not pulled yet (they stood in while it was away). One that
+    // goes down before handing them over stays here until it is back: meanwhile this node's reads answer 503 naming it.
+    private System.Collections.Immutable.ImmutableHashSet<string> _owed = System.Collections.Immutable.ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>False until the last pull after this node announced it is ready: reads of its share check the peers first.</summary>
     public bool Reconciled => _reconciled;
@@ -56,6 +59,9 @@ public sealed partial class Reconciler(
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
+        // A node that joins later learns from us that we serve (we may be the only ones who know); runs from now on,
+        // also while the join below waits for a stand-in that went down.
+        var announcing = AnnounceOnMembershipChangesAsync(stoppingToken);
         while (true)
         {
             try
@@ -69,10 +75,14 @@ public sealed partial class Reconciler(
                 await Task.Delay(Retry, stoppingToken);
             }
         }
+        await announcing;
+    }
+
+    private async Task AnnounceOnMembershipChangesAsync(CancellationToken ct)
+    {
         try
         {
-            // A node that joins later learns from us that we serve (we may be the only ones who know).
-            await foreach (var update in membership.MembershipUpdates.WithCancellation(stoppingToken)) _ = AnnounceAsync(stoppingToken);
+            await foreach (var update in membership.MembershipUpdates.WithCancellation(ct)) _ = AnnounceAsync(ct);
         }
         catch (OperationCanceledException)
         {
@@ -82,11 +92,37 @@ public sealed partial class Reconciler(
     private async Task JoinAsync(CancellationToken ct)
     {
         while (!cluster.Current.Complete) await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        _owed = _owed.Union(Peers().Select(p => p.NodeId));
         await LearnReadyPeersAsync(ct);
-        var before = await PullNewerAsync(ct);
+        var before = 0;
+        foreach (var peer in Peers()) before += await PullNewerAsync(peer, ct);
         cluster.MarkReady(localSilo.SiloAddress);
         await AnnounceAsync(ct);
-        var after = await PullNewerAsync(ct);
+        var after = 0;
+        while (true)
+        {
+            var active = Peers().ToDictionary(p => p.NodeId, StringComparer.Ordinal);
+            foreach (var owed in _owed)
+            {
+                if (cluster.Departed.Contains(owed))
+                {
+                    _owed = _owed.Remove(owed); // decommissioned: it handed everything to the owners before it went
+                    continue;
+                }
+                if (!active.TryGetValue(owed, out var peer)) continue; // down: it hands over once it is back
+                try
+                {
+                    after += await PullNewerAsync(peer, ct);
+                    _owed = _owed.Remove(owed);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogPullRetry(log, owed, e.Message);
+                }
+            }
+            if (_owed.IsEmpty) break;
+            await Task.Delay(Retry, ct);
+        }
         _reconciled = true;
         LogReconciled(log, before, after);
     }
@@ -95,7 +131,11 @@ public sealed partial class Reconciler(
     public async ValueTask RefreshAsync(string bucket, string name)
     {
         if (_reconciled) return;
-        foreach (var peer in Peers())
+        var active = Peers().ToList();
+        if (_owed.FirstOrDefault(owed => active.All(p => p.NodeId != owed)) is { } gone)
+            throw new OaisException(OaisErrorCode.Unavailable,
+                $"'{bucket}/{name}' may have a newer version on node {gone}, which stood in for node {cluster.Local.NodeId} and is down; retry when it is back");
+        foreach (var peer in active)
         {
             try
             {
@@ -120,7 +160,9 @@ public sealed partial class Reconciler(
         {
             try
             {
-                if (await Call(grains.GetGrain<INodeStoreGrain>(peer.Node.NodeId).IsReady(), ct)) cluster.MarkReady(peer.Silo);
+                var store = grains.GetGrain<INodeStoreGrain>(peer.Node.NodeId);
+                if (await Call(store.IsReady(), ct)) cluster.MarkReady(peer.Silo);
+                cluster.MarkDeparted(await Call(store.Departed(), ct));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -154,38 +196,35 @@ public sealed partial class Reconciler(
         }));
     }
 
-    /// <summary>Copies every peer's copy of this node's share that is newer than the local one; returns how many.</summary>
-    private async Task<int> PullNewerAsync(CancellationToken ct)
+    /// <summary>Takes every copy of this node's share on <paramref name="peer"/> that is newer than the local one; returns how many.</summary>
+    private async Task<int> PullNewerAsync(NodeInfo peer, CancellationToken ct)
     {
         var pulled = 0;
-        foreach (var peer in Peers())
+        var node = grains.GetGrain<INodeStoreGrain>(peer.NodeId);
+        string? bucket = null, token = null;
+        do
         {
-            var node = grains.GetGrain<INodeStoreGrain>(peer.NodeId);
-            string? bucket = null, token = null;
-            do
+            var page = await Call(node.HeldFor(cluster.Local.NodeId, bucket, token), ct);
+            foreach (var held in page.Objects)
             {
-                var page = await Call(node.HeldFor(cluster.Local.NodeId, bucket, token), ct);
-                foreach (var held in page.Objects)
+                if (held.PeerHolds || !cluster.LocalIsReady)
                 {
-                    if (held.PeerHolds || !cluster.LocalIsReady)
-                    {
-                        // Before the announcement the peer still owns (and writes) these; a mirror copy it keeps for good.
-                        // Either way: take its content when newer, and leave the peer's copy.
-                        if (store.Head(held.Bucket, held.Name) is { } local && local.Modified >= held.Modified) continue;
-                        if (await mover.CopyAsync(held.Bucket, held.Name, peer.NodeId, ct) is not null) pulled++;
-                    }
-                    else
-                    {
-                        // What the peer took while standing in: move it here (the newer copy wins) and remove it there,
-                        // so no stale leftover is served if the peer stands in again later.
-                        var before = store.Head(held.Bucket, held.Name);
-                        var after = await mover.PullAsync(held.Bucket, held.Name, peer.NodeId, ct);
-                        if (after is not null && after.Modified != before?.Modified) pulled++;
-                    }
+                    // Before the announcement the peer still owns (and writes) these; a mirror copy it keeps for good.
+                    // Either way: take its content when newer, and leave the peer's copy.
+                    if (store.Head(held.Bucket, held.Name) is { } local && local.Modified >= held.Modified) continue;
+                    if (await mover.CopyAsync(held.Bucket, held.Name, peer.NodeId, ct) is not null) pulled++;
                 }
-                (bucket, token) = (page.NextBucket, page.NextToken);
-            } while (bucket is not null);
-        }
+                else
+                {
+                    // What the peer took while standing in: move it here (the newer copy wins) and remove it there,
+                    // so no stale leftover is served if the peer stands in again later.
+                    var before = store.Head(held.Bucket, held.Name);
+                    var after = await mover.PullAsync(held.Bucket, held.Name, peer.NodeId, ct);
+                    if (after is not null && after.Modified != before?.Modified) pulled++;
+                }
+            }
+            (bucket, token) = (page.NextBucket, page.NextToken);
+        } while (bucket is not null);
         return pulled;
     }
 
@@ -195,6 +234,9 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with the nodes that stood in: pulled {Before} newer copies before announcing, {After} after; serving")]
     private static partial void LogReconciled(ILogger log, int before, int after);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take this node's share back from {Node} yet ({Error}); retrying")]
+    private static partial void LogPullRetry(ILogger log, string node, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Joining did not finish; retrying")]
     private static partial void LogJoinRetry(ILogger log, Exception e);

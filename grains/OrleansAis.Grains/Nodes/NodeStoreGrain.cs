@@ -87,6 +87,8 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
 
     public Task<bool> IsReady() => Task.FromResult(cluster.LocalIsReady);
 
+    public Task<IReadOnlyList<string>> Departed() => Task.FromResult(cluster.Departed);
+
     public Task NodeReady(string siloAddress)
     {
         cluster.MarkReady(SiloAddress.FromParsableString(siloAddress));
