@@ -5,6 +5,7 @@ using OrleansAis.Client;
 using OrleansAis.Hosting;
 using OrleansAis.Ownership;
 using OrleansAis.Storage;
+using OrleansAis.Testing;
 
 namespace OrleansAis.Tests.Cluster;
 
@@ -35,10 +36,23 @@ public class StoreCluster : IAsyncLifetime
             state => state.Directory = Path.Combine(root, "cluster-state")));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await WaitUntilEveryNodeOwnsAsync();
         Client = new OaisClient(Cluster.Client, Options.Create(new OaisClientOptions { Transport = ObjectTransport.Grain }));
     }
 
     public IReadOnlyList<InProcessSiloHandle> Silos => Cluster.Silos;
+
+    /// <summary>
+    /// Until every silo's cluster map has every active silo as an owner: a silo that starts owns nothing until it has
+    /// reconciled with its peers, so ownership computed over all silos holds only from then on.
+    /// </summary>
+    public Task WaitUntilEveryNodeOwnsAsync() => Waiting.WaitUntil(() =>
+        {
+            var active = Cluster.GetActiveSilos().Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+            return Cluster.GetActiveSilos().All(silo =>
+                Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<OrleansAis.Cluster.ClusterMap>().Current.Owners
+                    .Select(o => o.Node.NodeId).Order(StringComparer.Ordinal).SequenceEqual(active));
+        }, TimeSpan.FromSeconds(60), () => "the silos did not all become owners in every silo's cluster map");
 
     public LocalObjectStore StoreOf(InProcessSiloHandle silo) =>
         Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<LocalObjectStore>();
