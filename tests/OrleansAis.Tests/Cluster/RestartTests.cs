@@ -24,6 +24,7 @@ public sealed class RestartTests : IAsyncLifetime
             Assert.Equal(silo.Name, restarted!.Name);
         }
         await _cluster.Cluster.WaitForLivenessToStabilizeAsync();
+        await _cluster.WaitUntilEveryNodeOwnsAsync(); // a restarted silo owns again once it has reconciled
 
         var bucket = await client.GetBucketAsync("durable");
         Assert.Equal("team-a", bucket!.Properties["owner"]);
