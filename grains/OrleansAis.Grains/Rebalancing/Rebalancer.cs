@@ -237,7 +237,14 @@ public sealed class Rebalancer(
                             if (!holders.Any(view.IsLocal))
                             {
                                 // Not ours to keep: the owner takes it (or just drops ours when it has it already).
-                                await grains.GetGrain<INodeStoreGrain>(holders[0].NodeId).Import(bucket, entry.Name, cluster.Local.NodeId);
+                                try
+                                {
+                                    await grains.GetGrain<INodeStoreGrain>(holders[0].NodeId).Import(bucket, entry.Name, cluster.Local.NodeId);
+                                }
+                                catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound && store.Head(bucket, entry.Name) is null)
+                                {
+                                    return; // gone from here meanwhile: a read on the owner pulled it, or it was deleted
+                                }
                                 Interlocked.Increment(ref moved);
                                 metrics.Moved();
                             }
