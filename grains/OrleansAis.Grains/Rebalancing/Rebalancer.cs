@@ -243,7 +243,7 @@ public sealed class Rebalancer(
                                 }
                                 catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound && store.Head(bucket, entry.Name) is null)
                                 {
-                                    return; // gone from here meanwhile: a read on the owner pulled it, or it was deleted
+                                    // Gone from here meanwhile: a read on the owner pulled it (a hand-over all the same), or it was deleted.
                                 }
                                 Interlocked.Increment(ref moved);
                                 metrics.Moved();
