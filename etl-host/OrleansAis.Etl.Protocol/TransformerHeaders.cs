@@ -18,4 +18,11 @@ public static class TransformerQuery
 
     /// <summary>fqn mode: the absolute path of the object's file, which the transformer reads instead of a body.</summary>
     public const string Fqn = "etl_fqn";
+
+    /// <summary>
+    /// Ours (AIStore cannot pipeline through hpull): on an hpull/hrev request for a pipeline stage after the first, the
+    /// token under which the silo serves that stage's input. The transformer appends it, as <c>?oais_input=TOKEN</c>, to
+    /// its fetch from AIS_TARGET_URL; without it the fetch returns the stored object, and the silo fails the stage.
+    /// </summary>
+    public const string Input = "oais_input";
 }

@@ -16,8 +16,9 @@ internal static class HttpTransforms
     public static Task PushAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log) =>
         HandleAsync(context, dispatcher, log, (_, _, _) => Task.FromResult(ObjectInput.Borrowed(context.Request.Body)));
 
+    /// <summary>The object is fetched from the silo; a pipeline stage's input by the token the silo passed (<c>oais_input</c>).</summary>
     public static Task PullAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log) =>
-        HandleAsync(context, dispatcher, log, dispatcher.OpenRawAsync);
+        HandleAsync(context, dispatcher, log, (bucket, name, ct) => dispatcher.OpenRawAsync(bucket, name, Query(context, TransformerQuery.Input), ct));
 
     private static async Task HandleAsync(HttpContext context, TransformDispatcher dispatcher, ILogger log,
         Func<string, string, CancellationToken, Task<ObjectInput>> openBytes)

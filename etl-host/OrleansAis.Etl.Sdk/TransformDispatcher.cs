@@ -35,11 +35,15 @@ internal sealed class TransformDispatcher(ITransformer transformer, TransformerS
         }
     }
 
-    /// <summary>hpull/hrev: GETs the raw object from the silo (<c>AIS_TARGET_URL/bucket/object</c>); a failure is a 502.</summary>
-    public async Task<ObjectInput> OpenRawAsync(string bucket, string objectName, CancellationToken ct)
+    /// <summary>
+    /// hpull/hrev: GETs the raw object from the silo (<c>AIS_TARGET_URL/bucket/object</c>), or with <paramref name="pipelineInput"/>
+    /// the input the silo holds for this pipeline stage; a failure is a 502.
+    /// </summary>
+    public async Task<ObjectInput> OpenRawAsync(string bucket, string objectName, string? pipelineInput, CancellationToken ct)
     {
         var target = options.TargetUrl ?? throw new TransformerException(HttpStatusCode.BadGateway, "AIS_TARGET_URL is not set: cannot fetch the raw object");
-        var url = $"{target.TrimEnd('/')}/{ObjectPath.Escape(bucket, objectName)}";
+        var url = $"{target.TrimEnd('/')}/{ObjectPath.Escape(bucket, objectName)}" +
+                  (pipelineInput is null ? "" : $"?{TransformerQuery.Input}={Uri.EscapeDataString(pipelineInput)}");
         HttpResponseMessage response;
         try
         {

@@ -5,7 +5,13 @@ public static class OaisQuery
 {
     /// <summary>GET object: transform inline with this ETL, passing it <see cref="EtlArgs"/>.</summary>
     public const string EtlName = "etl_name";
+    /// <summary>
+    /// Repeated once per stage for a pipeline, or given once for every stage (as AIStore forwards it); see
+    /// <see cref="EtlPipelineSpelling"/>.
+    /// </summary>
     public const string EtlArgs = "etl_args";
+    /// <summary>GET object: transform inline through a pipeline of ETLs, <c>a,b,c</c> (or <c>a&gt;&gt;b&gt;&gt;c</c>, as in <see cref="EtlName"/>).</summary>
+    public const string EtlPipeline = "etl_pipeline";
 
     /// <summary>GET/HEAD object: "true" proxies from the owner instead of redirecting (as <see cref="OaisHeaders.Proxy"/>).</summary>
     public const string Proxy = "proxy";

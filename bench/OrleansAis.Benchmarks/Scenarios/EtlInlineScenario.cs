@@ -26,6 +26,8 @@ public sealed class EtlInlineScenario : IScenario
         double? ThroughputGoal1M = null, double? ThroughputGoal4K = null, bool Python = false)
     {
         public bool PerObjectProcess => Communicator == "io://";
+        /// <summary>A pipeline of other rows' ETLs (<c>a&gt;&gt;b</c>, read as <c>etl_name=a&gt;&gt;b</c>): nothing of its own to init.</summary>
+        public bool Pipeline => Name.Contains(">>", StringComparison.Ordinal);
     }
 
     private static readonly Variant[] Variants =
@@ -39,6 +41,7 @@ public sealed class EtlInlineScenario : IScenario
         new("bench-hpull-fqn-echo", "`hpull://` + fqn echo", "hpull://", ["etl-host", "echo"], Fqn: true, CpuGoal: 1.5, ThroughputGoal1M: 0.6),
         new("bench-hpush-md5", "`hpush://` md5", "hpush://", ["etl-host", "md5"], Md5: true),
         new("bench-ws-md5", "`ws://` md5", "ws://", ["etl-host", "md5"], Md5: true),
+        new("bench-hpush-echo>>bench-ws-echo", "2-stage pipeline: `hpush://` echo >> `ws://` echo", "pipeline", []),
         new("bench-io-cat", "`io://` cat", "io://", ["cat"]),
         new("bench-io-echo", "`io://` echo (.NET `etl-host --stdio`)", "io://", ["etl-host", "echo", "--stdio"]),
         new("bench-py-hpush-echo", "`hpush://` echo, Python SDK", "hpush://", [], Python: true),
@@ -66,7 +69,7 @@ public sealed class EtlInlineScenario : IScenario
         await plain.PrepareAsync(ct);
         try
         {
-            foreach (var v in Variants)
+            foreach (var v in Variants.Where(v => !v.Pipeline))
             {
                 BenchmarkContext.Log($"init ETL {v.Name} ({v.Communicator}{(v.Fqn ? " + fqn" : "")})");
                 await admin.DeleteEtlAsync(v.Name, ct); // a leftover of an interrupted run would make the init a 409
@@ -112,7 +115,7 @@ public sealed class EtlInlineScenario : IScenario
         }
         finally
         {
-            foreach (var v in Variants) await admin.DeleteEtlAsync(v.Name, CancellationToken.None);
+            foreach (var v in Variants.Where(v => !v.Pipeline)) await admin.DeleteEtlAsync(v.Name, CancellationToken.None);
         }
 
         return new ReportSection(Title)
@@ -132,6 +135,8 @@ public sealed class EtlInlineScenario : IScenario
                 - `ws://`: the silo sends the object over a pooled WebSocket and gets the result back on it.
                 - `+ fqn`: the spec's `argument: fqn`; instead of receiving the bytes the transformer reads the object's file
                   (with `hpull://` it then answers the client itself: the silo only redirects).
+                - *2-stage pipeline*: `?etl_name=bench-hpush-echo>>bench-ws-echo`: the object goes through both echo
+                  transformers on the silo, the first's output streamed into the second (a chunked PUT, then ws frames).
                 - `io://`: the silo runs a command per object, object on stdin: `cat`, or a new .NET process
                   (`etl-host echo --stdio`), which shows what .NET start-up costs apart from the communicator.
                 - *Python SDK*: a zero-image Python ETL (`runtime.python`) whose function is a streaming echo under

@@ -128,6 +128,7 @@ internal static class HttpModel
         Etl = r.Etl, FromBucket = r.SourceBucket, ToBucket = r.DestinationBucket, Prefix = r.Prefix, Names = r.Names, Template = r.Template,
         Ext = r.ExtensionMap, Prepend = r.Prepend, NumWorkers = r.NumWorkers, Mode = JobModeName(r.Mode), ContinueOnError = r.ContinueOnError,
         CreateDestination = r.CreateDestination, Incremental = r.Incremental, EtlArgs = r.EtlArgs,
+        Pipeline = r.Pipeline?.Stages.Select(s => s.Etl).ToList(), PipelineArgs = r.Pipeline?.Stages.Select(s => s.EtlArgs).ToList(),
     };
 
     private static string JobModeName(JobMode mode) => mode switch
@@ -142,7 +143,11 @@ internal static class HttpModel
         Id = d.Id,
         Request = new EtlJobRequest
         {
-            Etl = d.Request.Etl, SourceBucket = d.Request.FromBucket, DestinationBucket = d.Request.ToBucket, Prefix = d.Request.Prefix,
+            Etl = d.Request.Pipeline is null ? d.Request.Etl : null,
+            Pipeline = d.Request.Pipeline is { } stages
+                ? new EtlPipeline { Stages = stages.Select(s => new EtlPipelineStage { Etl = s.Etl, EtlArgs = s.EtlArgs }).ToList() }
+                : null,
+            SourceBucket = d.Request.FromBucket, DestinationBucket = d.Request.ToBucket, Prefix = d.Request.Prefix,
             Names = d.Request.Names, Template = d.Request.Template, ExtensionMap = d.Request.Ext, Prepend = d.Request.Prepend,
             NumWorkers = d.Request.NumWorkers, Mode = Enum.TryParse<JobMode>(d.Request.Mode, ignoreCase: true, out var mode) ? mode : JobMode.Transform,
             ContinueOnError = d.Request.ContinueOnError, Incremental = d.Request.Incremental, EtlArgs = d.Request.EtlArgs,

@@ -70,12 +70,15 @@ class RawObject:
         self._response.close()
 
 
-def fetch_raw(target_url: Optional[str], bucket: str, name: str) -> RawObject:
-    """hpull/hrev: GET AIS_TARGET_URL/bucket/object (append to the URL, never rebuild it); a failure is a 502."""
+def fetch_raw(target_url: Optional[str], bucket: str, name: str, pipeline_input: Optional[str] = None) -> RawObject:
+    """hpull/hrev: GET AIS_TARGET_URL/bucket/object (append to the URL, never rebuild it); a failure is a 502.
+    With ``pipeline_input`` (the request's ``oais_input``), the input the silo holds for this pipeline stage."""
     if not target_url:
         raise TransformError(502, "AIS_TARGET_URL is not set: cannot fetch the raw object")
     base = urllib.parse.urlsplit(target_url)
     path = base.path.rstrip("/") + "/" + escape_object_path(bucket, name)
+    if pipeline_input:
+        path += "?oais_input=" + urllib.parse.quote(pipeline_input, safe="")
     for attempt in (0, 1):
         conn = _connection(base.netloc, fresh=attempt > 0)
         try:

@@ -140,7 +140,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 file = open_fqn(fqn)
                 request = _Request(bucket, name, args, fqn, FileReader(file), file.close)
             elif pull:
-                raw = fetch_raw(self.options.target_url, bucket, name)
+                # A pipeline stage's input: the silo serves it under the token it passed (oais_input).
+                raw = fetch_raw(self.options.target_url, bucket, name, params.get("oais_input", [None])[0])
                 request = _Request(bucket, name, args, None, raw.reader, raw.close)
             else:
                 request = _Request(bucket, name, args, None, body)

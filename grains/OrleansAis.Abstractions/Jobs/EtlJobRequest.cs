@@ -35,7 +35,8 @@ public sealed class EtlJobRequest
     /// <summary>The parallelism on a silo with <paramref name="cores"/> cores.</summary>
     public int EffectiveWorkers(int cores) => NumWorkers == AutoWorkers ? WorkersFor(cores) : NumWorkers;
 
-    [Id(0)] public required string Etl { get; init; }
+    /// <summary>The ETL of a one-stage job; exactly one of this and <see cref="Pipeline"/>.</summary>
+    [Id(0)] public string? Etl { get; init; }
     [Id(1)] public required string SourceBucket { get; init; }
     /// <summary>Required for <see cref="JobMode.Transform"/>; ignored otherwise.</summary>
     [Id(2)] public string? DestinationBucket { get; init; }
@@ -54,12 +55,24 @@ public sealed class EtlJobRequest
     [Id(11)] public bool CreateDestination { get; init; }
     /// <summary>Skip objects whose destination was already produced by this ETL from the same source version.</summary>
     [Id(12)] public bool Incremental { get; init; }
+    /// <summary>With <see cref="Etl"/>: its etl_args (a pipeline's stages carry their own).</summary>
     [Id(13)] public string? EtlArgs { get; init; }
+    /// <summary>ETLs applied in order to every object (instead of <see cref="Etl"/>).</summary>
+    [Id(14)] public EtlPipeline? Pipeline { get; init; }
+
+    /// <summary>What runs on every object: <see cref="Pipeline"/>, or <see cref="Etl"/> as a pipeline of one stage.</summary>
+    public EtlPipeline EffectivePipeline => Pipeline ?? EtlPipeline.Single(Etl ?? "", EtlArgs);
 
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (EtlSpec.NameProblem(Etl) is { } etl) problems.Add("etl " + etl);
+        if ((Etl is null) == (Pipeline is null)) problems.Add("etl: give exactly one of etl and pipeline");
+        else if (Pipeline is not null)
+        {
+            problems.AddRange(Pipeline.Problems());
+            if (EtlArgs is not null) problems.Add("etl_args: a pipeline's stages carry their own etl_args");
+        }
+        else if (EtlSpec.NameProblem(Etl) is { } etl) problems.Add("etl " + etl);
         if (Naming.Names.BucketNameProblem(SourceBucket) is { } source) problems.Add("source " + source);
         if (Mode == JobMode.Transform)
         {

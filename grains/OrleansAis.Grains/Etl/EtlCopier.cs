@@ -24,8 +24,14 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
     };
 
     /// <summary>What a destination produced from this source by this ETL carries in <see cref="SourceMetadataKey"/>.</summary>
-    public static string SourceMarker(string etl, string? etlArgs, ObjectMeta source) =>
-        $"{etl}|{etlArgs}|{source.Bucket}/{source.Name}|v{source.Version}|{source.Checksum}";
+    public static string SourceMarker(string etl, string? etlArgs, ObjectMeta source) => SourceMarker(EtlPipeline.Single(etl, etlArgs), source);
+
+    /// <summary>
+    /// What a destination produced from this source by this pipeline carries in <see cref="SourceMetadataKey"/>: every
+    /// stage with its args (a changed pipeline produces again), then the source version.
+    /// </summary>
+    public static string SourceMarker(EtlPipeline pipeline, ObjectMeta source) =>
+        $"{pipeline.ProducerMarker}|{source.Bucket}/{source.Name}|v{source.Version}|{source.Checksum}";
 
     /// <summary>How every ETL output is written, here or by a transformer's direct put to its owner.</summary>
     public PutOptions OutputOptions(string? marker, string? contentType = null, long? expectedSize = null) => new()
@@ -34,35 +40,43 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
         Custom = marker is null ? null : new Dictionary<string, string> { [SourceMetadataKey] = marker },
     };
 
-    public async Task<TransformOutcome> TransformToAsync(string etl, ObjectReader source, string? etlArgs,
-        string dstBucket, string dstName, CancellationToken ct)
+    public Task<TransformOutcome> TransformToAsync(string etl, ObjectReader source, string? etlArgs,
+        string dstBucket, string dstName, CancellationToken ct) =>
+        TransformToAsync(EtlPipeline.Single(etl, etlArgs), source, dstBucket, dstName, ct);
+
+    /// <summary>
+    /// Runs <paramref name="source"/> through <paramref name="pipeline"/> into <c>dstBucket/dstName</c>; the last stage
+    /// direct-puts when its ETL supports it.
+    /// </summary>
+    public async Task<TransformOutcome> TransformToAsync(EtlPipeline pipeline, ObjectReader source, string dstBucket, string dstName, CancellationToken ct)
     {
-        var marker = SourceMarker(etl, etlArgs, source.Meta);
+        var marker = SourceMarker(pipeline, source.Meta);
         var owner = cluster.Current.OwnerOf(dstBucket, dstName);
-        var job = new TransformJob { Bucket = source.Meta.Bucket, Name = source.Meta.Name, EtlArgs = etlArgs, Source = source };
-        var spec = etls.Spec(etl);
+        var last = pipeline.Last.Etl;
+        var job = new TransformJob { Bucket = source.Meta.Bucket, Name = source.Meta.Name, Source = source };
+        var spec = etls.Spec(last);
         if (spec is { SupportDirectPut: true, Communication: not EtlCommunication.Io } &&
-            endpoints.DirectPutUrl(etl, owner, dstBucket, dstName) is { } url)
+            endpoints.DirectPutUrl(last, owner, dstBucket, dstName) is { } url)
         {
-            return await etls.TransformAsync(etl, new TransformJob
+            return await etls.TransformAsync(pipeline, new TransformJob
             {
-                Bucket = job.Bucket, Name = job.Name, EtlArgs = etlArgs, Source = source,
-                DirectPutUrl = url + "?src=" + Uri.EscapeDataString(marker),
+                Bucket = job.Bucket, Name = job.Name, Source = source, DirectPutUrl = url + "?src=" + Uri.EscapeDataString(marker),
             }, Stream.Null, ct);
         }
         if (cluster.IsLocal(owner))
         {
             await using var writer = store.BeginWrite(dstBucket, dstName, OutputOptions(marker));
-            var outcome = await etls.TransformAsync(etl, job, new WriterStream(writer), ct);
+            var outcome = await etls.TransformAsync(pipeline, job, new WriterStream(writer), ct);
             await writer.CommitAsync(ct);
             return outcome;
         }
-        return await ForwardAsync(etl, job, owner, dstBucket, dstName, marker, ct);
+        return await ForwardAsync(pipeline, job, owner, dstBucket, dstName, marker, ct);
     }
 
     /// <summary>Streams the transformer's output to the owner's guarded PUT endpoint while it is produced.</summary>
-    private async Task<TransformOutcome> ForwardAsync(string etl, TransformJob job, NodeInfo owner, string dstBucket, string dstName, string marker, CancellationToken ct)
+    private async Task<TransformOutcome> ForwardAsync(EtlPipeline pipeline, TransformJob job, NodeInfo owner, string dstBucket, string dstName, string marker, CancellationToken ct)
     {
+        var etl = pipeline.Last.Etl;
         var url = endpoints.DirectPutUrl(etl, owner, dstBucket, dstName)
             ?? throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{etl}' is not running on node {etls.NodeId}");
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
@@ -71,7 +85,7 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
         {
             try
             {
-                var outcome = await etls.TransformAsync(etl, job, pipe.Writer.AsStream(leaveOpen: true), cts.Token);
+                var outcome = await etls.TransformAsync(pipeline, job, pipe.Writer.AsStream(leaveOpen: true), cts.Token);
                 await pipe.Writer.CompleteAsync();
                 return outcome;
             }

@@ -112,6 +112,7 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<TransformerPorts>();
         services.AddSingleton<IoProbe>();
         services.AddSingleton<TransformerLauncher>();
+        services.AddSingleton<PipelineInputs>();
         services.AddSingleton<EtlDataPlane>();
         services.AddSingleton<EtlLifecycle>();
         services.AddSingleton<EtlCopier>();

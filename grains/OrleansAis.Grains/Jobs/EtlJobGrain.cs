@@ -35,9 +35,21 @@ public sealed class EtlJobGrain(
     {
         if (state.State.Request is not null) throw new OaisException(OaisErrorCode.Conflict, $"job '{Id}' already exists");
         request.EnsureValid();
-        var etl = await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(request.Etl);
-        if (request.Mode != JobMode.DryRun && etl.Stage != EtlStage.Running)
-            throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{request.Etl}' is {etl.Stage.ToString().ToLowerInvariant()}" + (etl.AbortReason is null ? "" : $": {etl.AbortReason}"));
+        var pipeline = request.EffectivePipeline;
+        for (var i = 0; i < pipeline.Count; i++)
+        {
+            EtlInfo etl;
+            try
+            {
+                etl = await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(pipeline.Stages[i].Etl);
+            }
+            catch (OaisException e) when (pipeline.Count > 1)
+            {
+                throw new OaisException(e.Code, $"{pipeline.Describe(i)}: {e.Message}"); // unknown: 404 naming the stage
+            }
+            if (request.Mode != JobMode.DryRun && etl.Stage != EtlStage.Running)
+                throw new OaisException(OaisErrorCode.EtlNotRunning, $"{pipeline.Describe(i)} is {etl.Stage.ToString().ToLowerInvariant()}" + (etl.AbortReason is null ? "" : $": {etl.AbortReason}"));
+        }
         var buckets = GrainFactory.GetGrain<IBucketRegistryGrain>(IBucketRegistryGrain.Key);
         if (await buckets.Get(request.SourceBucket) is null) throw OaisException.BucketNotFound(request.SourceBucket);
         if (request.Mode == JobMode.Transform && await buckets.Get(request.DestinationBucket!) is null)
@@ -57,7 +69,7 @@ public sealed class EtlJobGrain(
         await PublishStateAsync(); // before any node can report progress
         await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IJobNodeGrain>(n.NodeId).Run(Id, request)));
         log.LogInformation("Job {Job}: {Mode} {Source} -> {Destination} through {Etl} on {Nodes} nodes",
-            Id, request.Mode, request.SourceBucket, request.DestinationBucket, request.Etl, nodes.Count);
+            Id, request.Mode, request.SourceBucket, request.DestinationBucket, pipeline.Name, nodes.Count);
         return await Status();
     }
 

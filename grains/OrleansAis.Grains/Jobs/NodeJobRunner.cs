@@ -55,8 +55,12 @@ public sealed class NodeJobRunner(
         var progress = ReportProgressAsync(jobId, job, stopProgress.Token);
         try
         {
-            if (request.Mode != JobMode.DryRun && nodeEtls.Status(request.Etl)?.Stage != EtlStage.Running)
-                throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{request.Etl}' is not running on node {cluster.Local.NodeId}");
+            var pipeline = request.EffectivePipeline;
+            for (var i = 0; i < pipeline.Count && request.Mode != JobMode.DryRun; i++)
+            {
+                if (nodeEtls.Status(pipeline.Stages[i].Etl)?.Stage != EtlStage.Running)
+                    throw new OaisException(OaisErrorCode.EtlNotRunning, $"{pipeline.Describe(i)} is not running on node {cluster.Local.NodeId}");
+            }
             await Parallel.ForEachAsync(Select(request), new ParallelOptions { MaxDegreeOfParallelism = request.EffectiveWorkers(Environment.ProcessorCount), CancellationToken = job.Cancellation },
                 async (name, ct) =>
                 {
@@ -156,9 +160,8 @@ public sealed class NodeJobRunner(
                 job.Done(source.Meta.Size, 0);
                 return;
             case JobMode.Inspect:
-                var inspected = await etls.TransformAsync(request.Etl,
-                    new Etl.Communicators.TransformJob { Bucket = request.SourceBucket, Name = name, EtlArgs = request.EtlArgs, Source = source },
-                    Stream.Null, ct);
+                var inspected = await etls.TransformAsync(request.EffectivePipeline,
+                    new Etl.Communicators.TransformJob { Bucket = request.SourceBucket, Name = name, Source = source }, Stream.Null, ct);
                 job.Done(source.Meta.Size, inspected.Bytes);
                 return;
         }
@@ -168,7 +171,7 @@ public sealed class NodeJobRunner(
             job.Skip();
             return;
         }
-        var outcome = await copier.TransformToAsync(request.Etl, source, request.EtlArgs, request.DestinationBucket!, dstName, ct);
+        var outcome = await copier.TransformToAsync(request.EffectivePipeline, source, request.DestinationBucket!, dstName, ct);
         job.Done(source.Meta.Size, outcome.Bytes);
         log.LogDebug("Job transformed {Source} -> {Destination} in {Ms} ms", name, dstName, watch.ElapsedMilliseconds);
     }
@@ -179,7 +182,7 @@ public sealed class NodeJobRunner(
         {
             var existing = await grains.GetGrain<IObjectGrain>(ObjectKey.Format(request.DestinationBucket!, dstName)).Head();
             return existing.Custom.TryGetValue(EtlCopier.SourceMetadataKey, out var marker) &&
-                   marker == EtlCopier.SourceMarker(request.Etl, request.EtlArgs, source);
+                   marker == EtlCopier.SourceMarker(request.EffectivePipeline, source);
         }
         catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound)
         {

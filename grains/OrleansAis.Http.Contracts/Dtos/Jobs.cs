@@ -22,7 +22,12 @@ public sealed record JobStartRequest
     public bool? ContinueOnError { get; init; }
     public bool? CreateDestination { get; init; }
     public bool? Incremental { get; init; }
+    /// <summary>With <see cref="Etl"/>: its args; with <see cref="Pipeline"/>: args every stage gets (as AIStore forwards them).</summary>
     public string? EtlArgs { get; init; }
+    /// <summary>ETLs applied in order to every object, instead of <see cref="Etl"/>: <c>["a","b"]</c>.</summary>
+    public IReadOnlyList<string>? Pipeline { get; init; }
+    /// <summary>One etl_args per <see cref="Pipeline"/> stage, in order (null or "" for none); instead of <see cref="EtlArgs"/>.</summary>
+    public IReadOnlyList<string?>? PipelineArgs { get; init; }
 }
 
 public sealed record JobSummaryDto(string Id, string State, string Etl, string Mode, string FromBucket, string? ToBucket,
@@ -38,9 +43,13 @@ public sealed record JobDetailsDto(string Id, string State, string? Reason, Date
     string? Degraded = null);
 
 /// <summary>The request as the job runs it, defaults filled in.</summary>
+/// <remarks><see cref="Etl"/> is the ETL, or a pipeline's stages as <c>a&gt;&gt;b</c>; <see cref="Pipeline"/> is set for a pipeline job only.</remarks>
 public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBucket, string Prefix, IReadOnlyList<string>? Names,
     string? Template, IReadOnlyDictionary<string, string> Ext, string Prepend, int NumWorkers, string Mode, bool ContinueOnError,
-    bool Incremental, string? EtlArgs);
+    bool Incremental, string? EtlArgs, IReadOnlyList<JobPipelineStageDto>? Pipeline = null);
+
+/// <summary>One stage of a pipeline job: the ETL and the etl_args it gets.</summary>
+public sealed record JobPipelineStageDto(string Etl, string? EtlArgs);
 
 /// <summary>One silo's part of a job; <see cref="State"/> is <see cref="Unreachable"/> while the node does not answer (<see cref="Message"/> says why).</summary>
 public sealed record JobNodeDto(string Node, string State, long Objects, long BytesIn, long BytesOut, long Skipped, long ErrorCount,

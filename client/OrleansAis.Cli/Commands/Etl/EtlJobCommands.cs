@@ -15,7 +15,7 @@ internal static class EtlJobCommands
 {
     public static Command Inspect(CommandRunner runner)
     {
-        var name = EtlCommands.Name();
+        var name = PipelineName();
         var bucket = Symbols.Positional<string>("BUCKET", "The bucket whose objects go through the ETL");
         var selection = new JobSelectionOptions();
         var etlArgs = EtlArgs();
@@ -29,11 +29,10 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var job = await ctx.Api.StartJobAsync(new JobStartRequest
+            var job = await ctx.Api.StartJobAsync(WithEtls(ctx.Value(name)!, ctx.Value(etlArgs)) with
             {
-                Etl = ctx.Value(name)!, FromBucket = BucketOnly(ctx.Value(bucket)!), Prefix = prefix, Names = names, Template = template,
+                FromBucket = BucketOnly(ctx.Value(bucket)!), Prefix = prefix, Names = names, Template = template,
                 NumWorkers = ctx.Value(workers), Mode = "inspect", ContinueOnError = true, CreateDestination = false, Incremental = false,
-                EtlArgs = ctx.Value(etlArgs),
             }, ctx.Cancellation);
             var done = await JobWaiter.WaitAsync(ctx, job.Id, JobCommands.Timeout(ctx, timeout));
             ctx.Output.Write(done, writer => JobReport.WriteOutcome(writer, done));
@@ -49,7 +48,7 @@ internal static class EtlJobCommands
 
     public static Command Bucket(CommandRunner runner)
     {
-        var name = EtlCommands.Name();
+        var name = PipelineName();
         var source = Symbols.Positional<string>("SRC_BUCKET", "The bucket to read");
         var destination = Symbols.Positional<string>("DST_BUCKET", "The bucket the results go to (names kept, unless --ext/--prepend)");
         var selection = new JobSelectionOptions();
@@ -72,13 +71,13 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var request = new JobStartRequest
+            var request = WithEtls(ctx.Value(name)!, ctx.Value(etlArgs)) with
             {
-                Etl = ctx.Value(name)!, FromBucket = BucketOnly(ctx.Value(source)!), ToBucket = BucketOnly(ctx.Value(destination)!),
+                FromBucket = BucketOnly(ctx.Value(source)!), ToBucket = BucketOnly(ctx.Value(destination)!),
                 Prefix = prefix, Names = names, Template = template,
                 Ext = ctx.Value(ext) is { } map ? ExtensionMapArgument.Parse(map) : null, Prepend = ctx.Value(prepend),
                 NumWorkers = ctx.Value(workers), Mode = ctx.Value(dryRun) ? "dry-run" : "transform", ContinueOnError = ctx.Value(continueOnError),
-                CreateDestination = ctx.Value(createDestination), Incremental = ctx.Value(incremental), EtlArgs = ctx.Value(etlArgs),
+                CreateDestination = ctx.Value(createDestination), Incremental = ctx.Value(incremental),
             };
             var limit = JobCommands.Timeout(ctx, timeout);
             var job = await ctx.Api.StartJobAsync(request, ctx.Cancellation);
@@ -88,15 +87,37 @@ internal static class EtlJobCommands
                 return;
             }
             // The id first, so an interrupted or timed-out wait still tells where to look.
-            if (!ctx.Output.Json) ctx.Output.Out.WriteLine($"started job {job.Id}: ETL {request.Etl}, {request.FromBucket} => {request.ToBucket}");
+            if (!ctx.Output.Json) ctx.Output.Out.WriteLine($"started job {job.Id}: ETL {job.Request.Etl}, {request.FromBucket} => {request.ToBucket}");
             var done = await JobWaiter.WaitAsync(ctx, job.Id, limit);
             JobWaiter.Report(ctx, done);
         }));
         return command;
     }
 
-    private static Option<string?> EtlArgs() =>
-        new("--args") { Description = "etl_args handed to the transformer with every object", HelpName = "ETL_ARGS" };
+    private static Argument<string> PipelineName() =>
+        Symbols.Positional<string>("ETL_NAME", "The ETL's name, or a pipeline of ETLs applied in order: a>>b>>c (or a,b,c)");
+
+    private static Option<string[]> EtlArgs() =>
+        new("--args")
+        {
+            Description = "etl_args handed to the transformer with every object; for a pipeline, once for every stage or repeated once per stage",
+            HelpName = "ETL_ARGS", Arity = ArgumentArity.ZeroOrMore,
+        };
+
+    /// <summary>One ETL (<c>etl</c>, <c>etl_args</c>) or a pipeline (<c>pipeline</c>, <c>pipeline_args</c>); the server validates either.</summary>
+    private static JobStartRequest WithEtls(string name, string[]? args)
+    {
+        var stages = EtlPipelineSpelling.Split(name);
+        args ??= [];
+        if (stages.Count == 1)
+        {
+            if (args.Length > 1) throw new UsageException($"--args: {args.Length} values for one ETL");
+            return new JobStartRequest { Etl = name, EtlArgs = args.FirstOrDefault() };
+        }
+        return args.Length > 1
+            ? new JobStartRequest { Pipeline = stages, PipelineArgs = args }
+            : new JobStartRequest { Pipeline = stages, EtlArgs = args.FirstOrDefault() };
+    }
 
     private static Option<int?> NumWorkers() =>
         new("--num-workers") { Description = "Objects transformed at once on each silo (1-64) [default: four per core of each silo]", HelpName = "N" };

@@ -20,6 +20,9 @@ namespace OrleansAis.Etl.Communicators;
 internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyncDisposable
 {
     private const int MaxIdleConnections = 64;
+
+    /// <summary>A body whose length is not known yet (a pipeline stage's input): sent chunked, and never resent.</summary>
+    public const long UnknownLength = -1;
     private readonly ConcurrentQueue<DuplexConnection> _idle = new();
     private volatile bool _disposed;
 
@@ -27,7 +30,10 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
     public int Opened => _opened;
     private int _opened;
 
-    /// <param name="openBody">Opens the request body; called again when the request is resent on a new connection.</param>
+    /// <param name="openBody">
+    /// Opens the request body; called again when the request is resent on a new connection. A body of
+    /// <see cref="UnknownLength"/> can be read only once, so it goes out on a new connection, never resent.
+    /// </param>
     public async Task<DuplexResponse> SendAsync(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, Func<Stream> openBody,
         long length, CancellationToken ct)
     {
@@ -35,7 +41,8 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
         while (true)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var reused = _idle.TryDequeue(out var connection);
+            DuplexConnection? connection = null;
+            var reused = length != UnknownLength && _idle.TryDequeue(out connection);
             connection ??= await ConnectAsync(ct);
             var body = openBody();
             Task sending = Task.CompletedTask;
@@ -43,7 +50,7 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
             {
                 connection.StartRequest();
                 await connection.SendAsync(head, ct);
-                sending = SendBodyAsync(body, connection, ct);
+                sending = length == UnknownLength ? SendChunkedAsync(body, connection, ct) : SendBodyAsync(body, connection, ct);
                 var (status, responseHeaders) = await connection.ReadHeadAsync(ct);
                 return new DuplexResponse(this, connection, status, responseHeaders, body, sending);
             }
@@ -75,7 +82,7 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
         var head = new StringBuilder(256)
             .Append(method).Append(' ').Append(pathAndQuery).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(endpoint.Authority).Append("\r\n")
-            .Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            .Append(length == UnknownLength ? "Transfer-Encoding: chunked" : "Content-Length: " + length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
         foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
         return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
     }
@@ -94,6 +101,28 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
             // Object files are read synchronously: from the page cache that is a memory copy, cheaper than a thread hop.
             int n;
             while ((n = body.Read(buffer, 0, DuplexConnection.BufferBytes)) > 0) await connection.SendAsync(buffer.AsMemory(0, n), ct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A stream of unknown length (a pipe: read asynchronously) as an HTTP/1.1 chunked body.</summary>
+    private static async Task SendChunkedAsync(Stream body, DuplexConnection connection, CancellationToken ct)
+    {
+        await Task.Yield();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DuplexConnection.BufferBytes);
+        try
+        {
+            int n;
+            while ((n = await body.ReadAsync(buffer.AsMemory(0, DuplexConnection.BufferBytes), ct)) > 0)
+            {
+                await connection.SendAsync(Encoding.ASCII.GetBytes(n.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), ct);
+                await connection.SendAsync(buffer.AsMemory(0, n), ct);
+                await connection.SendAsync("\r\n"u8.ToArray(), ct);
+            }
+            await connection.SendAsync("0\r\n\r\n"u8.ToArray(), ct);
         }
         finally
         {

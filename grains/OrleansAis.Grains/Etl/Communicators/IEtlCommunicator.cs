@@ -28,6 +28,25 @@ public sealed class TransformJob
     public required ObjectReader Source { get; init; }
     /// <summary>Where the transformer should PUT the result itself (direct put), e.g. the destination owner's guarded URL.</summary>
     public string? DirectPutUrl { get; init; }
+    /// <summary>
+    /// A pipeline stage after the first: the previous stage's output as it is produced (length unknown) is the input,
+    /// not <see cref="Source"/>'s bytes; <see cref="Source"/> still names the object.
+    /// </summary>
+    public Stream? Input { get; init; }
+    /// <summary>With <see cref="Input"/>, for a transformer that fetches its input (hpull, hrev): the token under which this node serves it.</summary>
+    public string? InputToken { get; init; }
+
+    /// <summary>Whether the transformer reads the object's file itself: fqn, and only for the stored object (a pipeline's first stage).</summary>
+    public bool ReadsFile(EtlSpec spec) => spec.UsesFqn && Input is null;
+
+    /// <summary>The same object for one stage of a pipeline: its args, its input (null: the stored object) and destination.</summary>
+    public TransformJob ForStage(string? etlArgs, Stream? input, string? inputToken, string? directPutUrl) => new()
+    {
+        Bucket = Bucket, Name = Name, Source = Source, EtlArgs = etlArgs, Input = input, InputToken = inputToken, DirectPutUrl = directPutUrl,
+    };
+
+    /// <summary>The bytes to transform: <see cref="Input"/>, else the stored object.</summary>
+    public Stream OpenInput() => Input ?? Source.OpenContent();
 }
 
 /// <summary>What came out: bytes written to the output, or bytes the transformer delivered by direct put.</summary>

@@ -18,7 +18,7 @@ public sealed class IoCommunicator(CommunicatorContext context) : IEtlCommunicat
         var env = new Dictionary<string, string> { ["OBJECT_PATH"] = job.Bucket + "/" + job.Name };
         if (job.EtlArgs is not null) env["ETL_ARGS"] = job.EtlArgs;
         await using var spool = new SpooledOutput();
-        await using (var content = job.Source.OpenContent())
+        await using (var content = job.OpenInput())
             await context.Instance.RunOnceAsync(content, spool, env, ct);
         await spool.ReplayAsync(output, ct);
         return new TransformOutcome(spool.Written, DirectPut: false);

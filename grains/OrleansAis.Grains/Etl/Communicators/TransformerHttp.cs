@@ -23,7 +23,8 @@ internal static class TransformerHttp
     public static Uri ObjectUri(Uri endpoint, TransformJob job, bool fqn) =>
         new(endpoint, "/" + OaisRoutes.WithQuery(OaisRoutes.ObjectTarget(job.Bucket, job.Name),
             (TransformerQuery.EtlArgs, string.IsNullOrEmpty(job.EtlArgs) ? null : job.EtlArgs),
-            (TransformerQuery.Fqn, fqn ? job.Source.DataPath : null)));
+            (TransformerQuery.Fqn, fqn ? job.Source.DataPath : null),
+            (TransformerQuery.Input, job.InputToken)));
 
     /// <summary>
     /// Sends <paramref name="method"/> for <paramref name="job"/> (PUT: with the object as the body unless fqn; GET: the
@@ -32,15 +33,18 @@ internal static class TransformerHttp
     public static async Task<TransformOutcome> TransformAsync(DuplexHttpClient client, string method, CommunicatorContext context, TransformJob job,
         Stream output, CancellationToken ct)
     {
-        var fqn = context.Spec.UsesFqn;
+        var fqn = job.ReadsFile(context.Spec);
+        if (method == Get && job.Input is not null && job.InputToken is null)
+            throw new InvalidOperationException("a fetching transformer's piped input must be served under a token");
         var uri = ObjectUri(context.Endpoint!, job, fqn);
         KeyValuePair<string, string>[] headers = job.DirectPutUrl is { } destination ? [OctetStream, new(TransformerHeaders.NodeUrl, destination)] : [OctetStream];
         var sendsObject = method == Put && !fqn;
         DuplexResponse response;
         try
         {
-            response = await client.SendAsync(method, uri.PathAndQuery, headers, sendsObject ? job.Source.OpenContent : () => Stream.Null,
-                sendsObject ? job.Source.Meta.Size : 0, ct);
+            // A piped input (a pipeline stage's) has no length yet: it goes out chunked.
+            response = await client.SendAsync(method, uri.PathAndQuery, headers, sendsObject ? job.OpenInput : () => Stream.Null,
+                !sendsObject ? 0 : job.Input is null ? job.Source.Meta.Size : DuplexHttpClient.UnknownLength, ct);
         }
         catch (HttpRequestException e)
         {

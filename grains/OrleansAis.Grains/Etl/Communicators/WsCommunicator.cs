@@ -68,11 +68,11 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
     private async Task<TransformOutcome> ExchangeAsync(ClientWebSocket socket, TransformJob job, Stream output, CancellationToken ct)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var fqn = context.Spec.UsesFqn;
+        var fqn = job.ReadsFile(context.Spec);
         var control = new WsControl(id, job.Bucket + "/" + job.Name, job.EtlArgs, fqn ? job.Source.DataPath : null, job.DirectPutUrl);
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(control, WsJson.Default.WsControl), WebSocketMessageType.Text, true, ct);
         // Send while receiving: a streaming transformer answers before it has read everything.
-        var sending = fqn ? Task.CompletedTask : SendObjectAsync(socket, job, ct);
+        var sending = fqn ? Task.CompletedTask : job.Input is { } input ? SendStreamAsync(socket, input, ct) : SendObjectAsync(socket, job, ct);
         try
         {
             var received = job.DirectPutUrl is null ? await ReceiveBinaryAsync(socket, output, ct) : 0;
@@ -112,6 +112,23 @@ public sealed class WsCommunicator(CommunicatorContext context, int maxConnectio
                 offset += n;
                 await socket.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, offset == size, ct);
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A piped input (a pipeline stage's) of unknown length: frames as it arrives, then an empty last frame.</summary>
+    private static async Task SendStreamAsync(ClientWebSocket socket, Stream input, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            int n;
+            while ((n = await input.ReadAsync(buffer.AsMemory(0, ChunkBytes), ct)) > 0)
+                await socket.SendAsync(buffer.AsMemory(0, n), WebSocketMessageType.Binary, false, ct);
+            await socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Binary, true, ct);
         }
         finally
         {

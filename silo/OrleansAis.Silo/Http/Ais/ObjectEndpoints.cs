@@ -42,15 +42,16 @@ public static class ObjectEndpoints
     private static async Task Read(HttpContext context, OwnerRouting routing, BucketCatalog buckets, OwnerReads reads, InlineTransform inline)
     {
         var (bucket, name) = Target(context);
+        var pipeline = InlineTransform.Requested(context.Request); // a bad one is refused here, not after a redirect
         if (routing.RemoteOwner(context, bucket, name) is { } owner)
         {
             if (WantsProxy(context.Request)) await routing.ProxyAsync(context, owner);
             else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
             return;
         }
-        if (context.Request.Query[OaisQuery.EtlName] is { Count: > 0 } etl && HttpMethods.IsGet(context.Request.Method))
+        if (pipeline is not null)
         {
-            await inline.HandleAsync(context, bucket, name, etl.ToString(), context.Request.Query[OaisQuery.EtlArgs].FirstOrDefault());
+            await inline.HandleAsync(context, bucket, name, pipeline);
             return;
         }
         await buckets.Require(bucket);

@@ -1,7 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using OrleansAis.Etl;
+using OrleansAis.Etl.DataPlane;
 using OrleansAis.Etl.Endpoints;
+using OrleansAis.Etl.Protocol;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Naming;
@@ -80,12 +82,21 @@ public static class EtlEndpoints
         return AisJson.Json(new EtlLogsDto(name, logs.ToDictionary(l => l.n, l => l.text)));
     }
 
-    /// <summary>GET by a transformer: the raw object from this node's disk, if the secret is the ETL's.</summary>
-    private static async Task ReadForTransformer(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store)
+    /// <summary>
+    /// GET by a transformer: the raw object from this node's disk, if the secret is the ETL's; with <c>oais_input</c>,
+    /// a pipeline stage's input instead (the previous stage's output, as it is produced).
+    /// </summary>
+    private static async Task ReadForTransformer(HttpContext context, string name, string secret, TransformerEndpoints host, LocalObjectStore store,
+        PipelineInputs inputs)
     {
         if (!host.IsTransformerSecret(name, secret))
         {
             await AisJson.Error(OaisErrorCode.Forbidden, "not a transformer of this ETL on this node").ExecuteAsync(context);
+            return;
+        }
+        if (context.Request.Query[TransformerQuery.Input] is { Count: > 0 } token)
+        {
+            await ServePipelineInputAsync(context, inputs, name, token.ToString());
             return;
         }
         var (bucket, objectName) = RawPath.BucketAndObject(context, skip: OaisRoutes.TransformerObjectPrefixSegments);
@@ -103,6 +114,26 @@ public static class EtlEndpoints
         context.Response.ContentType = reader.Meta.ContentType;
         context.Response.ContentLength = reader.Meta.Size;
         await ObjectBody.WriteAsync(reader, 0, reader.Meta.Size, context.Response, context.RequestAborted);
+    }
+
+    private static async Task ServePipelineInputAsync(HttpContext context, PipelineInputs inputs, string etl, string token)
+    {
+        if (inputs.Take(etl, token) is not { } input)
+        {
+            await AisJson.Error(OaisErrorCode.ObjectNotFound, $"no pipeline input '{token}' waits for ETL '{etl}' on this node (unknown, or already fetched)")
+                .ExecuteAsync(context);
+            return;
+        }
+        context.Response.ContentType = "application/octet-stream"; // chunked: the length is known only at the end
+        try
+        {
+            await input.CopyToAsync(context.Response.Body, 1 << 16, context.RequestAborted);
+        }
+        catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The previous stage failed: cut the answer short, so the transformer never takes part of an input for all of it.
+            context.Abort();
+        }
     }
 
     /// <summary>PUT by a transformer (direct put): the result lands atomically on this node, which owns the destination.</summary>

@@ -1,3 +1,4 @@
+using OrleansAis.Etl;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 
@@ -7,14 +8,15 @@ namespace OrleansAis.Silo.Http.Jobs;
 public static class JobJson
 {
     public static JobSummaryDto Summary(EtlJobStatus s) => new(
-        s.Id, s.State.ToString(), s.Request.Etl, s.Request.Mode.ToString(), s.Request.SourceBucket, s.Request.DestinationBucket,
+        s.Id, s.State.ToString(), s.Request.EffectivePipeline.Name, s.Request.Mode.ToString(), s.Request.SourceBucket, s.Request.DestinationBucket,
         s.Objects, s.ErrorCount, s.Started, s.Finished);
 
     public static JobDetailsDto Details(EtlJobStatus s, string? degraded = null) => new(
         s.Id, s.State.ToString(), s.Reason, s.Started, s.Finished,
-        new JobRequestDto(s.Request.Etl, s.Request.SourceBucket, s.Request.DestinationBucket, s.Request.Prefix, s.Request.Names,
+        new JobRequestDto(s.Request.EffectivePipeline.Name, s.Request.SourceBucket, s.Request.DestinationBucket, s.Request.Prefix, s.Request.Names,
             s.Request.Template, s.Request.ExtensionMap, s.Request.Prepend, s.Request.NumWorkers, s.Request.Mode.ToString(),
-            s.Request.ContinueOnError, s.Request.Incremental, s.Request.EtlArgs),
+            s.Request.ContinueOnError, s.Request.Incremental, s.Request.EtlArgs,
+            s.Request.Pipeline?.Stages.Select(stage => new JobPipelineStageDto(stage.Etl, stage.EtlArgs)).ToList()),
         s.Objects, s.BytesIn, s.BytesOut, s.Skipped, s.ErrorCount,
         s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.Unreachable ? JobNodeDto.Unreachable : n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
             n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList(),
@@ -30,14 +32,31 @@ public static class JobJson
             (null or "" or "transform", _) => JobMode.Transform,
             _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"mode: '{body.Mode}' is not transform, dry-run or inspect"),
         };
+        var pipeline = Pipeline(body);
         var request = new EtlJobRequest
         {
-            Etl = body.Etl ?? "", SourceBucket = body.FromBucket ?? "", DestinationBucket = body.ToBucket, Prefix = body.Prefix ?? "",
+            Etl = pipeline is null ? body.Etl ?? "" : null, Pipeline = pipeline, SourceBucket = body.FromBucket ?? "", DestinationBucket = body.ToBucket, Prefix = body.Prefix ?? "",
             Names = body.Names, Template = body.Template, ExtensionMap = body.Ext ?? new Dictionary<string, string>(),
             Prepend = body.Prepend ?? "", NumWorkers = body.NumWorkers ?? EtlJobRequest.AutoWorkers, Mode = mode, ContinueOnError = body.ContinueOnError ?? false,
-            CreateDestination = body.CreateDestination ?? false, Incremental = body.Incremental ?? false, EtlArgs = body.EtlArgs,
+            CreateDestination = body.CreateDestination ?? false, Incremental = body.Incremental ?? false,
+            EtlArgs = pipeline is null ? body.EtlArgs : null,
         };
         request.EnsureValid();
         return request;
+    }
+
+    /// <summary><c>pipeline</c> with <c>pipeline_args</c> (one per stage) or <c>etl_args</c> (for every stage); null for a one-ETL job.</summary>
+    private static EtlPipeline? Pipeline(JobStartRequest body)
+    {
+        if (body.Pipeline is null)
+        {
+            return body.PipelineArgs is null ? null
+                : throw new OaisException(OaisErrorCode.InvalidArgument, "pipeline_args: only with pipeline (a one-ETL job takes etl_args)");
+        }
+        if (body.Etl is not null) throw new OaisException(OaisErrorCode.InvalidArgument, "etl, pipeline: give exactly one of them");
+        if (body.EtlArgs is not null && body.PipelineArgs is not null)
+            throw new OaisException(OaisErrorCode.InvalidArgument, "etl_args, pipeline_args: give args for every stage or one per stage, not both");
+        IReadOnlyList<string?>? forEveryStage = body.EtlArgs is null ? null : [body.EtlArgs];
+        return EtlPipeline.Create(body.Pipeline, body.PipelineArgs ?? forEveryStage);
     }
 }
