@@ -62,6 +62,20 @@ public sealed class ProtocolContractTests : IAsyncLifetime
 
     [SkippableTheory]
     [MemberData(nameof(Hosts))]
+    public async Task Hpull_passes_a_pipeline_input_token_on_to_its_fetch(string host)
+    {
+        await using var server = await ProtocolHosts.StartAsync(host, "echo", TargetEnv);
+        _silo.Objects[$"{TargetPath}/bkt/staged obj"] = Bodies.Value[1 << 20];
+        // A pipeline stage after the first: the silo serves the previous stage's output under the token.
+        AssertSame(1 << 20, await server.Http.GetByteArrayAsync("bkt/staged%20obj?oais_input=f00d%2Bcafe"));
+        Assert.Contains($"{TargetPath}/bkt/staged%20obj?oais_input=f00d%2Bcafe", _silo.RawGets);
+        // Without one, the plain object path, as always.
+        AssertSame(1 << 20, await server.Http.GetByteArrayAsync("bkt/staged%20obj"));
+        Assert.Contains($"{TargetPath}/bkt/staged%20obj", _silo.RawGets);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Hosts))]
     public async Task Ws_echo_is_byte_exact_on_one_connection(string host)
     {
         await using var server = await ProtocolHosts.StartAsync(host, "echo");

@@ -71,6 +71,40 @@ public sealed class CliJobTests(ThreeSiloProcessEtlCluster cluster)
     }
 
     [Fact]
+    public async Task Bucket_and_object_take_a_pipeline_in_aistore_spelling_with_args_per_stage()
+    {
+        await CliEtlCollection.FillAsync(_etl, "cli-pl-src", 6, i => $"part-{i}.txt");
+        await _etl.InitOkAsync(EtlHttp.Spec("cli-pl-fail", "hpush://", ["etl-host", "fail-on"]));
+        await _etl.InitOkAsync(EtlHttp.Spec("cli-pl-md5", "ws://", ["etl-host", "md5"]));
+        try
+        {
+            // fail-on gets "nomatch" (passes every object), md5 gets no args.
+            var job = (await OaisCli.OkAsync(Endpoint, "etl", "bucket", "cli-pl-fail>>cli-pl-md5", "cli-pl-src", "cli-pl-dst",
+                "--args", "nomatch", "--args", "", "--create-destination", "--wait", "--json")).Json();
+            Assert.Equal(("Succeeded", 6L), (job.GetProperty("state").GetString(), job.GetProperty("objects").GetInt64()));
+            Assert.Equal("cli-pl-fail>>cli-pl-md5", job.GetProperty("request").GetProperty("etl").GetString());
+            Assert.Equal("nomatch", job.GetProperty("request").GetProperty("pipeline")[0].GetProperty("etl_args").GetString());
+            for (var i = 0; i < 6; i++)
+            {
+                var got = await cluster.Http.GetStringAsync(_etl.ObjectUri("cli-pl-dst", $"part-{i}.txt", ""));
+                Assert.Equal(Convert.ToHexStringLower(MD5.HashData(CliEtlCollection.Content(i))), got);
+            }
+            var inline = await OaisCli.OkAsync(Endpoint, "etl", "object", "cli-pl-fail>>cli-pl-md5", "cli-pl-src/part-2.txt", "-");
+            Assert.Equal(Convert.ToHexStringLower(MD5.HashData(CliEtlCollection.Content(2))), inline.Stdout);
+            // One --args for every stage: fail-on now refuses part-3, and the job says which stage did.
+            var failed = await OaisCli.RunAsync(Endpoint, "etl", "bucket", "cli-pl-fail>>cli-pl-md5", "cli-pl-src", "cli-pl-dst2",
+                "--args", "part-3", "--create-destination", "--continue-on-error", "--wait", "--json");
+            var error = Assert.Single(failed.Json().GetProperty("nodes").EnumerateArray().SelectMany(n => n.GetProperty("errors").EnumerateArray()));
+            Assert.Contains("stage 1 of 2 (ETL 'cli-pl-fail') failed on 'cli-pl-src/part-3.txt'", error.GetProperty("message").GetString());
+        }
+        finally
+        {
+            await _etl.DeleteAsync("cli-pl-fail");
+            await _etl.DeleteAsync("cli-pl-md5");
+        }
+    }
+
+    [Fact]
     public async Task A_failing_job_exits_non_zero_and_job_show_names_the_failed_objects()
     {
         await CliEtlCollection.FillAsync(_etl, "cli-fail-src", 30, i => i % 10 == 4 ? $"bad-{i:D2}" : $"good-{i:D2}");

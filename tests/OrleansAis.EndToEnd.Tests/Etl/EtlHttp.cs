@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Etl;
 
@@ -40,6 +42,23 @@ public sealed class EtlHttp(HttpClient http, Uri endpoint)
     public Task<HttpResponseMessage> GetTransformedAsync(string bucket, string name, string etl, string? args = null) =>
         http.GetAsync(ObjectUri(bucket, name, $"?etl_name={etl}" + (args is null ? "" : "&etl_args=" + Uri.EscapeDataString(args))),
             HttpCompletionOption.ResponseHeadersRead);
+
+    public Task<HttpResponseMessage> StartJobAsync(object body) => http.PostAsJsonAsync(new Uri(endpoint, "/v1/jobs/etl"), body);
+
+    /// <summary>Starts a job (it must be accepted) and waits for it to end; returns its final status.</summary>
+    public async Task<JsonElement> RunJobAsync(object body)
+    {
+        using var start = await StartJobAsync(body);
+        var text = await start.Content.ReadAsStringAsync();
+        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"job start: {(int)start.StatusCode} {text}");
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        // Each probe is a long poll: the silo answers as soon as the job ends, so the wait needs no pause of its own.
+        return await Waiting.WaitUntil(() => JobStatusAsync(id, "?wait=20"), s => s.GetProperty("state").GetString() != "Running",
+            TimeSpan.FromMinutes(3), s => $"job still running: {s}", poll: TimeSpan.Zero);
+    }
+
+    public async Task<JsonElement> JobStatusAsync(string id, string query = "") =>
+        JsonDocument.Parse(await http.GetStringAsync(new Uri(endpoint, $"/v1/jobs/{id}{query}"))).RootElement;
 
     public Uri ObjectUri(string bucket, string name, string query) =>
         new(endpoint, $"/v1/objects/{bucket}/{string.Join('/', name.Split('/').Select(Uri.EscapeDataString))}{query}");

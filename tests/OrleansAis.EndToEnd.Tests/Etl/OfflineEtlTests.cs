@@ -23,19 +23,9 @@ public sealed class OfflineEtlTests(ThreeSiloProcessEtlCluster cluster) : IClass
         return names;
     }
 
-    private async Task<JsonElement> RunJobAsync(object body)
-    {
-        using var start = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Endpoint, "/v1/jobs/etl"), body);
-        var text = await start.Content.ReadAsStringAsync();
-        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"job start: {(int)start.StatusCode} {text}");
-        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-        // Each probe is a long poll: the silo answers as soon as the job ends, so the wait needs no pause of its own.
-        return await Waiting.WaitUntil(() => JobStatusAsync(id, "?wait=20"), s => s.GetProperty("state").GetString() != "Running",
-            TimeSpan.FromMinutes(3), s => $"job still running: {s}", poll: TimeSpan.Zero);
-    }
+    private Task<JsonElement> RunJobAsync(object body) => _etl.RunJobAsync(body);
 
-    private async Task<JsonElement> JobStatusAsync(string id, string query = "") =>
-        JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(cluster.Endpoint, $"/v1/jobs/{id}{query}"))).RootElement;
+    private Task<JsonElement> JobStatusAsync(string id, string query = "") => _etl.JobStatusAsync(id, query);
 
     private static bool AnyNodeRunning(JsonElement status) =>
         status.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("state").GetString() == "Running");

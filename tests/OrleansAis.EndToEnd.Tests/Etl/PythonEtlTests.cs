@@ -242,17 +242,7 @@ public abstract class PythonEtlTestsBase(SiloCluster cluster)
         }
     }
 
-    protected async Task<JsonElement> RunJobAsync(object body)
-    {
-        using var start = await Cluster.Http.PostAsJsonAsync(new Uri(Cluster.Endpoint, "/v1/jobs/etl"), body);
-        var text = await start.Content.ReadAsStringAsync();
-        Assert.True(start.StatusCode == HttpStatusCode.Accepted, $"job start: {(int)start.StatusCode} {text}");
-        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-        // Each probe is a long poll: the silo answers as soon as the job ends, so the wait needs no pause of its own.
-        return await Waiting.WaitUntil(
-            async () => JsonDocument.Parse(await Cluster.Http.GetStringAsync(new Uri(Cluster.Endpoint, $"/v1/jobs/{id}?wait=20"))).RootElement,
-            s => s.GetProperty("state").GetString() != "Running", TimeSpan.FromMinutes(3), s => $"job still running: {s}", poll: TimeSpan.Zero);
-    }
+    protected Task<JsonElement> RunJobAsync(object body) => Etl.RunJobAsync(body);
 }
 
 /// <summary>The same on the Docker runtime: runtime.python runs in oais/etl-python:latest (etl-host/build-image.sh python).</summary>

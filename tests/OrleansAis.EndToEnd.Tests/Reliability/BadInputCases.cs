@@ -366,6 +366,15 @@ public static class BadInputCases
         yield return new(Actions, "AIS POST a bucket", s => RawRequest.Of("POST", $"/v1/buckets/{s.Bucket}", "{}"), 404, "no endpoint for POST");
         yield return new(Actions, "AIS unknown path under /v1", _ => RawRequest.Of("GET", "/v1/frobnicate"), 404, "/v1/frobnicate");
         yield return new(Actions, "AIS unknown ETL verb", _ => RawRequest.Of("POST", "/v1/etl/no-such-etl/explode"), 404, "explode");
+        yield return new(Actions, "AIS GET through a pipeline with a bad stage name",
+            s => RawRequest.Of("GET", $"/v1/objects/{s.Bucket}/{s.Object1K}?etl_pipeline=no-such-etl,Bad_Stage"), 400, "stage 2 of 2");
+        yield return new(Actions, "AIS GET through a pipeline of unknown ETLs (AIS spelling)",
+            s => RawRequest.Of("GET", $"/v1/objects/{s.Bucket}/{s.Object1K}?etl_name=no-such-etl%3E%3Eno-such-etl&proxy=true"), 404, "stage 1 of 2");
+        yield return new(Actions, "AIS GET with both etl_name and etl_pipeline",
+            s => RawRequest.Of("GET", $"/v1/objects/{s.Bucket}/{s.Object1K}?etl_name=no-such-etl&etl_pipeline=no-such-etl"), 400, "etl_pipeline");
+        yield return new(Actions, "job: both etl and pipeline",
+            s => RawRequest.Of("POST", "/v1/jobs/etl", $"{{\"etl\":\"no-such-etl\",\"pipeline\":[\"no-such-etl\"],\"from_bucket\":\"{s.Bucket}\",\"to_bucket\":\"{s.OtherBucket}\"}}",
+                ("Content-Type", "application/json")), 400, "exactly one");
         yield return new(Actions, "AIS stop an unknown ETL", _ => RawRequest.Of("POST", "/v1/etl/no-such-etl/stop"), 404, "no-such-etl");
         yield return new(Actions, "AIS abort an unknown job", _ => RawRequest.Of("POST", "/v1/jobs/job-nosuch/abort"), 404, "job-nosuch");
         yield return new(Actions, "AIS list with page_size=0", s => RawRequest.Of("GET", $"/v1/buckets/{s.Bucket}?page_size=0"), 400, "page_size");

@@ -54,6 +54,43 @@ public sealed class DuplexHttpClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_of_unknown_length_goes_out_chunked_on_a_new_connection_and_comes_back_byte_exact()
+    {
+        var endpoint = await StartEchoAsync();
+        await using var client = new DuplexHttpClient(endpoint, SocketPath);
+        Assert.Equal(Sha(Data(10)), await EchoAsync(client, Data(10)));
+        foreach (var size in new[] { 0, 1, 1 << 20, 3 * (1 << 20) + 7 })
+        {
+            var data = Data(size);
+            // A pipe's reader, as a pipeline stage's input: no length, readable once.
+            await using var response = await client.SendAsync("PUT", "/bucket/object", [], () => new OneShotStream(data), DuplexHttpClient.UnknownLength,
+                CancellationToken.None);
+            Assert.Equal(200, response.Status);
+            var received = new MemoryStream();
+            await response.Body.CopyToAsync(received);
+            Assert.Equal(Sha(data), Sha(received.ToArray()));
+        }
+        Assert.Equal(5, client.Opened); // never on a pooled connection, which a resend could need
+    }
+
+    /// <summary>A stream that can be read through once and refuses synchronous reads (as a pipe's must not block a thread).</summary>
+    private sealed class OneShotStream(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => _inner.ReadAsync(buffer, ct);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("synchronous read of a pipe");
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public async Task A_no_content_answer_ends_at_its_head_and_keeps_the_connection()
     {
         var endpoint = await StartEchoAsync();
