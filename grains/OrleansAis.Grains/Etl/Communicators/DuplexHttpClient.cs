@@ -43,7 +43,7 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
             ObjectDisposedException.ThrowIf(_disposed, this);
             DuplexConnection? connection = null;
             var reused = length != UnknownLength && _idle.TryDequeue(out connection);
-            connection ??= await ConnectAsync(ct);
+            connection ??= await ConnectAsync(method, ct);
             var body = openBody();
             Task sending = Task.CompletedTask;
             try
@@ -68,11 +68,20 @@ internal sealed class DuplexHttpClient(Uri endpoint, string? socketPath) : IAsyn
         }
     }
 
-    private async Task<DuplexConnection> ConnectAsync(CancellationToken ct)
+    private async Task<DuplexConnection> ConnectAsync(string method, CancellationToken ct)
     {
-        var socket = socketPath is null
-            ? await LocalSockets.ConnectTcpAsync(endpoint.Host, endpoint.Port, ct)
-            : await LocalSockets.ConnectAsync(socketPath, ct);
+        Socket socket;
+        try
+        {
+            socket = socketPath is null
+                ? await LocalSockets.ConnectTcpAsync(endpoint.Host, endpoint.Port, ct)
+                : await LocalSockets.ConnectAsync(socketPath, ct);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // Refused: the transformer is gone (a crash not noticed yet). The same error as a reset, so callers map it once.
+            throw new HttpRequestException($"{method} to {endpoint.Authority} failed: {e.Message}", e);
+        }
         Interlocked.Increment(ref _opened);
         return new DuplexConnection(socket);
     }
