@@ -7,7 +7,7 @@ namespace OrleansAis.Benchmarks;
 public static class BenchmarkRunner
 {
     /// <summary>Every scenario, in the order a full run measures them (the report follows this order).</summary>
-    public static IReadOnlyList<IScenario> All { get; } = [new ClientApiScenario(), new ClientReadScenario(), new HttpPutGetScenario(), new HttpGetScenario(), new EtlInlineScenario(), new OfflineTransformScenario()];
+    public static IReadOnlyList<IScenario> All { get; } = [new ClientApiScenario(), new ClientReadScenario(), new HttpPutGetScenario(), new HttpGetScenario(), new EtlInlineScenario(), new OfflineTransformScenario(), new FollowLagScenario()];
 
     public static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct)
     {

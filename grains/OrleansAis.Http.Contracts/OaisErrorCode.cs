@@ -35,4 +35,6 @@ public enum OaisErrorCode
     Forbidden = 20,
     /// <summary>A conditional request (If-Match, If-None-Match, If-Unmodified-Since) whose condition does not hold: 412, nothing changed.</summary>
     PreconditionFailed = 21,
+    /// <summary>No transform-on-write rule from that source to that destination bucket.</summary>
+    FollowRuleNotFound = 22,
 }

@@ -13,6 +13,12 @@ public static class OaisRoutes
 
     public const string Buckets = "/v1/buckets";
     public const string Bucket = "/v1/buckets/{bucket}";
+    /// <summary>The transform-on-write rules reading a bucket: PUT adds or replaces one, GET lists them with their status.</summary>
+    public const string BucketTransforms = "/v1/buckets/{bucket}/transforms";
+    /// <summary>One rule, named by its source and destination buckets: DELETE removes it.</summary>
+    public const string BucketTransform = "/v1/buckets/{bucket}/transforms/{to_bucket}";
+    /// <summary>Every transform-on-write rule of the cluster, with its status.</summary>
+    public const string Transforms = "/v1/transforms";
 
     /// <summary>The object name is taken from the raw target, not from the route value (see the silo's RawPath).</summary>
     public const string Object = "/v1/objects/{**path}";
@@ -46,6 +52,9 @@ public static class OaisRoutes
     public static string DecommissionPath(string nodeId) => Expand(Decommission, Escape(nodeId));
     public static string BucketsPath() => Expand(Buckets);
     public static string BucketPath(string bucket) => Expand(Bucket, Escape(bucket));
+    public static string BucketTransformsPath(string bucket) => Expand(BucketTransforms, Escape(bucket));
+    public static string BucketTransformPath(string bucket, string toBucket) => Expand(BucketTransform, Escape(bucket), Escape(toBucket));
+    public static string TransformsPath() => Expand(Transforms);
     public static string ObjectPath(string bucket, string name) => Expand(Object, ObjectTarget(bucket, name));
     public static string EtlsPath() => Expand(Etls);
     public static string EtlPath(string name) => Expand(Etl, Escape(name));

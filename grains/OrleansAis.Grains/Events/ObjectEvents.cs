@@ -3,7 +3,7 @@ using OrleansAis.Storage;
 namespace OrleansAis.Events;
 
 /// <summary>Turns this node's committed user writes and deletes into bucket events (the store's last write hook).</summary>
-public sealed class ObjectEvents(EventPublisher publisher, TimeProvider time) : IWriteObserver
+public sealed class ObjectEvents(EventPublisher publisher, TimeProvider time) : IWriteObserver, IDeleteObserver
 {
     public ValueTask AfterWriteAsync(ObjectMeta meta, CancellationToken ct)
     {

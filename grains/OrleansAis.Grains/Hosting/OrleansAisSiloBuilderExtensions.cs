@@ -15,6 +15,7 @@ using OrleansAis.Etl.Endpoints;
 using OrleansAis.Etl.Lifecycle;
 using OrleansAis.Etl.Runtimes;
 using OrleansAis.Events;
+using OrleansAis.Follow;
 using OrleansAis.Jobs;
 using OrleansAis.Mirroring;
 using OrleansAis.Objects;
@@ -90,6 +91,8 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<IWriteObserver, OffOwnerWrites>();
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<Mirrors>());
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<ObjectEvents>());
+        services.AddSingleton<IDeleteObserver>(sp => sp.GetRequiredService<ObjectEvents>());
+        services.AddOaisFollow(config); // transform-on-write queues after the event: it never fails a write either
         services.AddSingleton<LocalObjectStore>();
         services.AddSingleton<MultipartUploads>();
         services.AddSingleton<OwnerReads>();

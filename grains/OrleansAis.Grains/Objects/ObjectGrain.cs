@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansAis.Buckets;
 using OrleansAis.Cluster;
-using OrleansAis.Events;
 using OrleansAis.Consistency;
 using OrleansAis.Grains;
 using OrleansAis.Mirroring;
@@ -20,7 +19,7 @@ namespace OrleansAis.Objects;
 [OwnerPlacement, Immovable]
 public sealed class ObjectGrain(
     LocalObjectStore store, BucketCatalog buckets, ClusterMap cluster, ObjectMover mover, Rebalancer rebalancer, Mirrors mirrors,
-    ObjectEvents events, Reconciler reconciler, ILogger<ObjectGrain> log)
+    IEnumerable<IDeleteObserver> deletes, Reconciler reconciler, ILogger<ObjectGrain> log)
     : Grain, IObjectGrain
 {
     private readonly Dictionary<Guid, ObjectWriter> _uploads = [];
@@ -119,7 +118,7 @@ public sealed class ObjectGrain(
         await buckets.Require(_bucket);
         var deleted = await store.DeleteAsync(_bucket, _name, condition: condition is { IsEmpty: false } ? condition : null);
         await mirrors.AfterDeleteAsync(_bucket, _name);
-        if (deleted) events.Deleted(_bucket, _name, cluster.Local.NodeId);
+        if (deleted) foreach (var observer in deletes) observer.Deleted(_bucket, _name, cluster.Local.NodeId);
         return deleted;
     }
 

@@ -9,7 +9,7 @@ public static class ErrorMapping
             => StatusCodes.Status400BadRequest,
         OaisErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         OaisErrorCode.BucketNotFound or OaisErrorCode.ObjectNotFound or OaisErrorCode.EtlNotFound or OaisErrorCode.NodeNotFound
-            or OaisErrorCode.JobNotFound or OaisErrorCode.NoSuchEndpoint
+            or OaisErrorCode.JobNotFound or OaisErrorCode.NoSuchEndpoint or OaisErrorCode.FollowRuleNotFound
             => StatusCodes.Status404NotFound,
         OaisErrorCode.BucketAlreadyExists or OaisErrorCode.BucketNotEmpty or OaisErrorCode.Conflict
             or OaisErrorCode.EtlAlreadyExists or OaisErrorCode.EtlNotRunning => StatusCodes.Status409Conflict,

@@ -41,6 +41,7 @@ public static class HttpApiExtensions
         Ais.ObjectEndpoints.Map(app);
         Etl.EtlEndpoints.Map(app);
         Jobs.JobEndpoints.Map(app);
+        Follow.FollowEndpoints.Map(app);
         Events.EventEndpoints.Map(app);
         // A /v1 path that names no endpoint (or, after '..' removal, resolves to none) gets an error naming it.
         app.MapFallback(OaisRoutes.Unmatched, context =>

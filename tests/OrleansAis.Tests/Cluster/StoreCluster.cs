@@ -34,11 +34,15 @@ public class StoreCluster : IAsyncLifetime
             node => node.Id = options.SiloName,
             store => store.DataDirectory = Path.Combine(root, options.SiloName),
             state => state.Directory = Path.Combine(root, "cluster-state")));
+        Configure(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await WaitUntilEveryNodeOwnsAsync();
         Client = new OaisClient(Cluster.Client, Options.Create(new OaisClientOptions { Transport = ObjectTransport.Grain }));
     }
+
+    /// <summary>Derived fixtures add silo settings here (they run after the storage node's own).</summary>
+    protected virtual void Configure(InProcessTestClusterBuilder builder) { }
 
     public IReadOnlyList<InProcessSiloHandle> Silos => Cluster.Silos;
 

@@ -22,6 +22,7 @@ public sealed class OaisContractTests
         Assert.Equal("v1/buckets/my%20bucket", OaisRoutes.BucketPath("my bucket"));
         Assert.Equal("v1/cluster/nodes/n%2F1/decommission", OaisRoutes.DecommissionPath("n/1"));
         Assert.Equal("v1/jobs/job-1/abort", OaisRoutes.JobAbortPath("job-1"));
+        Assert.Equal("v1/buckets/src/transforms/dst%20b", OaisRoutes.BucketTransformPath("src", "dst b"));
         Assert.Equal("v1/etl/_object/e/s3cr3t", OaisRoutes.TransformerObjectBase("e", "s3cr3t"));
     }
 

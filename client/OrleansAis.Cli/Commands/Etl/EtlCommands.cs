@@ -18,6 +18,7 @@ internal static class EtlCommands
         EtlObjectCommand.Create(runner),
         EtlJobCommands.Inspect(runner),
         EtlJobCommands.Bucket(runner),
+        EtlFollowCommands.Create(runner),
     };
 
     /// <summary>The ETL name argument every subcommand starts with.</summary>
