@@ -156,7 +156,9 @@ public sealed class RuleCounters
     public void Failure(string name, string message)
     {
         Interlocked.Increment(ref _failed);
-        _failures.Enqueue(new JobObjectError { Name = name, Message = message });
+        // The first line, bounded: some runtime errors carry their inner stack traces in the message.
+        var line = message.Split('\n', 2)[0].TrimEnd();
+        _failures.Enqueue(new JobObjectError { Name = name, Message = line.Length > 300 ? line[..300] + "..." : line });
         while (_failures.Count > FollowNodeStatus.MaxListedFailures) _failures.TryDequeue(out _);
     }
 

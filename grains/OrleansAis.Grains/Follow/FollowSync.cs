@@ -1,6 +1,7 @@
 using OrleansAis.Cluster;
 using OrleansAis.Etl;
 using OrleansAis.Grains;
+using OrleansAis.Mirroring;
 using OrleansAis.Ownership;
 using OrleansAis.Storage;
 
@@ -23,7 +24,8 @@ public enum FollowOutcome
 /// the derived object when the source is gone. Comparing that metadata with the source is what makes a repeated or
 /// late request harmless, so nothing here needs exactly-once delivery.
 /// </summary>
-public sealed class FollowSync(LocalObjectStore store, EtlCopier copier, NodeEtls etls, ClusterMap cluster, IGrainFactory grains)
+public sealed class FollowSync(LocalObjectStore store, EtlCopier copier, NodeEtls etls, ClusterMap cluster, Mirrors mirrors,
+    IEnumerable<IDeleteObserver> deletes, IGrainFactory grains)
 {
     /// <param name="fromWrite">The newest write of the object committed here, so the local copy is the one to transform
     /// (without asking the destination first: a new version always needs it).</param>
@@ -48,14 +50,28 @@ public sealed class FollowSync(LocalObjectStore store, EtlCopier copier, NodeEtl
         !IsProducedFrom(rule, await HeadAsync(rule.Destination, rule.Transform.DestinationName(source.Name)), source);
 
     /// <summary>
-    /// Deletes <paramref name="destination"/> (which this node owns) when it was derived by the rule from a source that no
-    /// longer exists; true when it did.
+    /// Deletes <paramref name="destination"/> (a copy on this node, which owns it) when it was derived by the rule from a
+    /// source that no longer exists; true when it did.
     /// </summary>
     public async Task<bool> DeleteIfOrphanAsync(FollowRule rule, ObjectMeta destination)
     {
         if (FollowMarker.SourceName(rule, destination) is not { } name) return false;
         if (store.Head(rule.Source, name) is not null || await HeadAsync(rule.Source, name) is not null) return false;
-        return await DeleteDerivedAsync(rule, name, destination);
+        // Deleted here, where the copy is, and not through the object's grain: an activation of it may still live on a
+        // former owner (Orleans does not move activations), whose delete would miss this copy and leave the orphan.
+        // Only this version goes: an overwrite meanwhile is not this orphan. Mirrors and delete hooks follow as for a user delete.
+        try
+        {
+            if (!await store.DeleteAsync(rule.Destination, destination.Name, onlyVersion: destination.Version,
+                    condition: new ObjectCondition { IfMatch = destination.ETag })) return false;
+        }
+        catch (OaisException e) when (e.Code == OaisErrorCode.PreconditionFailed)
+        {
+            return false;
+        }
+        await mirrors.AfterDeleteAsync(rule.Destination, destination.Name);
+        foreach (var observer in deletes) observer.Deleted(rule.Destination, destination.Name, cluster.Local.NodeId);
+        return true;
     }
 
     private async Task<FollowOutcome> SourceGoneAsync(FollowRule rule, string name, string dstName)

@@ -73,17 +73,17 @@ public sealed class FollowTests(FollowEtlCluster cluster, ITestOutputHelper outp
         var victim = cluster.Silos[1]; // not the primary: development clustering needs that one
         using var load = new Writers(cluster, src);
         load.Start(4);
-        await load.WaitForAcknowledgedAsync(150, "before the kill");
+        await load.WaitForAcknowledgedAsync(80, "before the kill");
         await victim.KillAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: killed {victim.NodeId} after {load.Acknowledged} acknowledged writes");
         await cluster.WaitForClusterAsync(cluster.Silos[0], 2); // declared dead: the survivors own its share
-        await load.WaitForAcknowledgedAsync(load.Acknowledged + 100, "while the victim is down");
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 50, "while the victim is down");
         await cluster.RestartAsync(1);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {victim.NodeId} restarted");
-        await load.WaitForAcknowledgedAsync(load.Acknowledged + 100, "after the restart");
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 50, "after the restart");
         var joined = await cluster.AddSiloAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {joined.NodeId} joined");
-        await load.WaitForAcknowledgedAsync(load.Acknowledged + 100, "after the join");
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 50, "after the join");
         await load.StopAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: writers stopped: {load.Acknowledged} writes and deletes acknowledged, {load.Failed} not ({load.FailureSummary})");
 
