@@ -6,7 +6,7 @@
 # Extra arguments go to the harness, e.g. `bench/run-benchmarks.sh --scenario etl-inline --duration 2` (see --help);
 # a run with --scenario writes only that section, so give it --output /tmp/some.md for a quick look.
 # Scenarios, in the order of the report (BenchmarkRunner.All): client-api, client-read, http-put-get, http-get,
-# etl-inline, etl-offline.
+# etl-inline, etl-offline, etl-follow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
