@@ -54,6 +54,24 @@ public sealed record EtlPipeline
         return pipeline;
     }
 
+    /// <summary>
+    /// The request fields of a job or a follow rule: <c>pipeline</c> with <c>pipeline_args</c> (one per stage) or
+    /// <c>etl_args</c> (for every stage); null when the request names one ETL in <c>etl</c>. Fails with a 400 on a mix.
+    /// </summary>
+    public static EtlPipeline? FromRequest(string? etl, string? etlArgs, IReadOnlyList<string>? stages, IReadOnlyList<string?>? pipelineArgs)
+    {
+        if (stages is null)
+        {
+            return pipelineArgs is null ? null
+                : throw new OaisException(OaisErrorCode.InvalidArgument, "pipeline_args: only with pipeline (a one-ETL request takes etl_args)");
+        }
+        if (etl is not null) throw new OaisException(OaisErrorCode.InvalidArgument, "etl, pipeline: give exactly one of them");
+        if (etlArgs is not null && pipelineArgs is not null)
+            throw new OaisException(OaisErrorCode.InvalidArgument, "etl_args, pipeline_args: give args for every stage or one per stage, not both");
+        IReadOnlyList<string?>? forEveryStage = etlArgs is null ? null : [etlArgs];
+        return Create(stages, pipelineArgs ?? forEveryStage);
+    }
+
     /// <summary><c>a,b,c</c> or <c>a&gt;&gt;b&gt;&gt;c</c>, with etl_args as in <see cref="Create"/>.</summary>
     public static EtlPipeline Parse(string spelling, IReadOnlyList<string?>? etlArgs) => Create(EtlPipelineSpelling.Split(spelling), etlArgs);
 

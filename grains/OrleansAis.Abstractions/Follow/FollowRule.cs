@@ -1,3 +1,4 @@
+using OrleansAis.Etl;
 using OrleansAis.Jobs;
 
 namespace OrleansAis.Follow;
@@ -21,16 +22,25 @@ public sealed class FollowRule
 
     public static string IdOf(string source, string destination) => $"{source}->{destination}";
 
-    /// <summary>The rule for a transform; a bad field fails naming it, as a job's start does.</summary>
+    /// <summary>What every source object goes through: the ETL, or the pipeline of ETLs, with their etl_args.</summary>
+    public EtlPipeline Pipeline => Transform.EffectivePipeline;
+
+    /// <summary>The rule for one ETL; a bad field fails naming it, as a job's start does.</summary>
     public static FollowRule Create(string etl, string source, string destination, IReadOnlyDictionary<string, string>? ext,
+        string? prepend, string? etlArgs, DateTimeOffset created) =>
+        Create(etl, null, source, destination, ext, prepend, etlArgs, created);
+
+    /// <summary>The rule for one ETL (<paramref name="etl"/>, <paramref name="etlArgs"/>) or a <paramref name="pipeline"/>, as a job names them.</summary>
+    public static FollowRule Create(string? etl, EtlPipeline? pipeline, string source, string destination, IReadOnlyDictionary<string, string>? ext,
         string? prepend, string? etlArgs, DateTimeOffset created)
     {
         var rule = new FollowRule
         {
             Transform = new EtlJobRequest
             {
-                Etl = etl, SourceBucket = source, DestinationBucket = destination, ExtensionMap = ext ?? new Dictionary<string, string>(),
-                Prepend = prepend ?? "", EtlArgs = etlArgs, Mode = JobMode.Transform, Incremental = true, ContinueOnError = true,
+                Etl = pipeline is null ? etl ?? "" : null, Pipeline = pipeline, EtlArgs = pipeline is null ? etlArgs : null,
+                SourceBucket = source, DestinationBucket = destination, ExtensionMap = ext ?? new Dictionary<string, string>(),
+                Prepend = prepend ?? "", Mode = JobMode.Transform, Incremental = true, ContinueOnError = true,
             },
             Created = created,
         };

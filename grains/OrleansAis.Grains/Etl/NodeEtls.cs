@@ -16,6 +16,10 @@ public sealed class NodeEtls(ClusterMap cluster)
 
     public EtlNodeStatus? Status(string name) => _etls.TryGetValue(name, out var etl) ? etl.Status(NodeId) : null;
 
+    /// <summary>The first ETL of <paramref name="pipeline"/> that is not running on this node; null when every stage runs.</summary>
+    public string? FirstNotRunning(EtlPipeline pipeline) =>
+        pipeline.Stages.FirstOrDefault(s => Status(s.Etl)?.Stage != EtlStage.Running)?.Etl;
+
     /// <summary>The spec of an ETL this node knows, or null.</summary>
     public EtlSpec? Spec(string name) => _etls.TryGetValue(name, out var etl) ? etl.Spec : null;
 

@@ -10,7 +10,7 @@ public static class FollowMarker
 {
     /// <summary>The marker a destination of <paramref name="rule"/> produced from <paramref name="source"/> carries.</summary>
     public static string Expected(FollowRule rule, ObjectMeta source) =>
-        EtlCopier.SourceMarker(rule.Transform.Etl, rule.Transform.EtlArgs, source);
+        EtlCopier.SourceMarker(rule.Pipeline, source);
 
     /// <summary>
     /// The name of the source in the rule's source bucket from which <paramref name="destination"/> was produced, under
@@ -19,7 +19,7 @@ public static class FollowMarker
     public static string? SourceName(FollowRule rule, ObjectMeta destination)
     {
         if (!destination.Custom.TryGetValue(EtlCopier.SourceMetadataKey, out var marker)) return null;
-        // The version and checksum come last and hold no '|'; the ETL name comes first and holds none either.
+        // The version and checksum come last and hold no '|'; the ETL (or pipeline) name comes first and holds none either.
         var checksum = marker.LastIndexOf('|');
         var version = checksum > 0 ? marker.LastIndexOf('|', checksum - 1) : -1;
         var etlEnd = marker.IndexOf('|');

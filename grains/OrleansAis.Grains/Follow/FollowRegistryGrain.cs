@@ -25,7 +25,8 @@ public sealed partial class FollowRegistryGrain(
     public async Task<FollowRule> Put(FollowRule rule, bool createDestination)
     {
         rule.EnsureValid();
-        await GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key).Get(rule.Transform.Etl); // EtlNotFound names it
+        var etls = GrainFactory.GetGrain<IEtlRegistryGrain>(IEtlRegistryGrain.Key);
+        foreach (var stage in rule.Pipeline.Stages) await etls.Get(stage.Etl); // EtlNotFound names it
         var buckets = GrainFactory.GetGrain<IBucketRegistryGrain>(IBucketRegistryGrain.Key);
         if (await buckets.Get(rule.Source) is null) throw OaisException.BucketNotFound(rule.Source);
         if (FeedsBack(rule) is { } cycle)
@@ -39,7 +40,7 @@ public sealed partial class FollowRegistryGrain(
         var stored = state.State.Rules.TryGetValue(rule.Id, out var old) ? new FollowRule { Transform = rule.Transform, Created = old.Created } : rule;
         state.State.Rules[rule.Id] = stored;
         await state.WriteStateAsync();
-        LogPut(rule.Id, rule.Transform.Etl);
+        LogPut(rule.Id, rule.Pipeline.Name);
         await PushAsync();
         return stored;
     }

@@ -25,7 +25,7 @@ public sealed class FollowRules
     }
 
     private static bool SameTransform(FollowRule a, FollowRule b) =>
-        a.Transform.Etl == b.Transform.Etl && a.Transform.EtlArgs == b.Transform.EtlArgs && a.Transform.Prepend == b.Transform.Prepend
+        a.Pipeline.ProducerMarker == b.Pipeline.ProducerMarker && a.Transform.Prepend == b.Transform.Prepend
         && a.Transform.ExtensionMap.Count == b.Transform.ExtensionMap.Count
         && a.Transform.ExtensionMap.All(e => b.Transform.ExtensionMap.TryGetValue(e.Key, out var v) && v == e.Value);
 

@@ -113,7 +113,7 @@ public sealed partial class FollowService(
             lastPass = time.GetUtcNow();
             foreach (var rule in rules.All)
             {
-                if (etls.Status(rule.Transform.Etl)?.Stage != EtlStage.Running)
+                if (etls.FirstNotRunning(rule.Pipeline) is not null)
                 {
                     ScheduleRetry(); // e.g. its transformer is still starting after a restart
                     continue;

@@ -39,9 +39,9 @@ public sealed class FollowSync(LocalObjectStore store, EtlCopier copier, NodeEtl
             if (!cluster.OwnsLocally(rule.Source, name)) return FollowOutcome.NotHere;
             if (IsProducedFrom(rule, await HeadAsync(rule.Destination, dstName), source.Meta)) return FollowOutcome.UpToDate;
         }
-        if (etls.Status(rule.Transform.Etl)?.Stage != EtlStage.Running)
-            throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{rule.Transform.Etl}' is not running on node {cluster.Local.NodeId}");
-        await copier.TransformToAsync(rule.Transform.Etl, source, rule.Transform.EtlArgs, rule.Destination, dstName, ct);
+        if (etls.FirstNotRunning(rule.Pipeline) is { } stopped)
+            throw new OaisException(OaisErrorCode.EtlNotRunning, $"ETL '{stopped}' is not running on node {cluster.Local.NodeId}");
+        await copier.TransformToAsync(rule.Pipeline, source, rule.Destination, dstName, ct);
         return FollowOutcome.Transformed;
     }
 

@@ -11,12 +11,17 @@ public sealed record FollowRuleRequest
     public IReadOnlyDictionary<string, string>? Ext { get; init; }
     public string? Prepend { get; init; }
     public string? EtlArgs { get; init; }
+    /// <summary>ETLs applied in order, instead of <see cref="Etl"/>: <c>["a","b"]</c>.</summary>
+    public IReadOnlyList<string>? Pipeline { get; init; }
+    /// <summary>One etl_args per <see cref="Pipeline"/> stage, in order; instead of <see cref="EtlArgs"/>.</summary>
+    public IReadOnlyList<string?>? PipelineArgs { get; init; }
     public bool? CreateDestination { get; init; }
 }
 
 /// <summary>One rule and its work on every node.</summary>
+/// <remarks><see cref="Etl"/> is the ETL, or a pipeline's stages as <c>a&gt;&gt;b</c>; <see cref="Pipeline"/> is set for a pipeline only.</remarks>
 public sealed record FollowRuleDto(string FromBucket, string ToBucket, string Etl, IReadOnlyDictionary<string, string> Ext, string Prepend,
-    string? EtlArgs, DateTimeOffset Created, IReadOnlyList<FollowNodeDto> Nodes);
+    string? EtlArgs, DateTimeOffset Created, IReadOnlyList<FollowNodeDto> Nodes, IReadOnlyList<JobPipelineStageDto>? Pipeline = null);
 
 /// <summary>
 /// One rule on one node: objects queued or running, destinations written, derived objects deleted, failures (the most

@@ -30,10 +30,16 @@ public sealed class FollowRuleTests(FollowCluster cluster) : IClassFixture<Follo
 
     private IFollowRegistryGrain Registry => cluster.Cluster.Client.GetGrain<IFollowRegistryGrain>(IFollowRegistryGrain.Key);
 
+    /// <summary>A second stage for pipelines: appends "!x", so the order of the stages shows in the result.</summary>
+    private const string Exclaim = "follow-sed";
+
     private async Task EnsureEtlAsync()
     {
-        if ((await cluster.Client.ListEtlsAsync()).Any(e => e.Spec.Name == Etl)) return;
-        await cluster.Client.InitEtlAsync("{\"name\":\"" + Etl + "\",\"communication\":\"io://\",\"runtime\":{\"command\":[\"tr\",\"a-z\",\"A-Z\"]}}");
+        var known = (await cluster.Client.ListEtlsAsync()).Select(e => e.Spec.Name).ToHashSet();
+        if (!known.Contains(Etl))
+            await cluster.Client.InitEtlAsync("{\"name\":\"" + Etl + "\",\"communication\":\"io://\",\"runtime\":{\"command\":[\"tr\",\"a-z\",\"A-Z\"]}}");
+        if (!known.Contains(Exclaim))
+            await cluster.Client.InitEtlAsync("{\"name\":\"" + Exclaim + "\",\"communication\":\"io://\",\"runtime\":{\"command\":[\"sed\",\"s/$/!x/\"]}}");
     }
 
     private IEnumerable<FollowRules> NodeRules => cluster.Cluster.GetActiveSilos()
@@ -161,6 +167,33 @@ public sealed class FollowRuleTests(FollowCluster cluster) : IClassFixture<Follo
         Assert.True(mine.Sum(f => f.Deleted) >= 1, $"deleted: {string.Join(", ", mine.Select(f => f.Deleted))}");
         Assert.All(mine, f => Assert.NotNull(f.LastReconcile));
         await Waiting.HoldsFor(async () => await ReadAsync(dst, "t/by-hand") == "mine", TimeSpan.FromSeconds(2), () => "a hand-written object was removed");
+        await Registry.Delete(src, dst);
+    }
+
+    [Fact]
+    public async Task A_rule_through_a_pipeline_applies_its_stages_in_order_and_follows_deletes()
+    {
+        const string src = "follow-pipe-in", dst = "follow-pipe-out";
+        await EnsureEtlAsync();
+        await cluster.Client.CreateBucketAsync(src);
+        var missingStage = await Assert.ThrowsAsync<OaisException>(() => Registry.Put(FollowRule.Create(null,
+            EtlPipeline.Parse($"{Etl}>>no-such-etl", null), src, dst, null, null, null, DateTimeOffset.UtcNow), createDestination: true));
+        Assert.Equal(OaisErrorCode.EtlNotFound, missingStage.Code);
+
+        var rule = FollowRule.Create(null, EtlPipeline.Parse($"{Etl}>>{Exclaim}", null), src, dst, null, null, null, DateTimeOffset.UtcNow);
+        var names = ColocatedNames(src, dst, rule, "pipe").Take(2).ToList();
+        await Registry.Put(rule, createDestination: true);
+        await PutAsync(src, names[0], "through two stages");
+        // tr then sed: the suffix sed adds is not upper-cased.
+        await WaitForAsync(dst, names[0], "THROUGH TWO STAGES!x", "pipeline");
+        var output = await cluster.Client.HeadObjectAsync(dst, names[0]);
+        Assert.Equal(FollowMarker.Expected(rule, await cluster.Client.HeadObjectAsync(src, names[0])), output.Custom[EtlCopier.SourceMetadataKey]);
+        Assert.Equal(names[0], FollowMarker.SourceName(rule, output));
+
+        await PutAsync(src, names[1], "gone soon");
+        await WaitForAsync(dst, names[1], "GONE SOON!x", "pipeline");
+        await cluster.Client.DeleteObjectAsync(src, names[1]);
+        await WaitForAsync(dst, names[1], null, "delete through a pipeline rule");
         await Registry.Delete(src, dst);
     }
 }

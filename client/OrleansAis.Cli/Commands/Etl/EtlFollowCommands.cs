@@ -15,12 +15,12 @@ internal static class EtlFollowCommands
 {
     public static Command Create(CommandRunner runner)
     {
-        var name = EtlCommands.Name();
+        var name = EtlChoice.NameArgument();
         var source = Symbols.Positional<string>("SRC_BUCKET", "The bucket whose writes are followed");
         var destination = Symbols.Positional<string>("DST_BUCKET", "The bucket kept transformed (names kept, unless --ext/--prepend)");
         var ext = new Option<string?>("--ext") { Description = "Rename extensions: {flac:wav} or {flac:wav,mp3:ogg}", HelpName = "MAP" };
         var prepend = new Option<string?>("--prepend") { Description = "Prefix added to every destination name", HelpName = "PREFIX" };
-        var etlArgs = new Option<string?>("--args") { Description = "etl_args handed to the transformer with every object", HelpName = "ETL_ARGS" };
+        var etlArgs = EtlChoice.ArgsOption();
         var createDestination = new Option<bool>("--create-destination") { Description = "Create DST_BUCKET if it does not exist" };
         var command = new Command("follow",
             "Keep DST_BUCKET transformed: every object created or overwritten in SRC_BUCKET is transformed by its owner, deletes follow; objects already there are caught up")
@@ -30,11 +30,11 @@ internal static class EtlFollowCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var from = ctx.Value(source)!;
-            var rule = await ctx.Api.PutFollowRuleAsync(from, new FollowRuleRequest
+            var rule = await ctx.Api.PutFollowRuleAsync(from, EtlChoice.Parse(ctx.Value(name)!, ctx.Value(etlArgs)).Follow() with
             {
-                Etl = ctx.Value(name), ToBucket = ctx.Value(destination),
+                ToBucket = ctx.Value(destination),
                 Ext = ctx.Value(ext) is { } map ? ExtensionMapArgument.Parse(map) : null, Prepend = ctx.Value(prepend),
-                EtlArgs = ctx.Value(etlArgs), CreateDestination = ctx.Value(createDestination),
+                CreateDestination = ctx.Value(createDestination),
             }, ctx.Cancellation);
             ctx.Output.Write(rule, writer => writer.WriteLine($"following {rule.FromBucket} => {rule.ToBucket} through ETL {rule.Etl}"));
         }));

@@ -15,10 +15,10 @@ internal static class EtlJobCommands
 {
     public static Command Inspect(CommandRunner runner)
     {
-        var name = PipelineName();
+        var name = EtlChoice.NameArgument();
         var bucket = Symbols.Positional<string>("BUCKET", "The bucket whose objects go through the ETL");
         var selection = new JobSelectionOptions();
-        var etlArgs = EtlArgs();
+        var etlArgs = EtlChoice.ArgsOption();
         var workers = NumWorkers();
         var timeout = JobCommands.TimeoutOption();
         var command = new Command("inspect",
@@ -29,7 +29,7 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var job = await ctx.Api.StartJobAsync(WithEtls(ctx.Value(name)!, ctx.Value(etlArgs)) with
+            var job = await ctx.Api.StartJobAsync(EtlChoice.Parse(ctx.Value(name)!, ctx.Value(etlArgs)).Job() with
             {
                 FromBucket = BucketOnly(ctx.Value(bucket)!), Prefix = prefix, Names = names, Template = template,
                 NumWorkers = ctx.Value(workers), Mode = "inspect", ContinueOnError = true, CreateDestination = false, Incremental = false,
@@ -48,7 +48,7 @@ internal static class EtlJobCommands
 
     public static Command Bucket(CommandRunner runner)
     {
-        var name = PipelineName();
+        var name = EtlChoice.NameArgument();
         var source = Symbols.Positional<string>("SRC_BUCKET", "The bucket to read");
         var destination = Symbols.Positional<string>("DST_BUCKET", "The bucket the results go to (names kept, unless --ext/--prepend)");
         var selection = new JobSelectionOptions();
@@ -61,7 +61,7 @@ internal static class EtlJobCommands
         var wait = new Option<bool>("--wait") { Description = "Wait for the job, showing progress; exit code 1 unless it Succeeded" };
         var timeout = JobCommands.TimeoutOption();
         timeout.Description += "; implies --wait";
-        var etlArgs = EtlArgs();
+        var etlArgs = EtlChoice.ArgsOption();
         var workers = NumWorkers();
         var command = new Command("bucket", "Transform a bucket (or the selected objects) into another, on every silo at once; prints the job id")
         {
@@ -71,7 +71,7 @@ internal static class EtlJobCommands
         command.SetAction(runner.Run(async ctx =>
         {
             var (prefix, names, template) = selection.Read(ctx);
-            var request = WithEtls(ctx.Value(name)!, ctx.Value(etlArgs)) with
+            var request = EtlChoice.Parse(ctx.Value(name)!, ctx.Value(etlArgs)).Job() with
             {
                 FromBucket = BucketOnly(ctx.Value(source)!), ToBucket = BucketOnly(ctx.Value(destination)!),
                 Prefix = prefix, Names = names, Template = template,
@@ -92,31 +92,6 @@ internal static class EtlJobCommands
             JobWaiter.Report(ctx, done);
         }));
         return command;
-    }
-
-    private static Argument<string> PipelineName() =>
-        Symbols.Positional<string>("ETL_NAME", "The ETL's name, or a pipeline of ETLs applied in order: a>>b>>c (or a,b,c)");
-
-    private static Option<string[]> EtlArgs() =>
-        new("--args")
-        {
-            Description = "etl_args handed to the transformer with every object; for a pipeline, once for every stage or repeated once per stage",
-            HelpName = "ETL_ARGS", Arity = ArgumentArity.ZeroOrMore,
-        };
-
-    /// <summary>One ETL (<c>etl</c>, <c>etl_args</c>) or a pipeline (<c>pipeline</c>, <c>pipeline_args</c>); the server validates either.</summary>
-    private static JobStartRequest WithEtls(string name, string[]? args)
-    {
-        var stages = EtlPipelineSpelling.Split(name);
-        args ??= [];
-        if (stages.Count == 1)
-        {
-            if (args.Length > 1) throw new UsageException($"--args: {args.Length} values for one ETL");
-            return new JobStartRequest { Etl = name, EtlArgs = args.FirstOrDefault() };
-        }
-        return args.Length > 1
-            ? new JobStartRequest { Pipeline = stages, PipelineArgs = args }
-            : new JobStartRequest { Pipeline = stages, EtlArgs = args.FirstOrDefault() };
     }
 
     private static Option<int?> NumWorkers() =>

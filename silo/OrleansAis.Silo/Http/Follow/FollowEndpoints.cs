@@ -1,4 +1,5 @@
 using OrleansAis.Cluster;
+using OrleansAis.Etl;
 using OrleansAis.Follow;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Status;
@@ -36,7 +37,8 @@ public static class FollowEndpoints
     private static async Task<IResult> Put(string bucket, HttpRequest request, IGrainFactory grains, ClusterMap cluster, NodeCalls calls)
     {
         var body = await AisJson.ReadBodyAsync<FollowRuleRequest>(request, "a rule such as {\"etl\":...,\"to_bucket\":...}");
-        var rule = FollowRule.Create(body.Etl ?? "", bucket, body.ToBucket ?? "", body.Ext, body.Prepend, body.EtlArgs, DateTimeOffset.UtcNow);
+        var pipeline = EtlPipeline.FromRequest(body.Etl, body.EtlArgs, body.Pipeline, body.PipelineArgs);
+        var rule = FollowRule.Create(body.Etl, pipeline, bucket, body.ToBucket ?? "", body.Ext, body.Prepend, body.EtlArgs, DateTimeOffset.UtcNow);
         var stored = await Registry(grains).Put(rule, body.CreateDestination ?? false);
         var statuses = await NodeStatusesAsync(grains, cluster, calls);
         return AisJson.Json(Dto(stored, statuses));
@@ -58,7 +60,7 @@ public static class FollowEndpoints
     }
 
     private static FollowRuleDto Dto(FollowRule rule, IReadOnlyList<NodeFigures> nodes) => new(
-        rule.Source, rule.Destination, rule.Transform.Etl, rule.Transform.ExtensionMap, rule.Transform.Prepend, rule.Transform.EtlArgs, rule.Created,
+        rule.Source, rule.Destination, rule.Pipeline.Name, rule.Transform.ExtensionMap, rule.Transform.Prepend, rule.Transform.EtlArgs, rule.Created,
         nodes.Select(n => (n, Status: n.Statuses.FirstOrDefault(s => s.RuleId == rule.Id)))
             // A node that answered without the rule has not loaded it yet: nothing to show for it.
             .Where(x => x.Status is not null || x.n.Unreachable is not null)
@@ -66,7 +68,8 @@ public static class FollowEndpoints
                 ? new FollowNodeDto(s.NodeId, s.Pending, s.Done, s.Deleted, s.Failed, s.LagSeconds, s.Overflowed,
                     s.Failures.Select(f => new JobObjectErrorDto(f.Name, f.Message)).ToList(), s.LastReconcile, null)
                 : new FollowNodeDto(x.n.Node, 0, 0, 0, 0, 0, 0, [], null, x.n.Unreachable))
-            .ToList());
+            .ToList(),
+        rule.Transform.Pipeline?.Stages.Select(stage => new JobPipelineStageDto(stage.Etl, stage.EtlArgs)).ToList());
 
     private sealed record NodeFigures(string Node, IReadOnlyList<FollowNodeStatus> Statuses, string? Unreachable);
 }

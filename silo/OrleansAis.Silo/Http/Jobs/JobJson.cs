@@ -32,7 +32,7 @@ public static class JobJson
             (null or "" or "transform", _) => JobMode.Transform,
             _ => throw new OaisException(OaisErrorCode.InvalidArgument, $"mode: '{body.Mode}' is not transform, dry-run or inspect"),
         };
-        var pipeline = Pipeline(body);
+        var pipeline = EtlPipeline.FromRequest(body.Etl, body.EtlArgs, body.Pipeline, body.PipelineArgs);
         var request = new EtlJobRequest
         {
             Etl = pipeline is null ? body.Etl ?? "" : null, Pipeline = pipeline, SourceBucket = body.FromBucket ?? "", DestinationBucket = body.ToBucket, Prefix = body.Prefix ?? "",
@@ -43,20 +43,5 @@ public static class JobJson
         };
         request.EnsureValid();
         return request;
-    }
-
-    /// <summary><c>pipeline</c> with <c>pipeline_args</c> (one per stage) or <c>etl_args</c> (for every stage); null for a one-ETL job.</summary>
-    private static EtlPipeline? Pipeline(JobStartRequest body)
-    {
-        if (body.Pipeline is null)
-        {
-            return body.PipelineArgs is null ? null
-                : throw new OaisException(OaisErrorCode.InvalidArgument, "pipeline_args: only with pipeline (a one-ETL job takes etl_args)");
-        }
-        if (body.Etl is not null) throw new OaisException(OaisErrorCode.InvalidArgument, "etl, pipeline: give exactly one of them");
-        if (body.EtlArgs is not null && body.PipelineArgs is not null)
-            throw new OaisException(OaisErrorCode.InvalidArgument, "etl_args, pipeline_args: give args for every stage or one per stage, not both");
-        IReadOnlyList<string?>? forEveryStage = body.EtlArgs is null ? null : [body.EtlArgs];
-        return EtlPipeline.Create(body.Pipeline, body.PipelineArgs ?? forEveryStage);
     }
 }
