@@ -1,4 +1,5 @@
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 
@@ -43,6 +44,11 @@ internal interface IOaisTransport
     /// <summary>The job's status; with <paramref name="wait"/>, once it is no longer running or the wait is over.</summary>
     Task<EtlJobStatus> GetJobAsync(string id, TimeSpan? wait, CancellationToken ct);
     Task<EtlJobStatus> AbortJobAsync(string id, CancellationToken ct);
+
+    /// <summary>Objects created, overwritten and deleted in the bucket, from when the subscription is in place, until cancelled.</summary>
+    IAsyncEnumerable<ObjectEvent> WatchBucketAsync(string bucket, CancellationToken ct);
+    /// <summary>The job's progress and state events, ending with its final state (see <see cref="Events.JobEventFollower"/>).</summary>
+    IAsyncEnumerable<JobEvent> WatchJobAsync(string id, CancellationToken ct);
 
     Task<IReadOnlyList<NodeStats>> GetClusterAsync(CancellationToken ct);
     Task<NodeStats> DecommissionAsync(string nodeId, bool shutdown, CancellationToken ct);

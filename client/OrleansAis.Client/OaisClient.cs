@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansAis.Client.GrainCalls;
 using OrleansAis.Client.Http;
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
@@ -35,11 +36,11 @@ public sealed class OaisClient : IDisposable
 
     /// <summary>HTTP only, no Orleans: the node list is loaded from <paramref name="endpoint"/> (any node of the cluster).</summary>
     public OaisClient(Uri endpoint, OaisClientOptions? options = null, HttpClient? http = null, ILoggerFactory? logging = null)
-        : this((IGrainFactory?)null, WithEndpoint(options ?? new OaisClientOptions(), endpoint), http, logging)
+        : this((IClusterClient?)null, WithEndpoint(options ?? new OaisClientOptions(), endpoint), http, logging)
     {
     }
 
-    private OaisClient(IGrainFactory? grains, OaisClientOptions options, HttpClient? http, ILoggerFactory? logging)
+    private OaisClient(IClusterClient? grains, OaisClientOptions options, HttpClient? http, ILoggerFactory? logging)
     {
         OaisClientOptionsValidator.EnsureValid(options);
         if (options.Transport == ObjectTransport.Grain && grains is null)
@@ -74,7 +75,7 @@ public sealed class OaisClient : IDisposable
         Endpoints = [endpoint.AbsoluteUri, .. options.Endpoints],
     };
 
-    private static async Task<IOaisTransport> ChooseAsync(IGrainFactory? grains, OaisClientOptions options, HttpClient http, ILogger log)
+    private static async Task<IOaisTransport> ChooseAsync(IClusterClient? grains, OaisClientOptions options, HttpClient http, ILogger log)
     {
         var seeds = options.Endpoints.Select(e => new Uri(e)).ToList();
         if (options.Transport == ObjectTransport.Grain) return new GrainTransport(grains!, options.ChunkBytes, GrainMembership(grains!, options, log));
@@ -347,21 +348,67 @@ public sealed class OaisClient : IDisposable
     public async Task<EtlJobStatus> GetJobAsync(string id, CancellationToken ct = default) => await (await Transport).GetJobAsync(id, wait: null, ct);
 
     /// <summary>
-    /// Waits until the job is no longer running and returns how it ended, reporting to <paramref name="progress"/>
-    /// about once a second (long polls: no answer later than the job's end).
+    /// Waits until the job is no longer running and returns how it ended, reporting to <paramref name="progress"/> as the
+    /// job's events arrive (each node about once a second). The end is always confirmed by the job's status; without
+    /// events (an Orleans client built without <c>AddOaisEvents</c>, or a stream that broke) it long polls the status.
     /// </summary>
     public async Task<EtlJobStatus> WaitJobAsync(string id, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
         var transport = await Transport;
+        var status = await transport.GetJobAsync(id, wait: null, ct);
+        progress?.Report(JobProgress.Of(status));
+        if (status.State != JobState.Running) return status;
+        try
+        {
+            var latest = status.Nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
+            await foreach (var e in transport.WatchJobAsync(id, ct))
+            {
+                if (e.IsFinal) break;
+                if (e.Kind != JobEventKind.Progress || e.Node is not { } node) continue;
+                latest[node] = JobProgress.NodeOf(e, latest.GetValueOrDefault(node));
+                progress?.Report(JobProgress.Of(new EtlJobStatus
+                {
+                    Id = status.Id, Request = status.Request, State = status.State, Started = status.Started, Nodes = latest.Values.ToList(),
+                }));
+            }
+        }
+        catch (OaisException e) when (e.Code == OaisErrorCode.Unavailable)
+        {
+            // no events here: the long poll below reports about once a second instead
+        }
         while (true)
         {
-            var status = await transport.GetJobAsync(id, JobPollInterval, ct);
+            status = await transport.GetJobAsync(id, JobPollInterval, ct);
             progress?.Report(JobProgress.Of(status));
             if (status.State != JobState.Running) return status;
         }
     }
 
     public async Task<EtlJobStatus> AbortJobAsync(string id, CancellationToken ct = default) => await (await Transport).AbortJobAsync(id, ct);
+
+    // ---- events ----
+
+    /// <summary>
+    /// Objects created, overwritten and deleted in <paramref name="bucket"/> (docs/EVENTS.md), from when the subscription
+    /// is in place (enumeration starts it) until cancelled. Over grain calls the Orleans client needs
+    /// <c>AddOaisEvents()</c>; over HTTP they come from <c>GET /v1/events</c>. At most once: an event can be lost.
+    /// </summary>
+    public async IAsyncEnumerable<ObjectEvent> WatchBucketAsync(string bucket, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        Names.EnsureValidBucketName(bucket);
+        await foreach (var e in (await Transport).WatchBucketAsync(bucket, ct)) yield return e;
+    }
+
+    /// <summary>
+    /// The job's progress (per node, in the order each node reported it) and state changes, ending with its final state
+    /// (a job that already ended yields just that). The end does not depend on the last event arriving: a quiet stream
+    /// is checked against the job's status.
+    /// </summary>
+    public async IAsyncEnumerable<JobEvent> WatchJobAsync(string jobId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        await foreach (var e in (await Transport).WatchJobAsync(jobId, ct)) yield return e;
+    }
 
     // ---- cluster ----
 

@@ -1,11 +1,12 @@
 using OrleansAis.Etl.Sdk;
 using OrleansAis.EtlHost;
+using OrleansAis.EtlHost.Transformers;
 
 ITransformer transformer;
 try
 {
     if (args.Length == 0) throw new ArgumentException("name a transformer");
-    transformer = BuiltinTransformers.Create(args[0], TransformerServerOptions.Parse(args[1..]));
+    transformer = RequestLog.Wrap(BuiltinTransformers.Create(args[0], TransformerServerOptions.Parse(args[1..])));
 }
 catch (ArgumentException e)
 {

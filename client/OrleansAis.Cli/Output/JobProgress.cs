@@ -17,8 +17,8 @@ internal enum JobProgressDisplay
 }
 
 /// <summary>
-/// Shows a running job's progress across silos on stderr while <c>wait</c> polls it. A job's total is known only when
-/// it names its objects (a list); otherwise the bar shows counts without a percentage.
+/// Shows a running job's progress across silos on stderr while <c>wait</c> follows it. A job's total is known once every
+/// silo has counted its share (before transforming it; at once for a list): from then on the bar shows a percentage.
 /// </summary>
 internal static class JobProgress
 {
@@ -38,11 +38,15 @@ internal static class JobProgress
         }
     }
 
-    /// <summary>E.g. <c>job-1a2b: 120 objects, 1.2 MiB in, 0 errors; silos running 2/3</c>.</summary>
+    /// <summary>The objects the job selected: counted by its silos, or the list it names; null while unknown.</summary>
+    public static long? TotalOf(JobDetailsDto job) => job.TotalObjects ?? job.Request.Names?.Count;
+
+    /// <summary>E.g. <c>job-1a2b: 45% of 300, 120 objects, 1.2 MiB in, 0 errors; silos running 2/3</c>.</summary>
     public static string Describe(JobDetailsDto job)
     {
         var running = job.Nodes.Count(n => n.State == JobReport.Running);
-        return $"{job.Id}: {job.Objects.ToString(CultureInfo.InvariantCulture)} objects, {Sizes.Format(job.BytesIn)} in, " +
+        return $"{job.Id}: {Percent(job, TotalOf(job))}{(TotalOf(job) is { } total ? $"of {total.ToString(CultureInfo.InvariantCulture)}, " : "")}" +
+            $"{job.Objects.ToString(CultureInfo.InvariantCulture)} objects, {Sizes.Format(job.BytesIn)} in, " +
             $"{job.Skipped.ToString(CultureInfo.InvariantCulture)} skipped, {job.Errors.ToString(CultureInfo.InvariantCulture)} errors; " +
             $"silos running {running}/{job.Nodes.Count}";
     }
@@ -60,8 +64,9 @@ internal static class JobProgress
                 ProgressTask? task = null;
                 return await wait(job =>
                 {
-                    var total = job.Request.Names?.Count;
+                    var total = TotalOf(job);
                     task ??= context.AddTask(job.Id, maxValue: Math.Max(total ?? 1, 1));
+                    task.MaxValue = Math.Max(total ?? 1, 1); // the total arrives once every silo has counted its share
                     task.IsIndeterminate = total is null && job.State == JobReport.Running;
                     if (total is not null) task.Value = Math.Min(job.Objects + job.Skipped + job.Errors, total.Value);
                     if (job.State != JobReport.Running) task.Value = task.MaxValue;
@@ -71,13 +76,13 @@ internal static class JobProgress
     }
 
     /// <summary>Short enough to leave the bar room on an 80-column terminal: <c>45% 120 done, 1.2 MiB, 0 errors, 2/3 silos busy</c>.</summary>
-    private static string Counts(JobDetailsDto job, int? total)
-    {
-        var processed = job.Objects + job.Skipped + job.Errors;
-        var percent = total is > 0 ? $"{Math.Min(100, processed * 100 / total.Value)}% " : "";
-        return $"{percent}{job.Objects.ToString(CultureInfo.InvariantCulture)} done, {Sizes.Format(job.BytesIn)}, " +
+    private static string Counts(JobDetailsDto job, long? total) =>
+        $"{Percent(job, total)}{job.Objects.ToString(CultureInfo.InvariantCulture)} done, {Sizes.Format(job.BytesIn)}, " +
             $"{job.Errors.ToString(CultureInfo.InvariantCulture)} errors, {job.Nodes.Count(n => n.State == JobReport.Running)}/{job.Nodes.Count} silos busy";
-    }
+
+    /// <summary><c>45% </c>: processed (done, skipped, failed) of the total; empty while the total is unknown.</summary>
+    private static string Percent(JobDetailsDto job, long? total) =>
+        total is > 0 ? $"{Math.Min(100, (job.Objects + job.Skipped + job.Errors) * 100 / total.Value).ToString(CultureInfo.InvariantCulture)}% " : "";
 
     /// <summary>The one job's counts as plain text (the description column takes markup and would wrap them under the bar).</summary>
     private sealed class CountsColumn : ProgressColumn

@@ -23,6 +23,9 @@ public sealed class EventSubscription<T> : IAsyncDisposable where T : class
         return subscription;
     }
 
+    /// <summary>The events that arrived and were not read yet.</summary>
+    internal ChannelReader<T> Reader => _arrived.Reader;
+
     /// <summary>Every event, as it arrives, until cancelled.</summary>
     public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken ct = default)
     {

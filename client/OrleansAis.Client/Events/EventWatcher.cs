@@ -14,9 +14,23 @@ namespace OrleansAis.Client.Events;
 public sealed class EventWatcher(IClusterClient client)
 {
     /// <summary>How long a job's stream may stay quiet before its status is asked directly (its end may have been lost).</summary>
-    public static readonly TimeSpan JobStatusCheck = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan JobStatusCheck = JobEventFollower.QuietCheck;
 
-    private IStreamProvider Provider => client.GetStreamProvider(OaisStreams.Provider);
+    private IStreamProvider Provider
+    {
+        get
+        {
+            try
+            {
+                return client.GetStreamProvider(OaisStreams.Provider);
+            }
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+            {
+                throw new OaisException(OaisErrorCode.Unavailable,
+                    $"this Orleans client cannot follow events: add .AddOaisEvents() to its client builder ({e.Message})");
+            }
+        }
+    }
 
     /// <summary>Objects created, overwritten and deleted in <paramref name="bucket"/>, from the moment this returns.</summary>
     public Task<EventSubscription<ObjectEvent>> SubscribeBucketAsync(string bucket) =>
@@ -47,18 +61,11 @@ public sealed class EventWatcher(IClusterClient client)
     {
         var job = client.GetGrain<IEtlJobGrain>(jobId);
         await using var subscription = await EventSubscription<JobEvent>.StartAsync(Provider.GetStream<JobEvent>(OaisStreams.Job(jobId)));
-        if (JobEvent.FinalOf(await job.Status()) is { } ended)
+        if (JobEvent.FinalOf(await job.Status().WaitAsync(ct)) is { } ended)
         {
             yield return ended;
             yield break;
         }
-        while (true)
-        {
-            var next = await subscription.NextAsync(JobStatusCheck, ct) ?? JobEvent.FinalOf(await job.Status());
-            if (next is null) continue;
-            yield return next;
-            if (next.IsFinal) yield break;
-        }
+        await foreach (var e in JobEventFollower.FollowAsync(subscription.Reader, (_, token) => job.Status().WaitAsync(token), ct)) yield return e;
     }
-
 }

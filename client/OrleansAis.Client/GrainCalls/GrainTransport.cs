@@ -1,4 +1,6 @@
+using OrleansAis.Client.Events;
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Client.Http;
 using OrleansAis.Grains;
 using OrleansAis.Http.Contracts;
@@ -12,7 +14,7 @@ namespace OrleansAis.Client.GrainCalls;
 /// The whole API as grain calls through the Orleans gateway, for apps that cannot reach the silos' HTTP ports. Object
 /// bytes travel in bounded chunks (never one call per object: Orleans messages have a size limit and a response timeout).
 /// </summary>
-internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes, ClusterView membership) : IOaisTransport
+internal sealed class GrainTransport(IClusterClient grains, int chunkBytes, ClusterView membership) : IOaisTransport
 {
     private static readonly TimeSpan JobPoll = TimeSpan.FromMilliseconds(250);
 
@@ -166,6 +168,10 @@ internal sealed class GrainTransport(IGrainFactory grains, int chunkBytes, Clust
     }
 
     public Task<EtlJobStatus> AbortJobAsync(string id, CancellationToken ct) => grains.GetGrain<IEtlJobGrain>(id).Abort("aborted by user").WaitAsync(ct);
+
+    public IAsyncEnumerable<ObjectEvent> WatchBucketAsync(string bucket, CancellationToken ct) => new EventWatcher(grains).WatchBucketAsync(bucket, ct);
+
+    public IAsyncEnumerable<JobEvent> WatchJobAsync(string id, CancellationToken ct) => new EventWatcher(grains).WatchJobAsync(id, ct);
 
     public Task<IReadOnlyList<NodeStats>> GetClusterAsync(CancellationToken ct) => ClusterView.Stats().WaitAsync(ct);
 

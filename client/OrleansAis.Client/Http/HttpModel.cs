@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 using OrleansAis.Units;
@@ -158,10 +159,34 @@ internal static class HttpModel
         Reason = d.Reason,
         Nodes = d.Nodes.Select(n => new JobNodeStatus
         {
-            NodeId = n.Node, State = JobStateOf(n.State), Objects = n.Objects, BytesIn = n.BytesIn, BytesOut = n.BytesOut, Skipped = n.Skipped,
+            NodeId = n.Node, State = n.State == JobNodeDto.Unreachable ? JobState.Running : JobStateOf(n.State), Objects = n.Objects, BytesIn = n.BytesIn, BytesOut = n.BytesOut, Skipped = n.Skipped,
             ErrorCount = n.ErrorCount, Errors = n.Errors.Select(e => new JobObjectError { Name = e.Name, Message = e.Message }).ToList(),
-            Elapsed = TimeSpan.FromSeconds(n.ElapsedSeconds), Message = n.Message,
+            Elapsed = TimeSpan.FromSeconds(n.ElapsedSeconds), Message = n.Message, Unreachable = n.State == JobNodeDto.Unreachable,
+            TotalObjects = n.TotalObjects, TotalBytes = n.TotalBytes, Resumed = n.Resumed,
         }).ToList(),
+    };
+
+    /// <summary>A <c>job.progress</c> or <c>job.state</c> server-sent event as the stream event the grain transport delivers.</summary>
+    public static JobEvent JobEvent(JobEventDto e) => new()
+    {
+        Kind = e.Kind == OaisEventKinds.JobState ? JobEventKind.State : JobEventKind.Progress, JobId = e.Job, Node = e.Node,
+        State = JobStateOf(e.State), Objects = e.Objects, BytesIn = e.BytesIn, BytesOut = e.BytesOut, Skipped = e.Skipped, Errors = e.Errors,
+        Message = e.Message, Time = e.Time, TotalObjects = e.TotalObjects, TotalBytes = e.TotalBytes,
+    };
+
+    /// <summary>An <c>object.*</c> server-sent event as the stream event the grain transport delivers; null for another kind.</summary>
+    public static ObjectEvent? ObjectEvent(string kind, ObjectEventDto e) => kind switch
+    {
+        OaisEventKinds.ObjectCreated => ObjectEvent(ObjectEventKind.Created, e),
+        OaisEventKinds.ObjectOverwritten => ObjectEvent(ObjectEventKind.Overwritten, e),
+        OaisEventKinds.ObjectDeleted => ObjectEvent(ObjectEventKind.Deleted, e),
+        _ => null,
+    };
+
+    private static ObjectEvent ObjectEvent(ObjectEventKind kind, ObjectEventDto e) => new()
+    {
+        Kind = kind, Bucket = e.Bucket, Name = e.Name, Version = e.Version, Size = e.Size, ETag = e.Etag, Checksum = e.Checksum, Node = e.Node,
+        Time = e.Time,
     };
 
     // A state this client does not know yet is still not "running": waiting on it ends rather than hangs.

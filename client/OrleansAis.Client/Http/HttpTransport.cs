@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using OrleansAis.Client.Events;
 using OrleansAis.Etl;
+using OrleansAis.Events;
 using OrleansAis.Http.Contracts;
 using OrleansAis.Jobs;
 using OrleansAis.Ownership;
@@ -154,6 +158,79 @@ internal sealed class HttpTransport(HttpClient http, ClusterView view) : IOaisTr
 
     public async Task<EtlJobStatus> AbortJobAsync(string id, CancellationToken ct) =>
         HttpModel.Job(await AnyAsync(api => api.AbortJobAsync(id, ct), idempotent: true, ct));
+
+    public async IAsyncEnumerable<ObjectEvent> WatchBucketAsync(string bucket, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in FollowAsync(OaisQuery.Bucket, bucket, ct))
+        {
+            if (e.Kind.StartsWith("object.", StringComparison.Ordinal) && HttpModel.ObjectEvent(e.Kind, e.As<ObjectEventDto>()) is { } objectEvent)
+                yield return objectEvent;
+        }
+    }
+
+    /// <summary>
+    /// The job's server-sent events (<c>GET /v1/events?job=</c>), read in the background so that a quiet stream can be
+    /// checked against the job's status; once the stream ends or breaks, the status is long polled.
+    /// </summary>
+    public async IAsyncEnumerable<JobEvent> WatchJobAsync(string id, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var events = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var pump = PumpJobEventsAsync(id, events.Writer, stop.Token);
+        try
+        {
+            await foreach (var e in JobEventFollower.FollowAsync(events.Reader, (longPoll, token) => GetJobAsync(id, longPoll ? JobLongPoll : null, token), ct))
+                yield return e;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await pump;
+        }
+    }
+
+    private static readonly TimeSpan JobLongPoll = TimeSpan.FromSeconds(1);
+
+    private async Task PumpJobEventsAsync(string id, ChannelWriter<JobEvent> writer, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var e in FollowAsync(OaisQuery.Job, id, ct))
+            {
+                if (e.Kind is OaisEventKinds.JobProgress or OaisEventKinds.JobState) await writer.WriteAsync(HttpModel.JobEvent(e.As<JobEventDto>()), ct);
+            }
+            writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+        }
+    }
+
+    /// <summary>One subject's server-sent events from any node, failures translated as every other call's are.</summary>
+    private async IAsyncEnumerable<ServerSentEvent> FollowAsync(string subject, string value, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var api = At((await view.CurrentAsync(ct)).Any());
+        await using var events = api.FollowEventsAsync(subject, value, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await events.MoveNextAsync();
+            }
+            catch (Exception e) when (Translate(e) is { } translated)
+            {
+                throw translated;
+            }
+            if (!more) yield break;
+            yield return events.Current;
+        }
+    }
 
     public async Task<IReadOnlyList<NodeStats>> GetClusterAsync(CancellationToken ct) =>
         (await AnyAsync(api => api.GetClusterAsync(ct), idempotent: true, ct)).Nodes.Select(HttpModel.Node).ToList();

@@ -29,6 +29,12 @@ public sealed class JobEvent
     /// <summary>The reason of a failed or aborted job, or a node's message.</summary>
     [Id(9)] public string? Message { get; init; }
     [Id(10)] public DateTimeOffset Time { get; init; }
+    /// <summary>
+    /// The objects and bytes selected: of the node's share (progress, once counted, before it transforms anything), or of
+    /// the whole job (state, once every node counted); null until known.
+    /// </summary>
+    [Id(11)] public long? TotalObjects { get; init; }
+    [Id(12)] public long? TotalBytes { get; init; }
 
     public bool IsFinal => Kind == JobEventKind.State && State != JobState.Running;
 
@@ -37,6 +43,6 @@ public sealed class JobEvent
     {
         Kind = JobEventKind.State, JobId = status.Id, State = status.State, Message = status.Reason, Objects = status.Objects,
         BytesIn = status.BytesIn, BytesOut = status.BytesOut, Skipped = status.Skipped, Errors = status.ErrorCount,
-        Time = status.Finished ?? status.Started,
+        Time = status.Finished ?? status.Started, TotalObjects = status.TotalObjects, TotalBytes = status.TotalBytes,
     };
 }

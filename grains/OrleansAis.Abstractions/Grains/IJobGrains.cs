@@ -11,6 +11,8 @@ public interface IEtlJobGrain : IGrainWithStringKey
     [Alias("Abort")] Task<EtlJobStatus> Abort(string reason);
     /// <summary>A silo finished its share (or failed; then, without continue_on_error, the job stops everywhere).</summary>
     [Alias("NodeFinished")] Task NodeFinished(JobNodeStatus status);
+    /// <summary>The job's state, without asking the nodes (a restarted node asks before it resumes its share).</summary>
+    [Alias("State")] Task<JobState> State();
 }
 
 /// <summary>Recent jobs, newest first (key <see cref="Key"/>).</summary>
@@ -24,14 +26,25 @@ public interface IJobIndexGrain : IGrainWithStringKey
     [Alias("List")] Task<IReadOnlyList<string>> List();
 }
 
-/// <summary>Exactly one per storage node (key: node id), pinned to it: runs that node's share of jobs.</summary>
+/// <summary>
+/// Exactly one per storage node (key: node id), pinned to it: runs that node's share of jobs. The jobs it was given are
+/// kept in the cluster's storage until their share ends, so a node that restarts resumes them.
+/// </summary>
 [Alias("oais.IJobNodeGrain")]
 public interface IJobNodeGrain : IGrainWithStringKey
 {
-    [Alias("Run")] Task Run(string jobId, EtlJobRequest request);
-    /// <summary>Null when this node does not know the job (e.g. it restarted since).</summary>
+    /// <summary>
+    /// Starts (once) walk <paramref name="round"/> of this node's share: 0 is the job's first walk, a later one a re-walk
+    /// after the owners changed. A job this node already had is resumed: what is already produced is skipped.
+    /// </summary>
+    [Alias("Run")] Task Run(string jobId, EtlJobRequest request, int round);
+    /// <summary>Null when this node neither runs nor keeps the job.</summary>
     [Alias("Status")] Task<JobNodeStatus?> Status(string jobId);
     [Alias("Abort")] Task Abort(string jobId, string reason);
+    /// <summary>Walk <paramref name="round"/> of the share ended and its end was reported: the node need not resume it.</summary>
+    [Alias("Forget")] Task Forget(string jobId, int round);
+    /// <summary>Resumes the shares this node kept (called when the silo starts).</summary>
+    [Alias("Resume")] Task Resume();
 
     /// <summary>
     /// Copy-transform of one object this node owns: <c>src</c> through the ETL into <c>dst</c> (delivered to its owner).

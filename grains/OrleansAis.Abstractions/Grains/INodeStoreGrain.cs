@@ -51,6 +51,9 @@ public interface INodeStoreGrain : IGrainWithStringKey
     /// </summary>
     [Alias("NodeLeaving")] Task NodeLeaving(string nodeId);
 
+    /// <summary>True when this node has no rebalance pass running or asked for: nothing it holds is waiting to move to its owner.</summary>
+    [Alias("RebalanceIdle")] Task<bool> RebalanceIdle();
+
     /// <summary>True once this node's current incarnation has reconciled and serves its share (it is not joining).</summary>
     [Alias("IsReady")] Task<bool> IsReady();
 

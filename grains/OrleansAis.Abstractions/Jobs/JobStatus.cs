@@ -7,7 +7,10 @@ public enum JobState
     /// <summary>Stopped by an error (the first one, unless continue_on_error).</summary>
     Failed = 2,
     Aborted = 3,
-    /// <summary>A silo running part of the job went away or restarted; what it had done is kept, the rest is not resumed.</summary>
+    /// <summary>
+    /// A silo running part of the job was down longer than <c>Jobs:NodeDownTimeout</c> (a silo that restarts resumes its
+    /// share instead); what it had done is kept.
+    /// </summary>
     Interrupted = 4,
 }
 
@@ -37,6 +40,24 @@ public sealed class JobNodeStatus
     [Id(9)] public string? Message { get; init; }
     /// <summary>The node did not answer in time (crashed, not yet declared dead); <see cref="Message"/> says why.</summary>
     [Id(10)] public bool Unreachable { get; init; }
+    /// <summary>The objects of this node's share, counted before it transforms them; null until counted.</summary>
+    [Id(11)] public long? TotalObjects { get; init; }
+    /// <summary>The bytes of this node's share (source sizes), counted with <see cref="TotalObjects"/>.</summary>
+    [Id(12)] public long? TotalBytes { get; init; }
+    /// <summary>How often this node's share started again: after a restart of the node, or a re-walk after the owners changed.</summary>
+    [Id(13)] public int Resumed { get; init; }
+    /// <summary>The job's walk this report belongs to: 0 the first, one more for each re-walk after the owners changed.</summary>
+    [Id(14)] public int Round { get; init; }
+
+    /// <summary>This node's counters and errors after those of <paramref name="later"/>, a later pass over its share (a re-walk).</summary>
+    public JobNodeStatus Then(JobNodeStatus later) => new()
+    {
+        NodeId = NodeId, State = later.State, Objects = Objects + later.Objects, BytesIn = BytesIn + later.BytesIn,
+        BytesOut = BytesOut + later.BytesOut, Skipped = Skipped + later.Skipped, ErrorCount = ErrorCount + later.ErrorCount,
+        Errors = [.. Errors, .. later.Errors.Take(Math.Max(0, MaxListedErrors - Errors.Count))], Elapsed = Elapsed + later.Elapsed,
+        Message = later.Message, Unreachable = later.Unreachable, TotalObjects = TotalObjects ?? later.TotalObjects,
+        TotalBytes = TotalBytes ?? later.TotalBytes, Resumed = Resumed + later.Resumed, Round = later.Round,
+    };
 }
 
 [GenerateSerializer, Immutable, Alias("oais.EtlJobStatus")]
@@ -55,4 +76,10 @@ public sealed class EtlJobStatus
     public long BytesOut => Nodes.Sum(n => n.BytesOut);
     public long Skipped => Nodes.Sum(n => n.Skipped);
     public long ErrorCount => Nodes.Sum(n => n.ErrorCount);
+
+    /// <summary>The objects the job selected, once every node has counted its share (before transforming it); else null.</summary>
+    public long? TotalObjects => Nodes.Count > 0 && Nodes.All(n => n.TotalObjects is not null) ? Nodes.Sum(n => n.TotalObjects!.Value) : null;
+
+    /// <summary>The bytes the job selected, with <see cref="TotalObjects"/>.</summary>
+    public long? TotalBytes => Nodes.Count > 0 && Nodes.All(n => n.TotalBytes is not null) ? Nodes.Sum(n => n.TotalBytes!.Value) : null;
 }

@@ -104,7 +104,8 @@ public sealed class EtlCopier(EtlDataPlane etls, TransformerEndpoints endpoints,
         {
             using var response = await Http.SendAsync(request, cts.Token);
             if (!response.IsSuccessStatusCode)
-                throw new OaisException(OaisErrorCode.TransformFailed,
+                // 503: the owner cannot take it now (it is starting, or handing over); a job tries again.
+                throw new OaisException(response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable ? OaisErrorCode.Unavailable : OaisErrorCode.TransformFailed,
                     $"destination owner {owner.NodeId} refused '{dstBucket}/{dstName}': {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
         catch when (!transform.IsCompleted)

@@ -32,7 +32,7 @@ public static class OrleansAisSiloBuilderExtensions
     /// <summary>
     /// Makes this silo a storage node: its identity (published as silo metadata), the local object store, owner and
     /// node-pinned placement, rebalancing, the registries' storage, and its ETL host. Options bind from the "Node",
-    /// "Store", "ClusterState" and "Etl" configuration sections; the delegates run after binding.
+    /// "Store", "ClusterState", "Etl" and "Jobs" configuration sections; the delegates run after binding.
     /// </summary>
     public static ISiloBuilder AddOrleansAis(
         this ISiloBuilder silo,
@@ -119,8 +119,11 @@ public static class OrleansAisSiloBuilderExtensions
         services.AddSingleton<EtlDataPlane>();
         services.AddSingleton<EtlLifecycle>();
         services.AddSingleton<EtlCopier>();
+        services.AddOptions<JobOptions>().Bind(config.GetSection(JobOptions.Section))
+            .ValidateOnStartWith<JobOptions, JobOptions.Validator>();
         services.AddSingleton<NodeJobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EtlStartup>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobResumeStartup>();
 
         silo.AddPlacementDirector<OwnerPlacement, OwnerPlacementDirector>();
         silo.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();

@@ -121,6 +121,8 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
         return new HeldPage();
     }
 
+    public Task<bool> RebalanceIdle() => Task.FromResult(rebalancer.Idle);
+
     public Task NodeLeaving(string nodeId)
     {
         rebalancer.OnNodeLeaving(nodeId);

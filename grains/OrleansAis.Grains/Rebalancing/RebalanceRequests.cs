@@ -16,4 +16,7 @@ public sealed class RebalanceRequests
     }
 
     public Task WaitAsync(CancellationToken ct) => _wake.WaitAsync(ct);
+
+    /// <summary>A pass was asked for and has not started yet.</summary>
+    public bool Pending => _wake.CurrentCount > 0;
 }

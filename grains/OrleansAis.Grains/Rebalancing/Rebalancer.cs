@@ -34,6 +34,10 @@ public sealed class Rebalancer(
     private volatile string? _drainError;
 
     private long _lastChange = Environment.TickCount64; // starting up counts as a change
+    private int _passDue; // 1 from taking a request until its pass ended (the settling delay included)
+
+    /// <summary>No pass is running, settling or asked for: whatever this node holds for other owners has been handed over.</summary>
+    public bool Idle => !requests.Pending && Volatile.Read(ref _passDue) == 0 && _passGate.CurrentCount == 1;
 
     /// <summary>
     /// True while objects may still be on a node that no longer owns them, so a miss on the owner is worth looking
@@ -167,15 +171,20 @@ public sealed class Rebalancer(
         while (!stoppingToken.IsCancellationRequested)
         {
             await requests.WaitAsync(stoppingToken);
-            await Task.Delay(Settle, stoppingToken); // let membership and silo metadata settle, coalesce bursts
+            Interlocked.Exchange(ref _passDue, 1);
             try
             {
+                await Task.Delay(Settle, stoppingToken); // let membership and silo metadata settle, coalesce bursts
                 if (await PassAsync(stoppingToken) is null) Nudge(); // view incomplete: try again
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning(e, "Rebalance pass failed; retrying");
                 Nudge();
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _passDue, 0);
             }
         }
     }

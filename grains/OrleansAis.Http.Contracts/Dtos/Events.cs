@@ -28,8 +28,9 @@ public sealed record EtlEventDto(string Kind, string Etl, string Node, string St
 /// <summary>
 /// job.progress: one node's counters (<c>Node</c> set, <c>State</c> the node's). job.state: the whole job's state and the
 /// counters of its finished nodes (<c>Node</c> null); the last event of a job is a job.state whose state is not running.
+/// <c>TotalObjects</c>/<c>TotalBytes</c>: the node's share (progress) or the job's selection (state), once counted; else null.
 /// </summary>
 public sealed record JobEventDto(string Kind, string Job, string? Node, string State, long Objects, long BytesIn, long BytesOut,
-    long Skipped, long Errors, string? Message, DateTimeOffset Time);
+    long Skipped, long Errors, string? Message, DateTimeOffset Time, long? TotalObjects = null, long? TotalBytes = null);
 
 public sealed record EventsLostDto(long Count);

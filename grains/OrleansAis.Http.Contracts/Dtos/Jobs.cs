@@ -38,9 +38,13 @@ public sealed record JobSummaryDto(string Id, string State, string Etl, string M
 public sealed record JobListDto(IReadOnlyList<JobSummaryDto> Jobs, string? Degraded = null);
 
 /// <summary><c>GET /v1/jobs/{id}</c> (and the answer to start and abort).</summary>
+/// <remarks>
+/// <see cref="TotalObjects"/> and <see cref="TotalBytes"/>: what the job selected, known once every node has counted its
+/// share (before transforming it); null until then. Done, skipped and errors add up to the total when the job succeeds.
+/// </remarks>
 public sealed record JobDetailsDto(string Id, string State, string? Reason, DateTimeOffset Started, DateTimeOffset? Finished,
     JobRequestDto Request, long Objects, long BytesIn, long BytesOut, long Skipped, long Errors, IReadOnlyList<JobNodeDto> Nodes,
-    string? Degraded = null);
+    string? Degraded = null, long? TotalObjects = null, long? TotalBytes = null);
 
 /// <summary>The request as the job runs it, defaults filled in.</summary>
 /// <remarks><see cref="Etl"/> is the ETL, or a pipeline's stages as <c>a&gt;&gt;b</c>; <see cref="Pipeline"/> is set for a pipeline job only.</remarks>
@@ -51,9 +55,13 @@ public sealed record JobRequestDto(string Etl, string FromBucket, string? ToBuck
 /// <summary>One stage of a pipeline job: the ETL and the etl_args it gets.</summary>
 public sealed record JobPipelineStageDto(string Etl, string? EtlArgs);
 
-/// <summary>One silo's part of a job; <see cref="State"/> is <see cref="Unreachable"/> while the node does not answer (<see cref="Message"/> says why).</summary>
+/// <summary>
+/// One silo's part of a job; <see cref="State"/> is <see cref="Unreachable"/> while the node does not answer (<see cref="Message"/> says why).
+/// <see cref="TotalObjects"/>/<see cref="TotalBytes"/>: its share, once counted; <see cref="Resumed"/>: how often it resumed its share after a restart.
+/// </summary>
 public sealed record JobNodeDto(string Node, string State, long Objects, long BytesIn, long BytesOut, long Skipped, long ErrorCount,
-    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message)
+    IReadOnlyList<JobObjectErrorDto> Errors, double ElapsedSeconds, string? Message, long? TotalObjects = null, long? TotalBytes = null,
+    int Resumed = 0)
 {
     public const string Unreachable = "Unreachable";
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansAis.Client;
+using OrleansAis.Client.Events;
 using OrleansAis.EndToEnd.Tests.Etl;
 
 namespace OrleansAis.EndToEnd.Tests.Client;
@@ -35,7 +36,7 @@ public class ClientCluster : ProcessEtlCluster, IAsyncLifetime
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var gateways = Silos.Select(s => s.GatewayPort).ToArray();
-        builder.UseOrleansClient(c => c.UseLocalhostClustering(gateways, serviceId: "oais", clusterId: "oais"));
+        builder.UseOrleansClient(c => c.UseLocalhostClustering(gateways, serviceId: "oais", clusterId: "oais").AddOaisEvents());
         builder.Services.AddOaisClient(o => o.Transport = ObjectTransport.Grain);
         _orleans = builder.Build();
         await _orleans.StartAsync();

@@ -65,6 +65,9 @@ public sealed class ScriptedCluster : IAsyncDisposable
     /// <summary>Starts the silo again (same node id, ports and data); returns once every silo sees every running silo.</summary>
     public Task<string> RestartAsync(ScriptedNode node) => RunAsync(["restart", node.NodeId]);
 
+    /// <summary>Starts one more silo that joins the running cluster; returns once it is healthy.</summary>
+    public Task<string> AddAsync() => RunAsync(["add"]);
+
     /// <summary>The script's status report and exit code (0 only when every silo runs and is healthy).</summary>
     public async Task<(int ExitCode, string Output)> StatusAsync() => await RunCapturingAsync(["status"]);
 

@@ -70,12 +70,16 @@ internal static class JobWaiter
                 if (progress.Node is not { } node) continue;
                 var before = nodes.GetValueOrDefault(node);
                 nodes[node] = new JobNodeDto(node, progress.State, progress.Objects, progress.BytesIn, progress.BytesOut, progress.Skipped,
-                    progress.Errors, before?.Errors ?? [], before?.ElapsedSeconds ?? 0, progress.Message);
+                    progress.Errors, before?.Errors ?? [], before?.ElapsedSeconds ?? 0, progress.Message,
+                    progress.TotalObjects ?? before?.TotalObjects, progress.TotalBytes ?? before?.TotalBytes, before?.Resumed ?? 0);
+                var counted = nodes.Values.All(n => n.TotalObjects is not null);
                 show(start with
                 {
                     Objects = nodes.Values.Sum(n => n.Objects), BytesIn = nodes.Values.Sum(n => n.BytesIn), BytesOut = nodes.Values.Sum(n => n.BytesOut),
                     Skipped = nodes.Values.Sum(n => n.Skipped), Errors = nodes.Values.Sum(n => n.ErrorCount),
                     Nodes = nodes.Values.OrderBy(n => n.Node, StringComparer.Ordinal).ToList(),
+                    TotalObjects = counted ? nodes.Values.Sum(n => n.TotalObjects!.Value) : start.TotalObjects,
+                    TotalBytes = counted ? nodes.Values.Sum(n => n.TotalBytes ?? 0) : start.TotalBytes,
                 });
             }
         }

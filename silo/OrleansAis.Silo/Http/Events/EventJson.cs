@@ -11,7 +11,7 @@ public static class EventJson
     public static EtlEventDto ToDto(EtlEvent e) => new(KindOf(e.Kind), e.Etl, e.Node, e.Stage.ToString(), e.Restarts, e.Reason, e.Time);
 
     public static JobEventDto ToDto(JobEvent e) => new(KindOf(e.Kind), e.JobId, e.Node, e.State.ToString(), e.Objects, e.BytesIn, e.BytesOut,
-        e.Skipped, e.Errors, e.Message, e.Time);
+        e.Skipped, e.Errors, e.Message, e.Time, e.TotalObjects, e.TotalBytes);
 
 
     public static string KindOf(ObjectEventKind kind) => kind switch

@@ -19,8 +19,9 @@ public static class JobJson
             s.Request.Pipeline?.Stages.Select(stage => new JobPipelineStageDto(stage.Etl, stage.EtlArgs)).ToList()),
         s.Objects, s.BytesIn, s.BytesOut, s.Skipped, s.ErrorCount,
         s.Nodes.Select(n => new JobNodeDto(n.NodeId, n.Unreachable ? JobNodeDto.Unreachable : n.State.ToString(), n.Objects, n.BytesIn, n.BytesOut, n.Skipped, n.ErrorCount,
-            n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message)).ToList(),
-        degraded);
+            n.Errors.Select(e => new JobObjectErrorDto(e.Name, e.Message)).ToList(), n.Elapsed.TotalSeconds, n.Message, n.TotalObjects, n.TotalBytes,
+            n.Resumed)).ToList(),
+        degraded, s.TotalObjects, s.TotalBytes);
 
     /// <summary>The request with the server's defaults filled in; a bad field fails naming it.</summary>
     public static EtlJobRequest ToRequest(JobStartRequest body)

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using OrleansAis.EndToEnd.Tests.Reliability;
+using OrleansAis.Testing;
+using Xunit.Abstractions;
+
+namespace OrleansAis.EndToEnd.Tests.Jobs;
+
+/// <summary>
+/// Jobs through membership changes on three real silo processes (docs/ETL.md, "Resuming jobs"): a silo killed with -9 in
+/// the middle of its share resumes it after its restart, and a silo that joins mid-job takes the objects it came to own.
+/// What each object went through is counted by the transformer itself (its request log), not by the job's report.
+/// </summary>
+public sealed class ResumedJobTests(ITestOutputHelper output)
+{
+    private const int Workers = 2;
+
+    [RedisFact]
+    public async Task A_silo_killed_mid_job_resumes_its_share_and_transforms_no_finished_object_again()
+    {
+        RedisAvailability.EnsureAvailable();
+        const int count = 240;
+        await using var cluster = await ScriptedCluster.StartAsync(3, ResumedJobs.SiloArgs);
+        var nodes = cluster.Nodes;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests.log"));
+        await jobs.FillAsync("resume-src", count);
+        await jobs.InitSlowCopyAsync("resume-copy", 0.05);
+        var id = await jobs.StartAsync(new
+        {
+            etl = "resume-copy", from_bucket = "resume-src", to_bucket = "resume-dst", create_destination = true, prefix = "obj/", num_workers = Workers,
+        });
+
+        // Killed with well more of its share done than it transforms at once: a resume that redid them would show.
+        var victim = nodes[2];
+        await Waiting.WaitUntil(() => jobs.Transformed().Count(t => t.Node == victim.NodeId) >= 4 * Workers, TimeSpan.FromSeconds(30),
+            () => $"{victim.NodeId} transformed too little: {jobs.Transformed().Count} in all", TimeSpan.FromMilliseconds(20));
+        var running = await jobs.StatusAsync(id);
+        output.WriteLine(await cluster.KillAsync(victim));
+        var doneBeforeKill = jobs.Transformed().Count(t => t.Node == victim.NodeId);
+        Assert.Equal("Running", running.GetProperty("state").GetString());
+        // The total is known while the job runs, for a prefix too (every node counted its share before transforming it).
+        Assert.Equal(count, ResumedJobs.Long(running, "total_objects"));
+        Assert.Equal(Enumerable.Range(0, count).Sum(i => (long)ResumedJobs.Content(i).Length), ResumedJobs.Long(running, "total_bytes"));
+
+        var whileDown = await jobs.StatusAsync(id);
+        Assert.Equal("Running", whileDown.GetProperty("state").GetString()); // waiting for the node, not Interrupted
+        output.WriteLine(await cluster.RestartAsync(victim));
+        var done = await jobs.WaitAsync(id, TimeSpan.FromSeconds(60));
+        output.WriteLine(done.ToString());
+
+        Assert.True(done.GetProperty("state").GetString() == "Succeeded", $"job: {done}\n{ResumedJobs.Logs(cluster)}");
+        Assert.Equal(count, ResumedJobs.Long(done, "total_objects"));
+        Assert.Equal(0, ResumedJobs.Long(done, "errors"));
+        Assert.Equal(count, ResumedJobs.Long(done, "objects") + ResumedJobs.Long(done, "skipped"));
+        var resumed = done.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetString() == victim.NodeId);
+        Assert.Equal(1, resumed.GetProperty("resumed").GetInt32());
+        Assert.True(ResumedJobs.Long(resumed, "skipped") > 0, $"the resumed share skipped nothing: {resumed}");
+
+        var problems = await jobs.CheckDestinationsAsync("resume-dst", count);
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+
+        // The transformers' own count: every object transformed, and none twice but those the victim was transforming
+        // when it died (at most its num_workers; their results never reached their destinations).
+        var transformed = jobs.Transformed();
+        var perObject = transformed.GroupBy(t => t.Object).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(count, perObject.Count);
+        var twice = perObject.Where(p => p.Value.Count > 1).ToList();
+        output.WriteLine($"{transformed.Count} transforms; {doneBeforeKill} by {victim.NodeId} before the kill; transformed again: " +
+                         string.Join(", ", twice.Select(t => $"{t.Key} x{t.Value.Count}")));
+        Assert.True(twice.Count <= Workers, $"{twice.Count} objects transformed more than once: {string.Join(", ", twice.Select(t => t.Key))}");
+        Assert.All(twice, t => Assert.All(t.Value, v => Assert.Equal(victim.NodeId, v.Node)));
+    }
+
+    [RedisFact]
+    public async Task A_silo_that_joins_mid_job_takes_the_objects_it_came_to_own()
+    {
+        RedisAvailability.EnsureAvailable();
+        const int count = 200;
+        await using var cluster = await ScriptedCluster.StartAsync(3, ResumedJobs.SiloArgs);
+        var nodes = cluster.Nodes;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests.log"));
+        await jobs.FillAsync("join-src", count);
+        await jobs.InitSlowCopyAsync("join-copy", 0.3); // about 10 s of work: the new silo joins well before the end
+        var id = await jobs.StartAsync(new
+        {
+            etl = "join-copy", from_bucket = "join-src", to_bucket = "join-dst", create_destination = true, prefix = "obj/", num_workers = Workers,
+        });
+        output.WriteLine(await cluster.AddAsync());
+        var joined = cluster.Nodes.Single(n => nodes.All(o => o.NodeId != n.NodeId));
+        var afterJoin = await jobs.StatusAsync(id);
+        Assert.True(afterJoin.GetProperty("state").GetString() == "Running", $"the job ended before the join, so it shows nothing: {afterJoin}");
+
+        var done = await jobs.WaitAsync(id, TimeSpan.FromSeconds(60));
+        output.WriteLine(done.ToString());
+        Assert.True(done.GetProperty("state").GetString() == "Succeeded", $"job: {done}\n{ResumedJobs.Logs(cluster)}");
+        Assert.Equal(count, ResumedJobs.Long(done, "total_objects"));
+        Assert.Equal(0, ResumedJobs.Long(done, "errors"));
+        // The joined node walked its share: it is one of the job's nodes now.
+        Assert.Contains(done.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("node").GetString() == joined.NodeId);
+        var problems = await jobs.CheckDestinationsAsync("join-dst", count);
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        var perObject = jobs.Transformed().GroupBy(t => t.Object).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(count, perObject.Count);
+        output.WriteLine($"{perObject.Values.Sum()} transforms of {count} objects; {perObject.Count(p => p.Value > 1)} more than once");
+    }
+}
