@@ -43,6 +43,8 @@ public interface IJobNodeGrain : IGrainWithStringKey
     [Alias("Abort")] Task Abort(string jobId, string reason);
     /// <summary>Walk <paramref name="round"/> of the share ended and its end was reported: the node need not resume it.</summary>
     [Alias("Forget")] Task Forget(string jobId, int round);
+    /// <summary>The first count of walk <paramref name="round"/>'s share, kept for a resumed share to report.</summary>
+    [Alias("Count")] Task Count(string jobId, int round, long objects, long bytes);
     /// <summary>Resumes the shares this node kept (called when the silo starts).</summary>
     [Alias("Resume")] Task Resume();
 

@@ -30,8 +30,8 @@ public sealed class EtlJobState
 /// One offline job: validates, fans the work out to every node, keeps the outcome in persistent state. A node that
 /// restarts resumes its share (it keeps its assignment, <see cref="JobNodeGrain"/>); a node that is down is waited for
 /// up to <see cref="JobOptions.NodeDownTimeout"/>, then the job is Interrupted. When every node finished and the owners
-/// changed meanwhile (a node joined or left), every owner re-walks its share, skipping what is produced, until a walk
-/// ends with the owners it began with.
+/// changed meanwhile (a node joined or left) or a node resumed after a restart, every owner re-walks its share, skipping
+/// what is produced, until a walk ends with the owners it began with and no restart.
 /// </summary>
 public sealed partial class EtlJobGrain(
     [PersistentState("job", BucketRegistryGrain.StorageName)] IPersistentState<EtlJobState> state,
@@ -198,7 +198,9 @@ public sealed partial class EtlJobGrain(
         }
         if (!cluster.Current.Complete) return false; // the timer looks again once every silo's metadata is in
         var owners = OwnerIds();
-        if (owners.SetEquals(state.State.Owners))
+        // A node that restarted during the walk found its objects where a stand-in may have held them meanwhile: one
+        // more walk, once they are back, takes any it missed.
+        if (owners.SetEquals(state.State.Owners) && !reports.Any(r => r.Resumed > 0))
         {
             await End(JobState.Succeeded, null);
             return true;

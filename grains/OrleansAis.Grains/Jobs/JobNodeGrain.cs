@@ -12,6 +12,9 @@ public sealed class JobAssignment
     [Id(0)] public required EtlJobRequest Request { get; init; }
     /// <summary>The walk of the share last given (see <see cref="IJobNodeGrain.Run"/>).</summary>
     [Id(1)] public int Round { get; init; }
+    /// <summary>The share's objects and bytes as its first count found them: a resumed share reports these, not a new count.</summary>
+    [Id(2)] public long? TotalObjects { get; init; }
+    [Id(3)] public long? TotalBytes { get; init; }
 }
 
 [GenerateSerializer, Alias("oais.JobNodeState")]
@@ -42,8 +45,21 @@ public sealed class JobNodeGrain(
             await state.WriteStateAsync(); // durable before the work starts: a crash from here on resumes it
         }
         // Kept with this very walk but not running here: this incarnation restarted since it was given.
-        runner.Start(jobId, request, round, resumed: kept?.Round == round);
+        runner.Start(jobId, request, round, resumed: kept?.Round == round, Counted(kept?.Round == round ? kept : null));
     }
+
+    /// <summary>The share's first count, kept so that the job's total stays what it was when the share resumes.</summary>
+    public async Task Count(string jobId, int round, long objects, long bytes)
+    {
+        if (state.State.Jobs.TryGetValue(jobId, out var kept) && kept.Round == round && kept.TotalObjects is null)
+        {
+            state.State.Jobs[jobId] = new JobAssignment { Request = kept.Request, Round = round, TotalObjects = objects, TotalBytes = bytes };
+            await state.WriteStateAsync();
+        }
+    }
+
+    private static (long Objects, long Bytes)? Counted(JobAssignment? kept) =>
+        kept is { TotalObjects: { } objects, TotalBytes: { } bytes } ? (objects, bytes) : null;
 
     public Task<JobNodeStatus?> Status(string jobId) => Task.FromResult(runner.Status(jobId) ?? (state.State.Jobs.TryGetValue(jobId, out var kept)
         ? new JobNodeStatus { NodeId = this.GetPrimaryKeyString(), State = JobState.Running, Message = Resuming, Round = kept.Round }
@@ -64,7 +80,7 @@ public sealed class JobNodeGrain(
 
     public Task Resume()
     {
-        foreach (var (jobId, job) in state.State.Jobs) runner.Start(jobId, job.Request, job.Round, resumed: true);
+        foreach (var (jobId, job) in state.State.Jobs) runner.Start(jobId, job.Request, job.Round, resumed: true, Counted(job));
         return Task.CompletedTask;
     }
 

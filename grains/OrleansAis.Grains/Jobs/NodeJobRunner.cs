@@ -34,9 +34,10 @@ public sealed partial class NodeJobRunner(
     /// Starts walk <paramref name="round"/> of the job's share here, once: a repeated call for the same walk (a retry, or
     /// the job grain and this node's start both resuming it) is a no-op.
     /// </summary>
-    public void Start(string jobId, EtlJobRequest request, int round, bool resumed)
+    /// <param name="counted">A resumed share's first count (kept by its <see cref="JobNodeGrain"/>): reported instead of a new count.</param>
+    public void Start(string jobId, EtlJobRequest request, int round, bool resumed, (long Objects, long Bytes)? counted)
     {
-        var job = new NodeJob(cluster.Local.NodeId, round, resumed);
+        var job = new NodeJob(cluster.Local.NodeId, round, resumed, counted);
         lock (_jobs)
         {
             if (_jobs.TryGetValue(jobId, out var current) && current.Round >= round) return;
@@ -88,10 +89,18 @@ public sealed partial class NodeJobRunner(
                         throw new OaisException(OaisErrorCode.EtlNotRunning, $"{pipeline.Describe(i)} is not running on node {cluster.Local.NodeId}");
                 }
             }
-            if (job.Round > 0) await WaitForHandOversAsync(job.Cancellation);
-            // A re-walk adds nothing to the total: the job's first walk counted every selected object once.
-            if (job.Round == 0) job.Counted(await CountAsync(request, job.Cancellation));
-            else job.Counted((0, 0));
+            // Objects of this node's that others held while it was away come back first (a restarted node, a re-walk).
+            if (job.Resumed || job.Round > 0) await WaitForHandOversAsync(job.Cancellation);
+            // A re-walk adds nothing to the total: the job's first walk counted every selected object once. A resumed
+            // share keeps its first count, which is part of the total the job reported from the start.
+            if (job.Round > 0) job.Counted((0, 0));
+            else if (job.FirstCount is { } first) job.Counted(first);
+            else
+            {
+                var total = await CountAsync(request, job.Cancellation);
+                job.Counted(total);
+                await KeepCountAsync(jobId, job.Round, total);
+            }
             await Parallel.ForEachAsync(Select(request), new ParallelOptions { MaxDegreeOfParallelism = request.EffectiveWorkers(Environment.ProcessorCount), CancellationToken = job.Cancellation },
                 async (entry, ct) =>
                 {
@@ -138,6 +147,19 @@ public sealed partial class NodeJobRunner(
         {
             // Kept: the next start of this node reports it again (a resumed walk that finds everything produced).
             log.LogWarning(e, "Could not report the end of job {Job} (its status stays queryable here)", jobId);
+        }
+    }
+
+    /// <summary>Keeps the first count with the assignment; without it, a resumed share counts again (what it then holds).</summary>
+    private async Task KeepCountAsync(string jobId, int round, (long Objects, long Bytes) total)
+    {
+        try
+        {
+            await grains.GetGrain<IJobNodeGrain>(cluster.Local.NodeId).Count(jobId, round, total.Objects, total.Bytes);
+        }
+        catch (Exception e)
+        {
+            log.LogDebug(e, "Could not keep the count of job {Job}", jobId);
         }
     }
 
@@ -345,7 +367,7 @@ public sealed partial class NodeJobRunner(
     }
 
     /// <summary>Counters and state of one job on this node.</summary>
-    private sealed class NodeJob(string nodeId, int round, bool resumed)
+    private sealed class NodeJob(string nodeId, int round, bool resumed, (long Objects, long Bytes)? firstCount)
     {
         private readonly CancellationTokenSource _cancel = new();
         private readonly Stopwatch _elapsed = Stopwatch.StartNew();
@@ -358,6 +380,7 @@ public sealed partial class NodeJobRunner(
         public CancellationToken Cancellation => _cancel.Token;
         public int Round => round;
         public bool Resumed => resumed;
+        public (long Objects, long Bytes)? FirstCount => firstCount;
 
         public void Counted((long Objects, long Bytes) total)
         {
