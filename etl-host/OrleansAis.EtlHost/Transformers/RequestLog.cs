@@ -4,26 +4,41 @@ using OrleansAis.Etl.Sdk;
 namespace OrleansAis.EtlHost.Transformers;
 
 /// <summary>
-/// Any built-in transformer, counting what it transformed: with <see cref="Variable"/> set (in the ETL spec's env), each
-/// object it transformed completely adds the line <c>NODE BUCKET/OBJECT</c> to that file. The file outlives the
-/// process, so how often each object was transformed can be counted across crashes and restarts (the resumed-job tests
-/// do). Every transformer of the ETL may share one file: each line goes out in one append.
+/// Any built-in transformer, counting what it transformed: with <see cref="Variable"/> naming a folder (in the ETL
+/// spec's env), each object it transformed completely adds the line <c>NODE BUCKET/OBJECT</c> to this process's file
+/// there, <c>NODE-PID.log</c>. The files outlive the processes, so how often each object was transformed can be counted
+/// across crashes and restarts (the resumed-job tests do). One file per process: appends from several processes to one
+/// file could overwrite each other (.NET's append mode writes at an offset, not with O_APPEND).
 /// </summary>
-public sealed class RequestLog(ITransformer inner, string path) : ITransformer
+public sealed class RequestLog(ITransformer inner, FileStream file) : ITransformer
 {
     public const string Variable = "OAIS_REQUEST_LOG";
 
     private static readonly string Node = Environment.GetEnvironmentVariable(TransformerEnvironment.NodeId) ?? "-";
 
-    /// <summary>The transformer, counted when <see cref="Variable"/> names a file.</summary>
-    public static ITransformer Wrap(ITransformer transformer) =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? new RequestLog(transformer, path) : transformer;
+    private readonly SemaphoreSlim _write = new(1, 1);
+
+    /// <summary>The transformer, counted when <see cref="Variable"/> names a folder.</summary>
+    public static ITransformer Wrap(ITransformer transformer)
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } folder) return transformer;
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{Node}-{Environment.ProcessId}.log");
+        return new RequestLog(transformer, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1));
+    }
 
     public async Task TransformAsync(TransformRequest request, Stream output, CancellationToken ct)
     {
         await inner.TransformAsync(request, output, ct);
         var line = System.Text.Encoding.UTF8.GetBytes($"{Node} {request.Bucket}/{request.ObjectName}\n");
-        await using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
-        await log.WriteAsync(line, ct);
+        await _write.WaitAsync(CancellationToken.None);
+        try
+        {
+            await file.WriteAsync(line, CancellationToken.None); // unbuffered: in the file once written, whatever kills the process next
+        }
+        finally
+        {
+            _write.Release();
+        }
     }
 }

@@ -18,11 +18,11 @@ public sealed class ResumedJobTests(ITestOutputHelper output)
     public async Task A_silo_killed_mid_job_resumes_its_share_and_transforms_no_finished_object_again()
     {
         RedisAvailability.EnsureAvailable();
-        const int count = 240;
+        const int count = 150;
         await using var cluster = await ScriptedCluster.StartAsync(3, ResumedJobs.SiloArgs);
         var nodes = cluster.Nodes;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests.log"));
+        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests"));
         await jobs.FillAsync("resume-src", count);
         await jobs.InitSlowCopyAsync("resume-copy", 0.05);
         var id = await jobs.StartAsync(new
@@ -79,7 +79,7 @@ public sealed class ResumedJobTests(ITestOutputHelper output)
         await using var cluster = await ScriptedCluster.StartAsync(3, ResumedJobs.SiloArgs);
         var nodes = cluster.Nodes;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests.log"));
+        var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests"));
         await jobs.FillAsync("join-src", count);
         await jobs.InitSlowCopyAsync("join-copy", 0.3); // about 10 s of work: the new silo joins well before the end
         var id = await jobs.StartAsync(new

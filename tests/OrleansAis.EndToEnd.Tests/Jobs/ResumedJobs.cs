@@ -8,10 +8,10 @@ namespace OrleansAis.EndToEnd.Tests.Jobs;
 
 /// <summary>
 /// What the resumed-job tests share: a bucket of distinct small objects, a slow copy transformer (one <c>sh</c> per
-/// object, so a share lasts long enough to be cut in the middle) that counts what it transformed in a request log
-/// (etl-host's <c>OAIS_REQUEST_LOG</c>, which outlives the transformer processes), and job calls over HTTP.
+/// object, so a share lasts long enough to be cut in the middle) that counts what it transformed in request logs
+/// (etl-host's <c>OAIS_REQUEST_LOG</c> folder, which outlives the transformer processes), and job calls over HTTP.
 /// </summary>
-public sealed class ResumedJobs(HttpClient http, Uri endpoint, string requestLog)
+public sealed class ResumedJobs(HttpClient http, Uri endpoint, string requestLogs)
 {
     public EtlHttp Etl { get; } = new(http, endpoint);
 
@@ -32,7 +32,7 @@ public sealed class ResumedJobs(HttpClient http, Uri endpoint, string requestLog
     /// <summary>A copy through <c>sh -c 'sleep S; cat'</c>, counted in the request log.</summary>
     public Task InitSlowCopyAsync(string name, double seconds) => Etl.InitOkAsync(EtlHttp.Spec(name, "hpush://",
         ["etl-host", "exec", "--", "sh", "-c", $"sleep {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}; cat"],
-        extra: new Dictionary<string, object> { ["env"] = new Dictionary<string, string> { ["OAIS_REQUEST_LOG"] = requestLog } }));
+        extra: new Dictionary<string, object> { ["env"] = new Dictionary<string, string> { ["OAIS_REQUEST_LOG"] = requestLogs } }));
 
     public async Task<string> StartAsync(object body)
     {
@@ -53,10 +53,12 @@ public sealed class ResumedJobs(HttpClient http, Uri endpoint, string requestLog
     /// <summary>Every object the transformers transformed completely, with the node whose transformer did it, in order.</summary>
     public IReadOnlyList<(string Node, string Object)> Transformed()
     {
-        if (!File.Exists(requestLog)) return [];
-        using var stream = new FileStream(requestLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return lines.Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).Select(p => (p[0], p[1])).ToList();
+        if (!Directory.Exists(requestLogs)) return [];
+        return Directory.GetFiles(requestLogs, "*.log").SelectMany(file =>
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).Select(p => (p[0], p[1])).ToList();
     }
 
     /// <summary>Every destination, byte for byte against its source (the transform is a copy); the problems found.</summary>
