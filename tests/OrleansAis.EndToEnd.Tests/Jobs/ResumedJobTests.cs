@@ -24,12 +24,7 @@ public sealed class ResumedJobTests(ITestOutputHelper output)
         var nodes = cluster.Nodes;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests"));
-        await jobs.FillAsync("resume-src", count);
-        await jobs.InitSlowCopyAsync("resume-copy", 0.05);
-        var id = await jobs.StartAsync(new
-        {
-            etl = "resume-copy", from_bucket = "resume-src", to_bucket = "resume-dst", create_destination = true, prefix = "obj/", num_workers = Workers,
-        });
+        var id = await jobs.StartCopyJobAsync("resume", count, seconds: 0.05, Workers);
 
         // Killed with well more of its share done than it transforms at once: a resume that redid them would show.
         var victim = nodes[2];
@@ -84,18 +79,15 @@ public sealed class ResumedJobTests(ITestOutputHelper output)
     public async Task A_silo_that_joins_mid_job_takes_the_objects_it_came_to_own()
     {
         RedisAvailability.EnsureAvailable();
-        const int count = 200;
+        const int count = 300;
         await using var cluster = await ScriptedCluster.StartAsync(3, ResumedJobs.SiloArgs);
         var nodes = cluster.Nodes;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var jobs = new ResumedJobs(http, nodes[0].HttpUrl, Path.Combine(cluster.BaseDirectory, "requests"));
-        await jobs.FillAsync("join-src", count);
-        await jobs.InitSlowCopyAsync("join-copy", 0.3); // about 10 s of work: the new silo joins well before the end
-        var id = await jobs.StartAsync(new
-        {
-            etl = "join-copy", from_bucket = "join-src", to_bucket = "join-dst", create_destination = true, prefix = "obj/", num_workers = Workers,
-        });
-        output.WriteLine(await cluster.AddAsync());
+        // The new silo starts with the job (a silo takes seconds to start and join); the job has about 20 s of work.
+        var adding = cluster.AddAsync();
+        var id = await jobs.StartCopyJobAsync("join", count, seconds: 0.3, Workers);
+        output.WriteLine(await adding);
         var joined = cluster.Nodes.Single(n => nodes.All(o => o.NodeId != n.NodeId));
         var afterJoin = await jobs.StatusAsync(id);
         Assert.True(afterJoin.GetProperty("state").GetString() == "Running", $"the job ended before the join, so it shows nothing: {afterJoin}");

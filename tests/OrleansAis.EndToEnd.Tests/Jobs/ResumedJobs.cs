@@ -34,6 +34,20 @@ public sealed class ResumedJobs(HttpClient http, Uri endpoint, string requestLog
         ["etl-host", "exec", "--", "sh", "-c", $"sleep {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}; cat"],
         extra: new Dictionary<string, object> { ["env"] = new Dictionary<string, string> { ["OAIS_REQUEST_LOG"] = requestLogs } }));
 
+    /// <summary>
+    /// Fills NAME-src with <paramref name="count"/> objects and starts a job copying them (prefix <c>obj/</c>) through a
+    /// slow copy NAME-copy into NAME-dst, <paramref name="workers"/> at a time per silo; returns the job's id.
+    /// </summary>
+    public async Task<string> StartCopyJobAsync(string name, int count, double seconds, int workers)
+    {
+        await FillAsync($"{name}-src", count);
+        await InitSlowCopyAsync($"{name}-copy", seconds);
+        return await StartAsync(new
+        {
+            etl = $"{name}-copy", from_bucket = $"{name}-src", to_bucket = $"{name}-dst", create_destination = true, prefix = "obj/", num_workers = workers,
+        });
+    }
+
     public async Task<string> StartAsync(object body)
     {
         using var start = await http.PostAsJsonAsync(new Uri(endpoint, "/v1/jobs/etl"), body);
