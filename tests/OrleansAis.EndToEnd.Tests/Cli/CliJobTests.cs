@@ -33,7 +33,7 @@ public sealed class CliJobTests(ThreeSiloProcessEtlCluster cluster)
             Assert.NotEmpty(id);
             Assert.Matches($@"job {id} Succeeded in [\d.ms]+: 30 objects \(", run.Stdout);
             Assert.Contains("0 skipped, 0 errors", run.Stdout);
-            Assert.Contains($"{id}: 30 objects", run.Stderr); // stderr is not a terminal: progress comes as lines, the last one final
+            Assert.Contains($"{id}: 100% of 30, 30 objects", run.Stderr); // stderr is not a terminal: progress comes as lines (with the total counted up front), the last one final
 
             Assert.Equal(Enumerable.Range(0, 30).Select(i => $"md5/audio/{i:D3}.wav"), await ListAsync("cli-job-dst"));
             // Checked over HTTP: thirty more CLI processes would only add start-up time.
