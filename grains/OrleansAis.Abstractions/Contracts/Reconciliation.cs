@@ -15,3 +15,7 @@ public sealed class HeldPage
     [Id(1)] public string? NextBucket { get; init; }
     [Id(2)] public string? NextToken { get; init; }
 }
+
+/// <summary>A user delete a node remembers (for a bounded time), so an older copy on a node that was down does not come back.</summary>
+[GenerateSerializer, Immutable, Alias("oais.Tombstone")]
+public sealed record Tombstone([property: Id(0)] string Bucket, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset DeletedAt);

@@ -67,11 +67,20 @@ public interface INodeStoreGrain : IGrainWithStringKey
     [Alias("NodeReady")] Task NodeReady(string siloAddress);
 
     /// <summary>
-    /// The objects on this node's disks that node <paramref name="nodeId"/> will hold once it has joined (it ranks among
-    /// their bucket's first <c>copies</c> holders), a page at a time from <paramref name="bucket"/> after
+    /// The objects on this node's disks that node <paramref name="nodeId"/> may hold once it owns (it ranks among their
+    /// bucket's first <c>copies</c> holders over the current owners and itself), a page at a time from <paramref name="bucket"/> after
     /// <paramref name="token"/>: what a rejoining node must compare with its own copies before it serves.
     /// </summary>
     [Alias("HeldFor")] Task<HeldPage> HeldFor(string nodeId, string? bucket, string? token);
+
+    /// <summary>
+    /// The deletes this node remembers (tombstones) of objects node <paramref name="nodeId"/> may hold once it owns (as
+    /// in <see cref="HeldFor"/>): a rejoining node removes its copies older than these before it serves.
+    /// </summary>
+    [Alias("DeletedFor")] Task<IReadOnlyList<Tombstone>> DeletedFor(string nodeId);
+
+    /// <summary>When the object was deleted on this node, if it remembers that delete.</summary>
+    [Alias("DeletedAt")] Task<DateTimeOffset?> DeletedAt(string bucket, string name);
 
     /// <summary>
     /// Starts decommissioning this node: it stops owning objects and hands every local object to its next owner, in the

@@ -29,12 +29,8 @@ public sealed class ClusterSnapshot
         Down = down;
         Complete = complete;
         _byId = active.ToFrozenDictionary(n => n.Node.NodeId, n => n.Node, StringComparer.Ordinal);
-        var staying = leaving.Count == 0 ? active : active.Where(n => !leaving.Contains(n.Node.NodeId)).ToList();
-        // Everyone is leaving (the whole cluster stops): they still own their objects rather than nobody owning them.
-        Eventual = staying.Count > 0 ? staying : active;
-        var ready = joining.Count == 0 ? Eventual : Eventual.Where(n => !joining.Contains(n.Node.NodeId)).ToList();
-        // Nobody reconciled yet (the whole cluster is starting): nobody stood in for anybody, so the nodes own their share.
-        Owners = ready.Count > 0 ? ready : Eventual;
+        Eventual = OwnerCandidates.Staying(active, n => leaving.Contains(n.Node.NodeId));
+        Owners = OwnerCandidates.Owners(Eventual, n => joining.Contains(n.Node.NodeId));
     }
 
     /// <summary>Grows by one with every replacement on this silo.</summary>
@@ -92,9 +88,16 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<NodeInfo> HoldersOf(string bucket, string name, int copies) =>
         Owners.Count == 0 ? [Local] : Rendezvous.Ranked(ObjectKey.Format(bucket, name), Owners.Select(n => n.Node), n => n.NodeId).Take(copies).ToList();
 
-    /// <summary>True when <paramref name="nodeId"/> will hold the object once it has joined (its eventual ranking puts it in the first <paramref name="copies"/>).</summary>
-    public bool EventuallyHolds(string nodeId, string bucket, string name, int copies) =>
-        Rendezvous.Ranked(ObjectKey.Format(bucket, name), Eventual.Select(n => n.Node.NodeId), id => id).Take(copies).Contains(nodeId, StringComparer.Ordinal);
+    /// <summary>
+    /// The holders of an object once <paramref name="nodeId"/> owns too: the first <paramref name="copies"/> of its ranking
+    /// over the owners and that node. This is every object the node may hold while it serves, whichever of the other
+    /// joining nodes finish first (more owners only push a node down an object's ranking), so a (re)joining node
+    /// reconciles exactly these before it owns anything. Ranking over the eventual owners instead would miss the objects
+    /// it owns until another joining node is ready.
+    /// </summary>
+    public IReadOnlyList<string> HoldersWith(string nodeId, string bucket, string name, int copies) =>
+        Rendezvous.Ranked(ObjectKey.Format(bucket, name), Owners.Select(n => n.Node.NodeId).Append(nodeId).Distinct(StringComparer.Ordinal), id => id)
+            .Take(copies).ToList();
 
     /// <summary>
     /// A node that is down and may hold the newest copy of the object: one ranked among the first <paramref name="copies"/>

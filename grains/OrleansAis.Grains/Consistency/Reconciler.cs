@@ -82,7 +82,10 @@ public sealed partial class Reconciler(
     {
         try
         {
-            await foreach (var update in membership.MembershipUpdates.WithCancellation(ct)) _ = AnnounceAsync(ct);
+            await foreach (var update in membership.MembershipUpdates.WithCancellation(ct))
+            {
+                if (cluster.LocalIsReady) _ = AnnounceAsync(ct);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -96,8 +99,18 @@ public sealed partial class Reconciler(
         await LearnReadyPeersAsync(ct);
         var before = 0;
         foreach (var peer in Peers()) before += await PullNewerAsync(peer, ct);
-        cluster.MarkReady(localSilo.SiloAddress);
+        // Every peer that may have stood in is owed, also one that started while this node pulled.
+        _owed = _owed.Union(Peers().Select(p => p.NodeId));
+        LogAnnouncing(log, before, string.Join(", ", _owed.Order(StringComparer.Ordinal)));
+        // Peers first, then this node: until every live peer has stopped standing in (it answered, or membership
+        // declared it dead), a write taken here could be followed by a read served from a peer's older copy.
         await AnnounceAsync(ct);
+        // A peer that became ready meanwhile owns part of what this node would otherwise own: learn it first.
+        await LearnReadyPeersAsync(ct);
+        _owed = _owed.Union(Peers().Select(p => p.NodeId));
+        cluster.MarkReady(localSilo.SiloAddress);
+        LogReady(log);
+        await AnnounceAsync(ct); // a peer that started while this node announced, and asked too early, learns it now
         var after = 0;
         while (true)
         {
@@ -139,9 +152,13 @@ public sealed partial class Reconciler(
         {
             try
             {
-                var remote = await Call(grains.GetGrain<INodeStoreGrain>(peer.NodeId).Find(bucket, name), CancellationToken.None);
+                var node = grains.GetGrain<INodeStoreGrain>(peer.NodeId);
+                var remote = await Call(node.Find(bucket, name), CancellationToken.None);
                 if (remote is not null && (store.Head(bucket, name) is not { } local || remote.Modified > local.Modified))
                     await mover.CopyAsync(bucket, name, peer.NodeId);
+                else if (remote is null && store.Head(bucket, name) is not null
+                         && await Call(node.DeletedAt(bucket, name), CancellationToken.None) is { } deleted)
+                    await store.ApplyDeleteAsync(new Tombstone(bucket, name, deleted)); // deleted there while this node was away
             }
             catch (Exception e) when (e is not OaisException)
             {
@@ -172,10 +189,12 @@ public sealed partial class Reconciler(
         }));
     }
 
-    /// <summary>Tells every peer this node is ready; a peer that does not answer is asked again while it is a member.</summary>
+    /// <summary>
+    /// Tells every peer this node is ready; returns once each has answered (it stopped standing in before it did) or is
+    /// no longer a member with the same incarnation.
+    /// </summary>
     private async Task AnnounceAsync(CancellationToken ct)
     {
-        if (!cluster.LocalIsReady) return;
         var self = localSilo.SiloAddress.ToParsableString();
         await Task.WhenAll(Peers().Select(async peer =>
         {
@@ -201,6 +220,11 @@ public sealed partial class Reconciler(
     {
         var pulled = 0;
         var node = grains.GetGrain<INodeStoreGrain>(peer.NodeId);
+        // Deletes first: a copy here older than a delete made there while this node was away must not be served.
+        foreach (var delete in await Call(node.DeletedFor(cluster.Local.NodeId), ct))
+        {
+            if (await store.ApplyDeleteAsync(delete, ct)) pulled++;
+        }
         string? bucket = null, token = null;
         do
         {
@@ -234,6 +258,12 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with the nodes that stood in: pulled {Before} newer copies before announcing, {After} after; serving")]
     private static partial void LogReconciled(ILogger log, int before, int after);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Before} newer copies of this node's share; telling the peers it is ready (owed: {Owed})")]
+    private static partial void LogAnnouncing(ILogger log, int before, string owed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every live peer stopped standing in: this node owns its share")]
+    private static partial void LogReady(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take this node's share back from {Node} yet ({Error}); retrying")]
     private static partial void LogPullRetry(ILogger log, string node, string error);

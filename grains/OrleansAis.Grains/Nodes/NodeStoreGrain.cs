@@ -113,8 +113,9 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
                 continue; // data of a deleted bucket: its cleanup removes it, nobody reconciles it
             }
             var page = store.List(name, new ListRequest { ContinuationToken = name == bucket ? token : null, PageSize = ListRequest.MaxPageSize });
-            var held = page.Entries.Where(e => view.EventuallyHolds(nodeId, name, e.Name, copies))
-                .Select(e => new HeldObject(name, e.Name, e.Modified, view.EventuallyHolds(cluster.Local.NodeId, name, e.Name, copies))).ToList();
+            var held = page.Entries.Select(e => (Entry: e, Holders: view.HoldersWith(nodeId, name, e.Name, copies)))
+                .Where(x => x.Holders.Contains(nodeId, StringComparer.Ordinal))
+                .Select(x => new HeldObject(name, x.Entry.Name, x.Entry.Modified, x.Holders.Contains(cluster.Local.NodeId, StringComparer.Ordinal))).ToList();
             if (page.ContinuationToken is not null) return new HeldPage { Objects = held, NextBucket = name, NextToken = page.ContinuationToken };
             if (held.Count > 0) return new HeldPage { Objects = held, NextBucket = i + 1 < local.Count ? local[i + 1] : null };
         }
@@ -122,6 +123,28 @@ public sealed class NodeStoreGrain(LocalObjectStore store, BucketCatalog buckets
     }
 
     public Task<bool> RebalanceIdle() => Task.FromResult(rebalancer.Idle);
+
+    public async Task<IReadOnlyList<Tombstone>> DeletedFor(string nodeId)
+    {
+        var view = cluster.Current;
+        var found = new List<Tombstone>();
+        foreach (var delete in store.RememberedDeletes())
+        {
+            int copies;
+            try
+            {
+                copies = await mirrors.CopiesAsync(delete.Bucket);
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.BucketNotFound)
+            {
+                continue;
+            }
+            if (view.HoldersWith(nodeId, delete.Bucket, delete.Name, copies).Contains(nodeId, StringComparer.Ordinal)) found.Add(delete);
+        }
+        return found;
+    }
+
+    public Task<DateTimeOffset?> DeletedAt(string bucket, string name) => Task.FromResult(store.DeletedAt(bucket, name));
 
     public Task NodeLeaving(string nodeId)
     {

@@ -105,10 +105,22 @@ public sealed class ObjectGrain(
     public async Task<byte[]> Read(long version, long offset, int count)
     {
         await buckets.Require(_bucket);
-        var copy = await FindCopy() ?? throw await NotFoundAsync();
-        return copy.NodeId == cluster.Local.NodeId
-            ? await store.ReadChunkAsync(_bucket, _name, version, offset, count)
-            : await GrainFactory.GetGrain<INodeStoreGrain>(copy.NodeId).ReadChunk(_bucket, _name, version, offset, count);
+        for (var attempt = 1; ; attempt++)
+        {
+            var copy = await FindCopy() ?? throw await NotFoundAsync();
+            try
+            {
+                return copy.NodeId == cluster.Local.NodeId
+                    ? await store.ReadChunkAsync(_bucket, _name, version, offset, count)
+                    : await GrainFactory.GetGrain<INodeStoreGrain>(copy.NodeId).ReadChunk(_bucket, _name, version, offset, count);
+            }
+            catch (OaisException e) when (e.Code == OaisErrorCode.ObjectNotFound)
+            {
+                // The copy moved on (a join, a drain) between finding and reading it: find it again; it exists, so never 404.
+                if (attempt >= ObjectMover.MoveAttempts)
+                    throw new OaisException(OaisErrorCode.Unavailable, $"object '{_bucket}/{_name}' is moving between nodes; retry shortly");
+            }
+        }
     }
 
     public Task<bool> Delete() => DeleteIf(null);
@@ -116,9 +128,14 @@ public sealed class ObjectGrain(
     public async Task<bool> DeleteIf(ObjectCondition? condition)
     {
         await buckets.Require(_bucket);
+        var copies = await mirrors.CopiesAsync(_bucket);
+        // Ownership just moved and the copy is still on a former owner: take it here first, or the delete would miss it.
+        if (store.Head(_bucket, _name) is null && rebalancer.MovesMayBePending && OnOwner() && cluster.Current.DownHolderOf(_bucket, _name, copies) is null)
+            await mover.FindElsewhereAsync(_bucket, _name);
         var deleted = await store.DeleteAsync(_bucket, _name, condition: condition is { IsEmpty: false } ? condition : null);
         await mirrors.AfterDeleteAsync(_bucket, _name);
         if (deleted) foreach (var observer in deletes) observer.Deleted(_bucket, _name, cluster.Local.NodeId);
+        else if (cluster.Current.DownHolderOf(_bucket, _name, copies) is not null) throw await NotFoundAsync(); // 503: it may be on that node
         return deleted;
     }
 

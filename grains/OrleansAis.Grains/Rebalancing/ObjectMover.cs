@@ -19,6 +19,12 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
         var source = grains.GetGrain<INodeStoreGrain>(fromNode);
         var remote = await source.Find(bucket, name);
         if (remote is null) return store.Head(bucket, name);
+        if (DeletedSince(remote))
+        {
+            // A copy older than a delete made here (its node was down then): it must not come back.
+            await source.Remove(bucket, name, remote.Version);
+            return store.Head(bucket, name);
+        }
         var local = store.Head(bucket, name);
         if (local is not null && !IsNewer(remote, local))
         {
@@ -40,7 +46,7 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
     public async Task<ObjectMeta?> CopyAsync(string bucket, string name, string fromNode, CancellationToken ct = default)
     {
         var source = grains.GetGrain<INodeStoreGrain>(fromNode);
-        if (await source.Find(bucket, name) is not { } remote) return null;
+        if (await source.Find(bucket, name) is not { } remote || DeletedSince(remote)) return null;
         await CopyVersionAsync(source, remote, fromNode, ct, replacing: store.Head(bucket, name));
         return remote;
     }
@@ -50,6 +56,9 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
     /// nodes (the owner, and a stand-in while the owner was away) are ordered by their modification time.
     /// </summary>
     private static bool IsNewer(ObjectMeta candidate, ObjectMeta current) => candidate.Modified > current.Modified;
+
+    /// <summary>This node remembers deleting the object after <paramref name="copy"/> was written (last writer wins, deletes included).</summary>
+    private bool DeletedSince(ObjectMeta copy) => store.DeletedAt(copy.Bucket, copy.Name) is { } deleted && deleted >= copy.Modified;
 
     /// <summary>
     /// Streams one version in bounded chunks into a local import that must match the source's checksum. Replacing a
@@ -73,8 +82,28 @@ public sealed class ObjectMover(LocalObjectStore store, ClusterMap cluster, IGra
     /// The object is missing here although this node owns it: look on the other nodes (likeliest previous owners first)
     /// and move it here. Null when no node has it.
     /// </summary>
-    public async Task<ObjectMeta?> FindElsewhereAsync(string bucket, string name, CancellationToken ct = default) =>
-        await FindRemoteCopyAsync(bucket, name) is { } copy ? await PullAsync(bucket, name, copy.NodeId, ct) : null;
+    public async Task<ObjectMeta?> FindElsewhereAsync(string bucket, string name, CancellationToken ct = default)
+    {
+        // A copy seen on a node may move on (a join, a drain) or change before it is pulled: look again rather than
+        // answer "absent" for an object that exists, and answer "unavailable" if it keeps moving.
+        for (var attempt = 0; attempt < MoveAttempts; attempt++)
+        {
+            if (await FindRemoteCopyAsync(bucket, name) is not { } copy) return store.Head(bucket, name); // moved here meanwhile, or absent
+            try
+            {
+                if (await PullAsync(bucket, name, copy.NodeId, ct) is { } moved) return moved;
+            }
+            catch (OaisException e) when (e.Code is OaisErrorCode.ObjectNotFound or OaisErrorCode.Conflict)
+            {
+                // It left that node (or changed) while being copied.
+            }
+            if (store.DeletedAt(bucket, name) is not null && store.Head(bucket, name) is null) return null; // deleted meanwhile
+        }
+        throw new OaisException(OaisErrorCode.Unavailable, $"object '{bucket}/{name}' is moving between nodes; retry shortly");
+    }
+
+    /// <summary>How often a read looks for an object that moved away from where it was just seen.</summary>
+    internal const int MoveAttempts = 3;
 
     /// <summary>A copy of the object on another node, without moving it (owner first, then the likeliest previous owners).</summary>
     public async Task<(ObjectMeta Meta, string NodeId)?> FindRemoteCopyAsync(string bucket, string name)

@@ -239,9 +239,13 @@ public sealed class Rebalancer(
                 {
                     var page = store.List(bucket, new ListRequest { ContinuationToken = token });
                     var view = cluster.Current;
+                    var joining = view.Joining.Contains(view.Local.NodeId);
                     await Parallel.ForEachAsync(page.Entries, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct },
                         async (entry, _) =>
                         {
+                            // A joining node keeps what it may own once ready: its join reconciles those with the peers.
+                            if (joining && view.HoldersWith(view.Local.NodeId, bucket, entry.Name, copies).Contains(view.Local.NodeId, StringComparer.Ordinal))
+                                return;
                             var holders = view.HoldersOf(bucket, entry.Name, copies);
                             if (!holders.Any(view.IsLocal))
                             {

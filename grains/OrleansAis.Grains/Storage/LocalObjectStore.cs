@@ -27,7 +27,7 @@ public sealed class LocalObjectStore
 
     public LocalObjectStore(
         IOptions<StoreOptions> options, IOptions<NodeOptions> node, StoreMetrics metrics, ILogger<LocalObjectStore> log,
-        IEnumerable<IWriteObserver>? observers = null)
+        IEnumerable<IWriteObserver>? observers = null, IOptions<Consistency.ConsistencyOptions>? consistency = null)
     {
         _observers = observers?.ToArray() ?? [];
         var o = options.Value;
@@ -46,6 +46,40 @@ public sealed class LocalObjectStore
             Directory.CreateDirectory(temp);
         }
         _indexes = new BucketIndexes(this);
+        Deletes = new Tombstones(this, (consistency?.Value ?? new Consistency.ConsistencyOptions()).TombstoneLifetime);
+    }
+
+    /// <summary>The user deletes this node remembers, so older copies elsewhere do not come back (see <c>Tombstones</c>).</summary>
+    internal Tombstones Deletes { get; }
+
+    /// <summary>When a user deleted the object on this node, within the tombstone lifetime.</summary>
+    public DateTimeOffset? DeletedAt(string bucket, string name) => Deletes.DeletedAt(bucket, name);
+
+    /// <summary>Every delete this node remembers.</summary>
+    public IEnumerable<Tombstone> RememberedDeletes() => Deletes.All();
+
+    /// <summary>
+    /// A delete made on another node while this one held a copy it did not hear of: removes the local copy if it is
+    /// not newer than the delete, and remembers the delete here too. True when a copy was removed.
+    /// </summary>
+    public async Task<bool> ApplyDeleteAsync(Tombstone delete, CancellationToken ct = default)
+    {
+        var metaPath = MetaPathOf(delete.Bucket, delete.Name);
+        var gate = LockFor(delete.Bucket, delete.Name);
+        await gate.WaitAsync(ct);
+        try
+        {
+            var stored = ObjectFile.ReadMeta(metaPath);
+            if (stored is not null && stored.Name == delete.Name && stored.Modified > delete.DeletedAt) return false; // written after the delete
+            Deletes.Record(delete.Bucket, delete.Name, delete.DeletedAt);
+            if (stored is null || stored.Name != delete.Name) return false;
+            RemoveLocked(delete.Bucket, delete.Name, metaPath, stored);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public string NodeId { get; }
@@ -104,7 +138,7 @@ public sealed class LocalObjectStore
     /// <summary>Buckets that have data on this node's mountpaths.</summary>
     public IReadOnlyList<string> LocalBuckets() =>
         Mountpaths.Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories)
-            .Select(Path.GetFileName).OfType<string>().Where(b => b != TempFolder).Distinct().Order(StringComparer.Ordinal).ToList();
+            .Select(Path.GetFileName).OfType<string>().Where(b => b != TempFolder && b != Tombstones.Folder).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Writes a whole object from a stream, in bounded buffers, atomically.</summary>
     public Task<ObjectMeta> PutAsync(string bucket, string name, Stream content, PutOptions options, CancellationToken ct = default) =>
@@ -214,25 +248,33 @@ public sealed class LocalObjectStore
             var stored = ObjectFile.ReadMeta(metaPath);
             if (stored is null || stored.Name != name || (onlyVersion is { } version && stored.Version != version)) return false;
             condition?.EnsureWritable(bucket, name, ToMeta(bucket, stored));
-            try
-            {
-                _indexes.Unpublish(bucket, () =>
-                {
-                    File.Delete(metaPath); // the commit point goes first: from here on the object is gone
-                    File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
-                }, name);
-            }
-            finally
-            {
-                _meta.Changed(metaPath);
-            }
-            _metrics.Record("delete", 0, TimeSpan.Zero);
+            RemoveLocked(bucket, name, metaPath, stored);
+            // A user delete (not a move's removal of the source): remembered, so a copy on a node that is down now
+            // does not come back when it returns. Never before the copy's own time: last writer wins.
+            if (onlyVersion is null) Deletes.Record(bucket, name, DateTimeOffset.UtcNow > stored.Modified ? DateTimeOffset.UtcNow : stored.Modified);
             return true;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private void RemoveLocked(string bucket, string name, string metaPath, ObjectFile.StoredMeta stored)
+    {
+        try
+        {
+            _indexes.Unpublish(bucket, () =>
+            {
+                File.Delete(metaPath); // the commit point goes first: from here on the object is gone
+                File.Delete(ObjectFile.DataPath(metaPath, stored.Version));
+            }, name);
+        }
+        finally
+        {
+            _meta.Changed(metaPath);
+        }
+        _metrics.Record("delete", 0, TimeSpan.Zero);
     }
 
     /// <summary>A page of this silo's objects in the bucket, in ordinal name order.</summary>

@@ -100,6 +100,13 @@ public sealed class ObjectWriter : IAsyncDisposable
                 Abort();
                 return _store.ToMeta(Bucket, newer);
             }
+            if (Preserved is { } copied && _store.DeletedAt(Bucket, Name) is { } deleted && deleted >= copied.Modified)
+            {
+                // Nor a delete made here after it: the copy is of an object that no longer exists.
+                Abort();
+                throw new OaisException(OaisErrorCode.ObjectNotFound, $"object '{Bucket}/{Name}' was deleted at {deleted:O}, after this copy was written");
+            }
+            if (Preserved is null) _store.Deletes.Forget(Bucket, Name); // a new write replaces an earlier delete
             var stored = new ObjectFile.StoredMeta
             {
                 Name = Name, Size = BytesWritten, Checksum = checksum,

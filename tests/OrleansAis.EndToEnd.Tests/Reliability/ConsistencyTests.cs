@@ -1,3 +1,4 @@
+using OrleansAis.ClusterScript;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -183,7 +184,35 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
             Assert.Equal(60, mirrored.RootElement.GetProperty("entries").GetArrayLength());
         }
 
+        // Deletes while a holder is down: a mirrored object (its other copy is here) is deleted and the delete is
+        // remembered, so the down node's copy does not come back; an unmirrored one only the down node holds is 503.
+        var deleted = victims.Where(k => k.Item1 == "mirrored").Take(5).ToList();
+        Assert.NotEmpty(deleted);
+        foreach (var (bucket, name) in deleted)
+        {
+            using var delete = await http.DeleteAsync(new Uri(survivor.HttpUrl, $"/v1/objects/{bucket}/{name}"));
+            Assert.True(delete.IsSuccessStatusCode, $"DELETE {bucket}/{name} with one holder down: {(int)delete.StatusCode} {await delete.Content.ReadAsStringAsync()}");
+        }
+        var (plainBucket, plainName) = victims.First(k => k.Item1 == "plain");
+        using (var delete = await http.DeleteAsync(new Uri(survivor.HttpUrl, $"/v1/objects/{plainBucket}/{plainName}")))
+            Assert.True(delete.StatusCode == HttpStatusCode.ServiceUnavailable, $"DELETE of an object only the down node holds: {(int)delete.StatusCode}");
+
         await cluster.RestartAsync(victim);
+        await WaitAllOwnAsync(http, survivor);
+        foreach (var silo in nodes)
+        {
+            foreach (var (bucket, name) in deleted)
+            {
+                using var get = await http.GetAsync(new Uri(silo.HttpUrl, $"/v1/objects/{bucket}/{name}"));
+                Assert.True(get.StatusCode == HttpStatusCode.NotFound, $"{bucket}/{name}, deleted while {victim.NodeId} was down, via {silo.NodeId} after its return: {(int)get.StatusCode}");
+            }
+        }
+        foreach (var key in deleted) owners.Remove(key);
+        using (var mirrored = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivor.HttpUrl, "/v1/buckets/mirrored"))))
+        {
+            var listed = mirrored.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToHashSet();
+            Assert.All(deleted, k => Assert.DoesNotContain(k.Item2, listed));
+        }
         await Waiting.WaitUntil(async () =>
         {
             using var list = await http.GetAsync(new Uri(survivor.HttpUrl, "/v1/buckets/plain"));
@@ -236,6 +265,21 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
         output.WriteLine("PUTs with the mirror node just killed: " + string.Join(", ", outcomes));
         Assert.All(outcomes, o => Assert.EndsWith(": 200", o));
     }
+
+    /// <summary>Until GET /v1/cluster shows no node joining: every node has reconciled and owns its share.</summary>
+    private static Task WaitAllOwnAsync(HttpClient http, ScriptedNode observer) =>
+        Waiting.WaitUntil(async () =>
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri(observer.HttpUrl, "/v1/cluster")));
+                return doc.RootElement.GetProperty("nodes").EnumerateArray().All(n => !n.GetProperty("joining").GetBoolean());
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), () => "a node was still joining after 60 s");
 
     private static HttpClient Client() =>
         new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3) }) { Timeout = TimeSpan.FromSeconds(30) };

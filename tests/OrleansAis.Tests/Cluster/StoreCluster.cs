@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using OrleansAis.Client;
@@ -30,19 +31,24 @@ public class StoreCluster : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(_silos);
         var root = Root;
-        builder.ConfigureSilo((options, silo) => silo.AddOrleansAis(
-            node => node.Id = options.SiloName,
-            store => store.DataDirectory = Path.Combine(root, options.SiloName),
-            state => state.Directory = Path.Combine(root, "cluster-state")));
-        Configure(builder);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            silo.AddOrleansAis(
+                node => node.Id = options.SiloName,
+                store => store.DataDirectory = Path.Combine(root, options.SiloName),
+                state => state.Directory = Path.Combine(root, "cluster-state"));
+            ConfigureSilo(silo);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await WaitUntilEveryNodeOwnsAsync();
         Client = new OaisClient(Cluster.Client, Options.Create(new OaisClientOptions { Transport = ObjectTransport.Grain }));
     }
 
-    /// <summary>Derived fixtures add silo settings here (they run after the storage node's own).</summary>
-    protected virtual void Configure(InProcessTestClusterBuilder builder) { }
+    /// <summary>Extra configuration of every silo, added ones included, after the storage node's own (e.g. a test's grain call filter).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
 
     public IReadOnlyList<InProcessSiloHandle> Silos => Cluster.Silos;
 

@@ -15,12 +15,11 @@ namespace OrleansAis.Tests.Follow;
 /// </summary>
 public sealed class FollowCluster() : StoreCluster(2)
 {
-    protected override void Configure(InProcessTestClusterBuilder builder) =>
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.Configure<EtlOptions>(o => o.Runtime = EtlRuntimeKind.Process);
-            silo.Services.Configure<FollowOptions>(o => (o.ReconcileInterval, o.RetryDelay) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200)));
-        });
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        silo.Services.Configure<EtlOptions>(o => o.Runtime = EtlRuntimeKind.Process);
+        silo.Services.Configure<FollowOptions>(o => (o.ReconcileInterval, o.RetryDelay) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200)));
+    }
 }
 
 public sealed class FollowRuleTests(FollowCluster cluster) : IClassFixture<FollowCluster>
