@@ -41,6 +41,8 @@ internal static class HttpModel
         State = Enum.TryParse<NodeState>(n.State, ignoreCase: true, out var state) ? state : NodeState.Active,
         DrainedObjects = n.DrainedObjects,
         DrainError = n.DrainError,
+        Error = n.Error,
+        Joining = n.Joining,
     };
 
     public static EtlInfo Etl(EtlDetailsDto d) => new()

@@ -4,7 +4,8 @@ namespace OrleansAis.Client.Http;
 
 /// <summary>
 /// One immutable picture of the cluster's nodes as the client last loaded it, and who owns what among them: the same
-/// rendezvous function over the same candidates (active nodes, not those leaving) as the silos use.
+/// rendezvous function over the same candidates as the silos use (<see cref="OwnerCandidates"/>: not those leaving,
+/// not those joining, as the answering silo saw them).
 /// </summary>
 internal sealed class NodeView
 {
@@ -13,9 +14,9 @@ internal sealed class NodeView
     public NodeView(IReadOnlyList<NodeStats> nodes, long version)
     {
         Nodes = nodes.Where(n => !string.IsNullOrEmpty(n.Node.HttpUrl)).Select(n => n.Node).ToList();
-        var owners = nodes.Where(n => n.State == NodeState.Active).Select(n => n.Node).ToList();
-        // Everyone is leaving (the whole cluster stops): they still own their objects, as the silos decide it too.
-        Owners = owners.Count > 0 ? owners : nodes.Select(n => n.Node).ToList();
+        // Leaving or not answering (Unreachable): the client sends to the next node, which proxies or answers 503.
+        var staying = OwnerCandidates.Staying(nodes, n => n.State != NodeState.Active);
+        Owners = OwnerCandidates.Owners(staying, n => n.Joining).Select(n => n.Node).ToList();
         Version = version;
     }
 

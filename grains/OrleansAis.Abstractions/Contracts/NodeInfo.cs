@@ -28,6 +28,11 @@ public sealed class NodeStats
     [Id(6)] public string? DrainError { get; init; }
     /// <summary>Why the node gave no stats (state Unreachable): rejected, timed out.</summary>
     [Id(7)] public string? Error { get; init; }
+    /// <summary>
+    /// In the answering silo's view, the node has not yet reconciled with the nodes that stood in for it: it owns
+    /// nothing (see <see cref="Ownership.OwnerCandidates"/>), so no request for an object should be sent to it.
+    /// </summary>
+    [Id(8)] public bool Joining { get; init; }
 }
 
 /// <summary>A node's part in the cluster: owning its share, or leaving (owning nothing, handing its objects over).</summary>

@@ -12,13 +12,26 @@ public sealed class ClusterViewGrain(ClusterMap cluster, BucketCatalog buckets, 
 {
     public Task<IReadOnlyList<NodeInfo>> Nodes() => Task.FromResult<IReadOnlyList<NodeInfo>>(cluster.Current.ActiveNodes.ToList());
 
-    /// <summary>Every node's stats; a node that does not answer in time is listed as Unreachable with the reason.</summary>
-    public async Task<IReadOnlyList<NodeStats>> Stats() =>
-        await Task.WhenAll(cluster.Current.ActiveNodes.Select(async n =>
+    /// <summary>
+    /// Every node's stats; a node that does not answer in time is listed as Unreachable with the reason. Joining is
+    /// this silo's view, the one its routing decides by.
+    /// </summary>
+    public async Task<IReadOnlyList<NodeStats>> Stats()
+    {
+        var view = cluster.Current;
+        return await Task.WhenAll(view.ActiveNodes.Select(async n =>
         {
             var answer = await calls.Ask(n.NodeId, () => GrainFactory.GetGrain<INodeStoreGrain>(n.NodeId).Stats());
-            return answer.Value ?? new NodeStats { Node = n, State = NodeState.Unreachable, Error = answer.Unreachable };
+            var stats = answer.Value ?? new NodeStats { Node = n, State = NodeState.Unreachable, Error = answer.Unreachable };
+            return view.Joining.Contains(n.NodeId) ? WithJoining(stats) : stats;
         }));
+    }
+
+    private static NodeStats WithJoining(NodeStats s) => new()
+    {
+        Node = s.Node, Mountpaths = s.Mountpaths, ObjectCount = s.ObjectCount, ObjectBytes = s.ObjectBytes, State = s.State,
+        DrainedObjects = s.DrainedObjects, DrainError = s.DrainError, Error = s.Error, Joining = true,
+    };
 
     public async Task<ObjectListPage> ListObjects(string bucket, ListRequest request)
     {

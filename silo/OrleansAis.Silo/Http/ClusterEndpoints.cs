@@ -29,5 +29,5 @@ public static class ClusterEndpoints
 
     private static ClusterNodeDto Node(NodeStats s) => new(
         s.Node.NodeId, s.Node.SiloAddress, s.Node.HttpUrl, s.State.ToString().ToLowerInvariant(), s.ObjectCount, s.ObjectBytes,
-        s.DrainedObjects, s.DrainError, s.Mountpaths.Select(m => new MountpathDto(m.Path, m.TotalBytes, m.AvailableBytes)).ToList(), s.Error);
+        s.DrainedObjects, s.DrainError, s.Mountpaths.Select(m => new MountpathDto(m.Path, m.TotalBytes, m.AvailableBytes)).ToList(), s.Error, s.Joining);
 }

@@ -11,8 +11,33 @@ namespace OrleansAis.Tests.Client;
 [Trait("Category", "Fast")]
 public sealed class ClientModelTests
 {
-    private static NodeStats Node(string id, NodeState state = NodeState.Active) =>
-        new() { Node = new NodeInfo { NodeId = id, SiloAddress = id, HttpUrl = $"http://{id}:8080" }, State = state };
+    private static NodeStats Node(string id, NodeState state = NodeState.Active, bool joining = false) =>
+        new() { Node = new NodeInfo { NodeId = id, SiloAddress = id, HttpUrl = $"http://{id}:8080" }, State = state, Joining = joining };
+
+    /// <summary>
+    /// GET /v1/cluster marks a node that has not reconciled yet; the client then routes none of its objects there, as the
+    /// silos decide (the same candidates rule), and once nobody is ready every node owns its share, as there.
+    /// </summary>
+    [Fact]
+    public void A_joining_node_owns_nothing_in_the_clients_view_as_in_the_silos()
+    {
+        var dto = new ClusterNodeDto("c", "c", "http://c:8080", "active", 0, 0, 0, null, [], Joining: true);
+        var json = System.Text.Json.JsonSerializer.Serialize(dto, OaisJson.Options);
+        Assert.Contains("\"joining\":true", json);
+        var parsed = HttpModel.Node(System.Text.Json.JsonSerializer.Deserialize<ClusterNodeDto>(json, OaisJson.Options)!);
+        Assert.True(parsed.Joining);
+
+        var view = new NodeView([Node("a"), Node("b"), parsed, Node("d")], version: 1);
+        var owners = OwnerCandidates.Owners(new[] { "a", "b", "c", "d" }, id => id == "c");
+        Assert.Equal(new[] { "a", "b", "d" }, owners);
+        for (var i = 0; i < 2000; i++)
+        {
+            var name = $"shard-{i:D5}.tar";
+            Assert.Equal(Rendezvous.Owner(ObjectKey.Format("train", name), owners, n => n), view.OwnerOf("train", name).NodeId);
+        }
+        var starting = new NodeView([Node("a", joining: true), Node("b", joining: true)], version: 2);
+        Assert.Equal(2, starting.Owners.Count);
+    }
 
     [Fact]
     public void The_client_picks_the_owner_the_silos_pick_and_never_a_leaving_node()
