@@ -34,4 +34,10 @@ public static class TransformerEnvironment
 
     /// <summary>A Unix socket of the silo itself: requests to <see cref="TargetUrl"/>'s host may go over it instead of TCP.</summary>
     public const string TargetSocket = "OAIS_TARGET_SOCKET";
+
+    /// <summary>
+    /// The process id of the silo that started the transformer (process runtime only): a transformer exits once that
+    /// process is gone, so a silo killed with SIGKILL leaves none behind. Not set for containers (their own pid space).
+    /// </summary>
+    public const string ParentPid = "OAIS_PARENT_PID";
 }

@@ -16,6 +16,9 @@ namespace OrleansAis.Etl.Sdk;
 /// </summary>
 public static class TransformerServer
 {
+    /// <summary>The exit code of a transformer that ended because the silo that started it is gone.</summary>
+    public const int ParentGoneExitCode = 3;
+
     /// <summary>The one-line entry point: <c>return await TransformerServer.RunAsync(new MyTransformer(), args);</c></summary>
     /// <returns>The process exit code.</returns>
     public static async Task<int> RunAsync(ITransformer transformer, string[] args)
@@ -30,6 +33,11 @@ public static class TransformerServer
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
         }
+        ParentWatch.Start(pid =>
+        {
+            Console.Error.WriteLine($"transformer: the silo that started it (pid {pid}) is gone; exiting");
+            Environment.Exit(ParentGoneExitCode);
+        });
         if (options.Stdio)
         {
             await using var stdin = Console.OpenStandardInput();

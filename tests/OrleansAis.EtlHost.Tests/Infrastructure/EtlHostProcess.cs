@@ -90,6 +90,10 @@ public sealed class EtlHostServer : IAsyncDisposable
     public Uri BaseUri { get; }
     public HttpClient Http { get; }
 
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>What the server printed so far (stdout and stderr).</summary>
     public string Output
     {

@@ -108,6 +108,7 @@ public sealed class ProcessRuntime(IOptions<EtlOptions> options, ILogger<Process
         };
         foreach (var arg in command.Skip(1)) info.ArgumentList.Add(arg);
         foreach (var (k, v) in env) info.Environment[k] = v;
+        info.Environment[TransformerEnvironment.ParentPid] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (launch.Spec.Runtime.Python is not null && !string.IsNullOrWhiteSpace(_options.PythonSdkPath))
             info.Environment["PYTHONPATH"] = info.Environment.TryGetValue("PYTHONPATH", out var path) && !string.IsNullOrEmpty(path)
                 ? $"{_options.PythonSdkPath}{Path.PathSeparator}{path}"
