@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using OrleansAis.ClusterScript;
 using OrleansAis.Http.Contracts;
 
 namespace OrleansAis.Loader.Chaos;
@@ -22,6 +23,7 @@ internal sealed class ChaosRun(ChaosOptions options)
     private readonly HashSet<string> _down = []; // node ids the controller took away (killed or decommissioned)
     private readonly Lock _downLock = new();
     private readonly Random _random = new(options.Seed);
+    private volatile IReadOnlyList<ScriptedNode> _nodes = []; // as of the last start or add: writers pick from it on every request
 
     public static async Task<int> RunAsync(ChaosOptions options, CancellationToken ct)
     {
@@ -30,7 +32,9 @@ internal sealed class ChaosRun(ChaosOptions options)
         var run = new ChaosRun(options);
         try
         {
-            await cluster.StartAsync(options.Silos, options.SiloDll, SiloArgs);
+            var ports = new Random().Next(20_000, 31_000); // below the ephemeral range: a restarted silo binds its ports again
+            await cluster.StartAsync(options.Silos, (ports, ports + 200, ports + 400), options.SiloDll, SiloArgs);
+            run._nodes = cluster.Nodes;
             return await run.RunAsync(cluster, ct);
         }
         finally
@@ -44,7 +48,7 @@ internal sealed class ChaosRun(ChaosOptions options)
     {
         var clock = Stopwatch.StartNew();
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(3) }) { Timeout = TimeSpan.FromSeconds(30) };
-        var first = cluster.Nodes[0].HttpUrl;
+        var first = _nodes[0].HttpUrl;
         (await http.PutAsync(new Uri(first, OaisRoutes.BucketPath(PlainBucket)), null, ct)).EnsureSuccessStatusCode();
         using (var body = new StringContent("""{"properties":{"copies":"2"}}""", System.Text.Encoding.UTF8, "application/json"))
             (await http.PutAsync(new Uri(first, OaisRoutes.BucketPath(MirroredBucket)), body, ct)).EnsureSuccessStatusCode();
@@ -52,23 +56,23 @@ internal sealed class ChaosRun(ChaosOptions options)
         var keys = Enumerable.Range(0, options.Keys).Select(i => new KeyLedger(i % 2 == 0 ? PlainBucket : MirroredBucket, $"k/{i:D5}")).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writers = Enumerable.Range(0, options.Writers)
-            .Select(w => Task.Run(() => WriteAsync(http, cluster, keys.Where((_, i) => i % options.Writers == w).ToList(), options.Seed + w, stop.Token)))
+            .Select(w => Task.Run(() => WriteAsync(http, keys.Where((_, i) => i % options.Writers == w).ToList(), options.Seed + w, stop.Token)))
             .ToList();
-        await Console.Error.WriteLineAsync($"chaos: {options.Silos} silos in {cluster.BaseDir}; {options.Writers} writers on {options.Keys} keys for {options.Duration}");
+        await Console.Error.WriteLineAsync($"chaos: {options.Silos} silos in {cluster.BaseDirectory}; {options.Writers} writers on {options.Keys} keys for {options.Duration}");
         await ControlAsync(http, cluster, clock, stop.Token);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 
         // Everything back, then every key must read as its last acknowledged write (or a later one).
-        foreach (var node in cluster.Nodes.Where(IsDown).ToList()) await RestartAsync(cluster, node);
-        await FinalCheckAsync(http, cluster, keys, ct);
-        Print(clock.Elapsed, cluster);
+        foreach (var node in _nodes.Where(IsDown).ToList()) await RestartAsync(cluster, node);
+        await FinalCheckAsync(http, keys, ct);
+        Print(clock.Elapsed);
         return _counts.Failed ? 1 : 0;
     }
 
-    private bool IsDown(ChaosNode node) { lock (_downLock) return _down.Contains(node.NodeId); }
+    private bool IsDown(ScriptedNode node) { lock (_downLock) return _down.Contains(node.NodeId); }
 
-    private List<ChaosNode> Up(ScriptCluster cluster) => cluster.Nodes.Where(n => !IsDown(n)).ToList();
+    private List<ScriptedNode> Up() => _nodes.Where(n => !IsDown(n)).ToList();
 
     /// <summary>Faults at random intervals: one node away at a time (so mirrored objects stay readable), at least two up.</summary>
     private async Task ControlAsync(HttpClient http, ScriptCluster cluster, Stopwatch clock, CancellationToken ct)
@@ -80,20 +84,21 @@ internal sealed class ChaosRun(ChaosOptions options)
             if (left <= TimeSpan.Zero) break;
             await Task.Delay(wait < left ? wait : left, ct);
             if (clock.Elapsed >= options.Duration) break;
-            var nodes = cluster.Nodes;
+            var nodes = _nodes;
             var away = nodes.FirstOrDefault(IsDown);
             try
             {
                 if (away is not null) await RestartAsync(cluster, away);
                 else
                 {
-                    var up = Up(cluster);
+                    var up = Up();
                     var roll = _random.NextDouble();
                     if (roll < 0.2 && nodes.Count < options.MaxSilos)
                     {
                         await cluster.AddAsync();
+                        _nodes = cluster.Nodes;
                         Interlocked.Increment(ref _counts.Adds);
-                        _counts.Note($"added {cluster.Nodes[^1].NodeId}");
+                        _counts.Note($"added {_nodes[^1].NodeId}");
                     }
                     else if (roll < 0.4 && up.Count > 2)
                     {
@@ -123,7 +128,7 @@ internal sealed class ChaosRun(ChaosOptions options)
         }
     }
 
-    private async Task RestartAsync(ScriptCluster cluster, ChaosNode node)
+    private async Task RestartAsync(ScriptCluster cluster, ScriptedNode node)
     {
         await cluster.RestartAsync(node);
         lock (_downLock) _down.Remove(node.NodeId);
@@ -131,7 +136,7 @@ internal sealed class ChaosRun(ChaosOptions options)
         _counts.Note($"restarted {node.NodeId}");
     }
 
-    private static async Task WaitGoneAsync(HttpClient http, ChaosNode observer, ChaosNode node, CancellationToken ct)
+    private static async Task WaitGoneAsync(HttpClient http, ScriptedNode observer, ScriptedNode node, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
@@ -146,13 +151,13 @@ internal sealed class ChaosRun(ChaosOptions options)
         }
     }
 
-    private async Task WriteAsync(HttpClient http, ScriptCluster cluster, List<KeyLedger> keys, int seed, CancellationToken ct)
+    private async Task WriteAsync(HttpClient http, List<KeyLedger> keys, int seed, CancellationToken ct)
     {
         var random = new Random(seed);
         while (!ct.IsCancellationRequested)
         {
             var key = keys[random.Next(keys.Count)];
-            var up = Up(cluster);
+            var up = Up();
             var silo = up[random.Next(up.Count)].HttpUrl;
             var url = new Uri(silo, OaisRoutes.ObjectPath(key.Bucket, key.Name));
             if (key.Acked < 0 || random.Next(2) == 0) await PutAsync(http, key, url, random.Next(1, 64 << 10));
@@ -221,9 +226,9 @@ internal sealed class ChaosRun(ChaosOptions options)
         }
     }
 
-    private async Task FinalCheckAsync(HttpClient http, ScriptCluster cluster, List<KeyLedger> keys, CancellationToken ct)
+    private async Task FinalCheckAsync(HttpClient http, List<KeyLedger> keys, CancellationToken ct)
     {
-        var nodes = cluster.Nodes;
+        var nodes = _nodes;
         await Parallel.ForEachAsync(keys.Where(k => k.Acked >= 0).Select((k, i) => (k, i)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (x, token) =>
             {
@@ -258,11 +263,11 @@ internal sealed class ChaosRun(ChaosOptions options)
             });
     }
 
-    private void Print(TimeSpan elapsed, ScriptCluster cluster)
+    private void Print(TimeSpan elapsed)
     {
         var c = _counts;
         var text = $"""
-            chaos run: {elapsed.TotalSeconds:F0} s (faults for {options.Duration}), {options.Writers} writers, {options.Keys} keys ({PlainBucket}, {MirroredBucket} copies:2), seed {options.Seed}, {cluster.Nodes.Count} silos at the end
+            chaos run: {elapsed.TotalSeconds:F0} s (faults for {options.Duration}), {options.Writers} writers, {options.Keys} keys ({PlainBucket}, {MirroredBucket} copies:2), seed {options.Seed}, {_nodes.Count} silos at the end
             faults: {c.Kills} kill -9, {c.Restarts} restarts, {c.Adds} silos added, {c.Decommissions} decommissions
             writes: {c.Acknowledged} acknowledged, {c.WritesRefused} refused (error status), {c.WritesUnanswered} unanswered (no status)
             reads: {c.Reads} during the run, {c.ReadsUnavailable} unavailable (503 or no answer)

@@ -1,37 +1,26 @@
-using System.Diagnostics;
+using OrleansAis.ClusterScript;
 using OrleansAis.EndToEnd.Tests.Infrastructure;
 using OrleansAis.Testing;
 
 namespace OrleansAis.EndToEnd.Tests.Reliability;
 
-/// <summary>One silo started by scripts/cluster.sh, as its node.env describes it.</summary>
-public sealed record ScriptedNode(int Index, string NodeId, Uri HttpUrl, string Folder)
-{
-    public string LogPath => Path.Combine(Folder, "silo.log");
-}
-
 /// <summary>
-/// A multi-process cluster driven through scripts/cluster.sh (its own redis-server for membership, one OS process per
-/// silo, everything under a temp base folder), so the tests exercise the script as users run it. Dispose stops what
-/// the script started and deletes the folder.
+/// A test's cluster through scripts/cluster.sh (<see cref="ScriptCluster"/>, the driver `oais-loader chaos` uses too),
+/// under a temp base folder with the built silo of this test configuration, registered so .ci/run cleans up after a
+/// crashed run. Dispose stops what the script started and deletes the folder.
 /// </summary>
 public sealed class ScriptedCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(3);
+    private readonly ScriptCluster _script;
 
-    private ScriptedCluster(string baseDirectory) => BaseDirectory = baseDirectory;
+    private ScriptedCluster(string baseDirectory) => _script = new ScriptCluster(Script, baseDirectory, RepoPaths.Root);
 
-    public string BaseDirectory { get; }
+    public string BaseDirectory => _script.BaseDirectory;
 
     public static string Script => Path.Combine(RepoPaths.Root, "scripts", "cluster.sh");
 
     /// <summary>The silos, in index order, from the node folders the script keeps.</summary>
-    public IReadOnlyList<ScriptedNode> Nodes =>
-        Directory.GetDirectories(Path.Combine(BaseDirectory, "nodes"))
-            .Where(folder => File.Exists(Path.Combine(folder, "node.env")))
-            .Select(ReadNode)
-            .OrderBy(n => n.Index)
-            .ToList();
+    public IReadOnlyList<ScriptedNode> Nodes => _script.Nodes;
 
     /// <summary>Starts <paramref name="silos"/> silos with the built silo of this test configuration; returns once all see each other.</summary>
     public static async Task<ScriptedCluster> StartAsync(int silos, IEnumerable<string> siloArgs)
@@ -43,13 +32,8 @@ public sealed class ScriptedCluster : IAsyncDisposable
         RunRegistry.TrackCluster(cluster.BaseDirectory);
         try
         {
-            await cluster.RunAsync(
-            [
-                "start", silos.ToString(), "--http-port", ports[0].ToString(), "--silo-port", ports[1].ToString(),
-                "--gateway-port", ports[2].ToString(), "--node-prefix", $"rel-{id}-",
-                "--silo-dll", RepoPaths.BuiltAssembly("silo/OrleansAis.Silo", "OrleansAis.Silo"),
-                "--", .. siloArgs,
-            ]);
+            await cluster._script.StartAsync(silos, (ports[0], ports[1], ports[2]), RepoPaths.BuiltAssembly("silo/OrleansAis.Silo", "OrleansAis.Silo"),
+                siloArgs, nodePrefix: $"rel-{id}-");
         }
         catch
         {
@@ -60,73 +44,28 @@ public sealed class ScriptedCluster : IAsyncDisposable
     }
 
     /// <summary>kill -9 of one silo.</summary>
-    public Task<string> KillAsync(ScriptedNode node) => RunAsync(["kill", node.NodeId]);
+    public Task<string> KillAsync(ScriptedNode node) => _script.KillAsync(node);
 
     /// <summary>Starts the silo again (same node id, ports and data); returns once every silo sees every running silo.</summary>
-    public Task<string> RestartAsync(ScriptedNode node) => RunAsync(["restart", node.NodeId]);
+    public Task<string> RestartAsync(ScriptedNode node) => _script.RestartAsync(node);
 
     /// <summary>Starts one more silo that joins the running cluster; returns once it is healthy.</summary>
     public Task<string> AddAsync() => RunAsync(["add"]);
 
     /// <summary>The script's status report and exit code (0 only when every silo runs and is healthy).</summary>
-    public async Task<(int ExitCode, string Output)> StatusAsync() => await RunCapturingAsync(["status"]);
+    public Task<(int ExitCode, string Output)> StatusAsync() => _script.StatusAsync();
 
     /// <summary>The last lines of a silo's log, for failure messages.</summary>
-    public static string LogTail(ScriptedNode node, int lines = 40) =>
-        File.Exists(node.LogPath) ? string.Join('\n', File.ReadLines(node.LogPath).TakeLast(lines)) : "(no log)";
+    public static string LogTail(ScriptedNode node, int lines = 40) => ScriptCluster.LogTail(node, lines);
 
     public async ValueTask DisposeAsync()
     {
         if (Directory.Exists(BaseDirectory))
         {
-            try { await RunAsync(["stop"]); }
+            try { await _script.StopAsync(); }
             catch (Exception e) { Console.Error.WriteLine($"cluster.sh stop failed: {e.Message}"); }
         }
         try { Directory.Delete(BaseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         RunRegistry.ForgetCluster(BaseDirectory);
-    }
-
-    private async Task<string> RunAsync(string[] args)
-    {
-        var (code, output) = await RunCapturingAsync(args);
-        return code == 0 ? output : throw new InvalidOperationException($"cluster.sh {string.Join(' ', args)} exited with {code}:\n{output}");
-    }
-
-    private async Task<(int, string)> RunCapturingAsync(string[] args)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        info.ArgumentList.Add(Script);
-        info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add("--base-dir");
-        info.ArgumentList.Add(BaseDirectory);
-        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(ScriptTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"cluster.sh {string.Join(' ', args)} did not finish within {ScriptTimeout}");
-        }
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
-
-    private static ScriptedNode ReadNode(string folder)
-    {
-        var values = File.ReadAllLines(Path.Combine(folder, "node.env"))
-            .Select(line => line.Split('=', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1]);
-        return new ScriptedNode(int.Parse(values["INDEX"]), values["NODE_ID"], new Uri($"http://127.0.0.1:{values["HTTP_PORT"]}"), folder);
     }
 }

@@ -1,3 +1,4 @@
+using OrleansAis.ClusterScript;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
