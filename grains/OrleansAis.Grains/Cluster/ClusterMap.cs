@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using OrleansAis.Ownership;
 
 namespace OrleansAis.Cluster;
 
@@ -17,6 +18,7 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
     private ImmutableHashSet<string> _departed = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private ImmutableHashSet<SiloAddress> _ready = [];
     private readonly Dictionary<SiloAddress, string> _nodeIds = []; // every incarnation seen, so a dead one is still named
+    private readonly Dictionary<SiloAddress, DateTimeOffset> _readyAt = []; // when this node heard each incarnation was ready
     private long _leavingVersion; // grows with every leave or readiness mark
     private Built? _current;
 
@@ -57,9 +59,35 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
         {
             if (_ready.Contains(silo)) return;
             _ready = _ready.Add(silo);
+            _readyAt[silo] = DateTimeOffset.UtcNow;
             Interlocked.Increment(ref _leavingVersion);
         }
     }
+
+    /// <summary>
+    /// A down node that may hold a newer version of an object than <paramref name="local"/>, this node's copy: one that
+    /// ranks before this node among the object's holders (over the owners and the down nodes) and that this node saw
+    /// become an owner after the copy was written. The copy is then a leftover of standing in (a rejoining node copies
+    /// before it owns and moves afterwards; killed in between, it may have taken newer writes), not proof of the latest
+    /// version. Null when this node is a holder (every acknowledged write reached it, as owner or mirror) or no such
+    /// node is down. A node whose readiness this process never saw (it was down when this one started) is not counted.
+    /// </summary>
+    public string? NewerMayBeOn(ObjectMeta local, int copies)
+    {
+        var view = Current;
+        if (view.Down.Count == 0) return null;
+        var holders = Rendezvous.Ranked(ObjectKey.Format(local.Bucket, local.Name), view.Owners.Select(n => n.Node.NodeId).Concat(view.Down), id => id)
+            .Take(copies).ToList();
+        if (holders.Contains(Local.NodeId)) return null;
+        lock (_rebuild)
+        {
+            return holders.Where(view.Down.Contains).FirstOrDefault(down => _readyAt
+                .Where(r => (_nodeIds.TryGetValue(r.Key, out var id) ? id : NameOf(r.Key)) == down)
+                .Any(r => r.Value > local.Modified));
+        }
+    }
+
+    private string? NameOf(SiloAddress silo) => membership.CurrentSnapshot.Members.TryGetValue(silo, out var member) ? member.Name : null;
 
     /// <summary>Nodes that left gracefully and are gone: not down.</summary>
     public IReadOnlyList<string> Departed => [.. _departed];

@@ -160,7 +160,11 @@ public sealed class ObjectGrain(
     private async Task<(ObjectMeta Meta, string NodeId)?> FindCopy()
     {
         if (!reconciler.Reconciled) await reconciler.RefreshAsync(_bucket, _name);
-        if (store.Head(_bucket, _name) is { } local) return (local, cluster.Local.NodeId);
+        if (store.Head(_bucket, _name) is { } local)
+        {
+            if (cluster.NewerMayBeOn(local, await mirrors.CopiesAsync(_bucket)) is { } down) throw MayBeNewerOn(down);
+            return (local, cluster.Local.NodeId);
+        }
         if (!rebalancer.MovesMayBePending) return null;
         if (OnOwner())
         {
@@ -170,6 +174,9 @@ public sealed class ObjectGrain(
         }
         return await mover.FindRemoteCopyAsync(_bucket, _name);
     }
+
+    private OaisException MayBeNewerOn(string down) =>
+        new(OaisErrorCode.Unavailable, $"object '{_bucket}/{_name}' may have a newer version on node {down}, which is down; retry when it is back");
 
     private ObjectWriter Upload(Guid id) =>
         _uploads.TryGetValue(id, out var upload)
