@@ -50,6 +50,23 @@ public sealed class ClusterMap(IClusterMembershipService membership, ISiloMetada
     public bool LocalIsReady => _ready.Contains(localSilo.SiloAddress);
 
     /// <summary>
+    /// True while this node has told its peers it serves its share but has not counted itself an owner yet: peers that
+    /// heard send it its share while its own snapshot still names the stand-ins (see <see cref="ServesWhileAnnouncing"/>).
+    /// </summary>
+    public bool LocalIsAnnouncing => _announcing && !LocalIsReady;
+    private volatile bool _announcing;
+
+    /// <summary>This node starts telling its peers it serves its share (<see cref="LocalIsAnnouncing"/>).</summary>
+    public void MarkAnnouncing() => _announcing = true;
+
+    /// <summary>
+    /// A read of an object this node is about to own, while it announces: served here (reads refresh from the peers
+    /// first), not redirected to the stand-in, which may already have heard and redirect it back (a 307 loop).
+    /// </summary>
+    public bool ServesWhileAnnouncing(string bucket, string name) =>
+        LocalIsAnnouncing && Current.HoldersWith(Local.NodeId, bucket, name, 1)[0] == Local.NodeId;
+
+    /// <summary>
     /// The silo (this incarnation of a node) has reconciled with the nodes that stood in for it and serves HTTP: from
     /// the next snapshot on it owns its share. A restart is a new incarnation, so it is joining again until it says so.
     /// </summary>

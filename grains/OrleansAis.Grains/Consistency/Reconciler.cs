@@ -104,6 +104,7 @@ public sealed partial class Reconciler(
         LogAnnouncing(log, before, string.Join(", ", _owed.Order(StringComparer.Ordinal)));
         // Peers first, then this node: until every live peer has stopped standing in (it answered, or membership
         // declared it dead), a write taken here could be followed by a read served from a peer's older copy.
+        cluster.MarkAnnouncing();
         await AnnounceAsync(ct);
         // A peer that became ready meanwhile owns part of what this node would otherwise own: learn it first.
         await LearnReadyPeersAsync(ct);

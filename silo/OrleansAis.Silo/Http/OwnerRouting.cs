@@ -29,6 +29,13 @@ public sealed class OwnerRouting(ClusterMap cluster, IHttpClientFactory httpClie
         return view.IsLocal(owner) || string.IsNullOrEmpty(owner.HttpUrl) ? null : owner;
     }
 
+    /// <summary>
+    /// The owner to send a read to, or null when this silo serves it: also while this node announces that it is about to
+    /// own the object (<see cref="ClusterMap.ServesWhileAnnouncing"/>).
+    /// </summary>
+    public NodeInfo? RemoteOwnerForRead(HttpContext context, string bucket, string name) =>
+        RemoteOwner(context, bucket, name) is { } owner && !cluster.ServesWhileAnnouncing(bucket, name) ? owner : null;
+
     /// <summary>Proxies the request to the object's owner when that is another node; false when this node serves it.</summary>
     public async ValueTask<bool> ProxiedToOwnerAsync(HttpContext context, string bucket, string name)
     {

@@ -50,7 +50,7 @@ public sealed class ScriptedCluster : IAsyncDisposable
     public Task<string> RestartAsync(ScriptedNode node) => _script.RestartAsync(node);
 
     /// <summary>Starts one more silo that joins the running cluster; returns once it is healthy.</summary>
-    public Task<string> AddAsync() => RunAsync(["add"]);
+    public Task<string> AddAsync() => _script.AddAsync();
 
     /// <summary>The script's status report and exit code (0 only when every silo runs and is healthy).</summary>
     public Task<(int ExitCode, string Output)> StatusAsync() => _script.StatusAsync();

@@ -43,7 +43,7 @@ public static class ObjectEndpoints
     {
         var (bucket, name) = Target(context);
         var pipeline = InlineTransform.Requested(context.Request); // a bad one is refused here, not after a redirect
-        if (routing.RemoteOwner(context, bucket, name) is { } owner)
+        if (routing.RemoteOwnerForRead(context, bucket, name) is { } owner)
         {
             if (WantsProxy(context.Request)) await routing.ProxyAsync(context, owner);
             else await routing.Redirect(owner, context.Request).ExecuteAsync(context);
